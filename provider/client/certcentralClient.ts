@@ -1,0 +1,163 @@
+import axios, { AxiosInstance } from "axios";
+import * as t from "io-ts";
+import { Clock } from "../clock";
+import {
+  alternateOrdersResponse,
+  AlternateOrdersResponse,
+  errorBody,
+  orderInfoResponse,
+  OrderInfoResponse,
+  orderPlacedResponse,
+  OrderPlacedResponse,
+  revokeRequestResponse,
+} from "../codecs/api";
+import { Product } from "../codecs/inputs";
+import { JsonObject } from "../mapping";
+import { CertCentralApiError, CertCentralTransportError, isNotFound, redact } from "./errors";
+import { RateLimiter } from "./rateLimiter";
+import { RetryPolicy, withRetries } from "./retry";
+
+export interface ClientSettings {
+  readonly baseUrl: string;
+  readonly apiKey: string;
+  readonly timeoutMs: number;
+  readonly retry: RetryPolicy;
+  readonly limiter: RateLimiter;
+  readonly clock: Clock;
+}
+
+export type RevokeOutcome = { readonly kind: "revoked" } | { readonly kind: "revoke-requested"; readonly requestId?: number };
+
+/**
+ * CertCentral Services API v2 over axios: base URL, the `X-DC-DEVKEY` header, timeouts, the shared rate
+ * limiter, retries of idempotent calls, and decoding of every answer with io-ts. `placeOrder` is never retried
+ * here: whether to send it again is the provider's decision, after looking the order up.
+ */
+export class CertCentralClient {
+  private readonly http: AxiosInstance;
+
+  constructor(private readonly settings: ClientSettings) {
+    this.http = axios.create({
+      baseURL: settings.baseUrl.replace(/\/+$/, ""),
+      timeout: settings.timeoutMs,
+      headers: { "X-DC-DEVKEY": settings.apiKey, "Content-Type": "application/json", Accept: "application/json" },
+      // Status and body are judged here, not by axios: keep the raw text so a malformed body is detectable.
+      validateStatus: () => true,
+      transformResponse: [(data: unknown) => data],
+      responseType: "text",
+      maxRedirects: 0,
+      proxy: false,
+    });
+  }
+
+  placeOrder(product: Product, body: JsonObject): Promise<OrderPlacedResponse> {
+    return this.send("POST", `/order/certificate/${product}`, body, orderPlacedResponse);
+  }
+
+  orderInfo(orderId: number): Promise<OrderInfoResponse> {
+    return this.idempotent(() => this.send("GET", `/order/certificate/${orderId}`, undefined, orderInfoResponse));
+  }
+
+  /** Orders carrying this alternative order ID; none when DigiCert answers 404 or omits `orders`. */
+  async ordersByAlternativeId(alternativeOrderId: string): Promise<NonNullable<AlternateOrdersResponse["orders"]>> {
+    try {
+      const found = await this.idempotent(() =>
+        this.send("GET", `/order/alternate/${encodeURIComponent(alternativeOrderId)}`, undefined, alternateOrdersResponse),
+      );
+      return found.orders ?? [];
+    } catch (error) {
+      if (isNotFound(error)) return [];
+      throw error;
+    }
+  }
+
+  cancelOrder(orderId: number, note: string): Promise<void> {
+    return this.idempotent(() =>
+      this.send("PUT", `/order/certificate/${orderId}/status`, { status: "canceled", note }, undefined),
+    );
+  }
+
+  rejectRequest(requestId: number, comment: string): Promise<void> {
+    return this.idempotent(() =>
+      this.send("PUT", `/request/${requestId}/status`, { status: "rejected", processor_comment: comment }, undefined),
+    );
+  }
+
+  async revokeOrder(orderId: number, comments: string): Promise<RevokeOutcome> {
+    const answer = await this.idempotent(() =>
+      this.send(
+        "PUT",
+        `/order/certificate/${orderId}/revoke`,
+        { comments, skip_approval: true },
+        t.union([revokeRequestResponse, t.undefined]),
+      ),
+    );
+    return answer === undefined ? { kind: "revoked" } : { kind: "revoke-requested", requestId: answer.id ?? undefined };
+  }
+
+  private idempotent<T>(call: () => Promise<T>): Promise<T> {
+    return withRetries(this.settings.retry, this.settings.clock, call);
+  }
+
+  /** One HTTP exchange through the rate limiter; `codec` undefined means an empty answer (204) is expected. */
+  private async send<T>(
+    method: "GET" | "POST" | "PUT",
+    path: string,
+    body: JsonObject | undefined,
+    codec: t.Decoder<unknown, T> | undefined,
+  ): Promise<T> {
+    await this.settings.limiter.acquire();
+    let status: number;
+    let text: string;
+    try {
+      const response = await this.http.request<string>({ method, url: path, data: body });
+      status = response.status;
+      text = typeof response.data === "string" ? response.data : "";
+    } catch (error) {
+      // Only the kind of failure survives: the axios error holds the request headers, the key among them.
+      const timedOut = axios.isAxiosError(error) && (error.code === "ECONNABORTED" || error.code === "ETIMEDOUT");
+      const code = axios.isAxiosError(error) && error.code ? error.code : "unknown error";
+      throw new CertCentralTransportError(
+        timedOut ? "timeout" : "network",
+        method,
+        path,
+        timedOut ? `no answer within ${this.settings.timeoutMs} ms` : `connection failed (${code})`,
+      );
+    }
+    if (status < 200 || status >= 300) throw this.apiError(status, text);
+    if (codec === undefined) return undefined as T;
+    const parsed = parseJson(text);
+    const decoded = parsed.ok ? codec.decode(parsed.value) : undefined;
+    if (!decoded || decoded._tag === "Left") {
+      if (text.trim() === "" && codec.decode(undefined)._tag === "Right") return undefined as T;
+      throw new CertCentralTransportError(
+        "malformed-response",
+        method,
+        path,
+        `HTTP ${status} with a body that is not the expected JSON`,
+      );
+    }
+    return decoded.right;
+  }
+
+  private apiError(status: number, text: string): CertCentralApiError {
+    const parsed = parseJson(text);
+    const decoded = parsed.ok ? errorBody.decode(parsed.value) : undefined;
+    const entries =
+      decoded && decoded._tag === "Right"
+        ? decoded.right.errors.map((e) => ({
+            code: redact(e.code, this.settings.apiKey),
+            message: redact(e.message ?? "", this.settings.apiKey),
+          }))
+        : [{ code: `http_${status}`, message: "no DigiCert error body" }];
+    return new CertCentralApiError(status, entries);
+  }
+}
+
+function parseJson(text: string): { ok: true; value: unknown } | { ok: false } {
+  try {
+    return { ok: true, value: JSON.parse(text) as unknown };
+  } catch {
+    return { ok: false };
+  }
+}

@@ -1,0 +1,68 @@
+/**
+ * Errors from talking to CertCentral. They carry what a user needs (DigiCert's code and message, the HTTP
+ * status, the method and path) and never the request headers, the axios config or the API key: an axios error
+ * holds all three, so it is never passed on, wrapped or logged.
+ */
+
+export interface DigiCertErrorEntry {
+  readonly code: string;
+  readonly message: string;
+}
+
+/** DigiCert answered with an error status: `CertCentral <code>: <message> (HTTP <status>)`. */
+export class CertCentralApiError extends Error {
+  readonly httpStatus: number;
+  readonly errors: readonly DigiCertErrorEntry[];
+  constructor(httpStatus: number, errors: readonly DigiCertErrorEntry[]) {
+    const described =
+      errors.length > 0
+        ? errors.map((e) => `CertCentral ${e.code}: ${e.message}`).join("; ")
+        : "CertCentral returned an error without a body";
+    super(`${described} (HTTP ${httpStatus})`);
+    this.name = "CertCentralApiError";
+    this.httpStatus = httpStatus;
+    this.errors = errors;
+  }
+
+  /** True if any error's code, or its category before `|`, is one of `codes`. */
+  hasCode(...codes: string[]): boolean {
+    return this.errors.some((e) => codes.includes(e.code) || codes.includes(e.code.split("|")[0]!));
+  }
+}
+
+export type TransportFailure = "timeout" | "network" | "malformed-response";
+
+/** No usable answer: timed out, connection failed or dropped, or a 2xx body that could not be decoded. */
+export class CertCentralTransportError extends Error {
+  readonly failure: TransportFailure;
+  constructor(failure: TransportFailure, method: string, path: string, detail: string) {
+    super(`CertCentral ${method} ${path}: ${detail}`);
+    this.name = "CertCentralTransportError";
+    this.failure = failure;
+  }
+}
+
+/** Worth another try for an idempotent request: rate limited, request timeout, server error, or no answer. */
+export function isRetryable(error: unknown): boolean {
+  if (error instanceof CertCentralTransportError) return error.failure !== "malformed-response";
+  if (error instanceof CertCentralApiError) return error.httpStatus === 429 || error.httpStatus === 408 || error.httpStatus >= 500;
+  return false;
+}
+
+/**
+ * After a POST failed this way, DigiCert may or may not have stored the order: it must be looked up before
+ * anything is sent again. A 429 is a refusal of the request, but is looked up too: a POST is never re-sent blind.
+ */
+export function mayHaveBeenProcessed(error: unknown): boolean {
+  return error instanceof CertCentralTransportError || isRetryable(error);
+}
+
+export function isNotFound(error: unknown): boolean {
+  return error instanceof CertCentralApiError && error.httpStatus === 404;
+}
+
+/** Belt and braces: no message that leaves the provider may contain the key, whatever built it. */
+export function redact(text: string, secret: string | undefined): string {
+  if (!secret || secret.length < 4) return text;
+  return text.split(secret).join("[redacted]");
+}

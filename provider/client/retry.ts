@@ -1,0 +1,43 @@
+import { Clock } from "../clock";
+import { isRetryable } from "./errors";
+
+/** Capped exponential backoff with full jitter, bounded in attempts and in total time. */
+export interface RetryPolicy {
+  readonly maxAttempts: number;
+  readonly baseDelayMs: number;
+  readonly maxDelayMs: number;
+  readonly maxElapsedMs: number;
+}
+
+export const DEFAULT_RETRY_POLICY: RetryPolicy = {
+  maxAttempts: 6,
+  baseDelayMs: 500,
+  maxDelayMs: 15_000,
+  maxElapsedMs: 120_000,
+};
+
+/** Delay before attempt `attempt + 1` (attempt counts from 1). */
+export function backoffDelayMs(policy: RetryPolicy, attempt: number, random: () => number): number {
+  const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1));
+  return Math.round(random() * ceiling);
+}
+
+/** Runs `operation` until it succeeds, fails for good, or the policy's attempts or time run out. */
+export async function withRetries<T>(
+  policy: RetryPolicy,
+  clock: Clock,
+  operation: () => Promise<T>,
+  retryable: (error: unknown) => boolean = isRetryable,
+): Promise<T> {
+  const started = clock.now();
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await operation();
+    } catch (error) {
+      if (!retryable(error) || attempt >= policy.maxAttempts) throw error;
+      const delay = backoffDelayMs(policy, attempt, clock.random);
+      if (clock.now() + delay - started > policy.maxElapsedMs) throw error;
+      await clock.sleep(delay);
+    }
+  }
+}

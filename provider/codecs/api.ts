@@ -1,0 +1,87 @@
+import * as t from "io-ts";
+
+/**
+ * Codecs for what CertCentral sends back. Decoding is lenient on purpose (certcentral-api.md §3, §4, §6):
+ * unknown extra fields pass, optional fields may be missing or null, status values are open strings, and IDs
+ * may arrive as numbers or numeric strings (some clients model request IDs as strings).
+ */
+
+const nullable = <C extends t.Mixed>(codec: C) => t.union([codec, t.null, t.undefined]);
+
+/** A JSON integer ID, or the same number written as a string. */
+export const apiId = new t.Type<number, number, unknown>(
+  "an ID",
+  (u): u is number => typeof u === "number" && Number.isSafeInteger(u),
+  (u, c) => {
+    if (typeof u === "number" && Number.isSafeInteger(u)) return t.success(u);
+    if (typeof u === "string" && /^\d+$/.test(u) && Number.isSafeInteger(Number(u))) return t.success(Number(u));
+    return t.failure(u, c);
+  },
+  t.identity,
+);
+
+export const requestSummary = t.type({ id: apiId, status: t.string });
+export type RequestSummary = t.TypeOf<typeof requestSummary>;
+
+/** `POST /order/certificate/{product}`: 201 `{ id, requests, certificate_id?, organization? }`. */
+export const orderPlacedResponse = t.intersection([
+  t.type({ id: apiId }),
+  t.partial({
+    requests: nullable(t.array(requestSummary)),
+    certificate_id: nullable(apiId),
+    organization: nullable(t.partial({ id: nullable(apiId) })),
+  }),
+]);
+export type OrderPlacedResponse = t.TypeOf<typeof orderPlacedResponse>;
+
+/** An empty organization may arrive as `[]` instead of `{}` (certcentral-api.md §4). */
+const organizationRef = t.union([t.partial({ id: nullable(apiId) }), t.array(t.unknown)]);
+
+/** `GET /order/certificate/{id}`: only the fields the resource surfaces are decoded. */
+export const orderInfoResponse = t.intersection([
+  t.type({ id: apiId }),
+  t.partial({
+    status: nullable(t.string),
+    certificate: nullable(
+      t.partial({
+        id: nullable(apiId),
+        serial_number: nullable(t.string),
+        thumbprint: nullable(t.string),
+        valid_from: nullable(t.string),
+        valid_till: nullable(t.string),
+        date_issued: nullable(t.string),
+      }),
+    ),
+    organization: nullable(organizationRef),
+    product: nullable(t.partial({ name_id: nullable(t.string) })),
+    product_name_id: nullable(t.string),
+    requests: nullable(t.array(t.intersection([requestSummary, t.partial({ type: nullable(t.string) })]))),
+    alternative_order_id: nullable(t.string),
+    renewal_of_order_id: nullable(apiId),
+    is_renewed: nullable(t.boolean),
+    renewed_order_id: nullable(apiId),
+    order_valid_till: nullable(t.string),
+  }),
+]);
+export type OrderInfoResponse = t.TypeOf<typeof orderInfoResponse>;
+
+/** `GET /order/alternate/{id}`: the `orders` key may be missing when nothing matches. */
+export const alternateOrdersResponse = t.partial({
+  orders: nullable(
+    t.array(
+      t.intersection([
+        t.type({ order_id: apiId }),
+        t.partial({ certificate_id: nullable(apiId), status: nullable(t.string) }),
+      ]),
+    ),
+  ),
+});
+export type AlternateOrdersResponse = t.TypeOf<typeof alternateOrdersResponse>;
+
+/** A revoke that needs an administrator's approval answers 201 with the revoke request. */
+export const revokeRequestResponse = t.partial({ id: nullable(apiId), status: nullable(t.string) });
+
+/** DigiCert's error body: always an array of `{ code, message }`. */
+export const errorBody = t.type({
+  errors: t.array(t.intersection([t.type({ code: t.string }), t.partial({ message: nullable(t.string) })])),
+});

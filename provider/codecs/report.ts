@@ -1,0 +1,45 @@
+import * as t from "io-ts";
+
+/** One problem with the user's inputs: the property path (`orderValidity.years`) and what is allowed. */
+export interface InputProblem {
+  readonly property: string;
+  readonly reason: string;
+}
+
+/**
+ * Turns io-ts errors into `InputProblem`s. The failing codec's name says what is allowed (see combinators.ts);
+ * the path is built from the context keys, with array indices as `[i]`.
+ */
+export function reportErrors(errors: t.Errors, pathPrefix = ""): InputProblem[] {
+  const seen = new Set<string>();
+  const problems: InputProblem[] = [];
+  for (const error of errors) {
+    const path = joinPath(
+      pathPrefix,
+      error.context
+        .slice(1)
+        .map((entry, i, entries) => ({ key: entry.key, parentIsArray: isArrayCodec(entries[i - 1]?.type ?? error.context[0]!.type) })),
+    );
+    const failing = error.context[error.context.length - 1]!;
+    const reason =
+      error.value === undefined ? `is required; must be ${failing.type.name}` : `must be ${failing.type.name}`;
+    const key = `${path}\u0000${reason}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    problems.push({ property: path, reason });
+  }
+  return problems;
+}
+
+function isArrayCodec(codec: t.Decoder<unknown, unknown>): boolean {
+  return codec instanceof t.ArrayType || codec.name.startsWith("a list of") || codec.name.startsWith("a non-empty list of");
+}
+
+function joinPath(prefix: string, keys: { key: string; parentIsArray: boolean }[]): string {
+  let path = prefix;
+  for (const { key, parentIsArray } of keys) {
+    if (parentIsArray && /^\d+$/.test(key)) path += `[${key}]`;
+    else path += path === "" ? key : `.${key}`;
+  }
+  return path;
+}

@@ -1,0 +1,92 @@
+import { certificateCodec, INPUT_KEYS, orderValidityCodec } from "./codecs/inputs";
+import { certificateBody, orderValidityBody } from "./mapping";
+import { canonicalJson } from "./canonicalJson";
+import { parseApiDate, DAY_MS } from "./dates";
+import { isTerminalStatus, STATE_VERSION } from "./state";
+import { unknownPaths } from "./unknowns";
+
+/**
+ * Inputs that define the certificate: changing one means a new order, which DigiCert bills again.
+ * Everything else is the provider's own bookkeeping or only matters when an order is placed, and updates state.
+ */
+export const REPLACING_INPUTS: readonly string[] = [
+  "product",
+  "organization",
+  "certificate",
+  "orderValidity",
+  "csProvisioningMethod",
+  "container",
+  "existingOrderId",
+];
+export const IN_PLACE_INPUTS: readonly string[] = INPUT_KEYS.filter((k) => !REPLACING_INPUTS.includes(k));
+
+export type ReplacementReason = "definition" | "renewal" | "terminal";
+
+export interface DiffDecision {
+  readonly changes: boolean;
+  readonly replaces: string[];
+  /** Why a replacement is planned; undefined when none is. */
+  readonly reason?: ReplacementReason;
+  /** A human sentence for the preview when the replacement is not caused by an edit. */
+  readonly explanation?: string;
+}
+
+/** Compares the new inputs with the old outputs (which echo the old inputs). Pure; `now` is injected. */
+export function decideDiff(
+  olds: Record<string, unknown>,
+  news: Record<string, unknown>,
+  now: number,
+): DiffDecision {
+  const replaces = REPLACING_INPUTS.filter((key) => differs(key, olds[key], news[key]));
+  const updated = IN_PLACE_INPUTS.filter((key) => differs(key, olds[key], news[key]));
+  const providerChanged =
+    olds.__provider !== news.__provider || olds.stateVersion !== STATE_VERSION;
+  let reason: ReplacementReason | undefined = replaces.length > 0 ? "definition" : undefined;
+  let explanation: string | undefined;
+
+  if (replaces.length === 0 && isTerminalStatus(olds.status) && news.replaceWhenTerminal !== false) {
+    replaces.push("status");
+    reason = "terminal";
+    explanation = `order ${String(olds.orderId)} is ${String(olds.status)} at DigiCert: a new order will be placed (set replaceWhenTerminal: false to keep it as it is)`;
+  }
+  const renewal = renewalDue(olds, news, now);
+  if (replaces.length === 0 && renewal) {
+    replaces.push("validTill");
+    reason = "renewal";
+    explanation = renewal;
+  }
+  return {
+    changes: replaces.length > 0 || updated.length > 0 || providerChanged,
+    replaces,
+    reason,
+    explanation,
+  };
+}
+
+/** A sentence saying why the certificate is due for renewal, or undefined if it is not. */
+function renewalDue(olds: Record<string, unknown>, news: Record<string, unknown>, now: number): string | undefined {
+  const days = news.renewBeforeDays;
+  if (typeof days !== "number" || typeof olds.validTill !== "string") return undefined;
+  if (typeof olds.status === "string" && olds.status !== "issued") return undefined;
+  const validTill = parseApiDate(olds.validTill);
+  if (validTill === undefined || now < validTill - days * DAY_MS) return undefined;
+  return `the certificate of order ${String(olds.orderId)} is valid till ${olds.validTill}, within renewBeforeDays (${days}): a renewal order (a new paid order) will be placed`;
+}
+
+function differs(key: string, old: unknown, next: unknown): boolean {
+  if (unknownPaths(next).length > 0) return true;
+  return canonicalJson(normalize(key, old)) !== canonicalJson(normalize(key, next));
+}
+
+/** Equal meaning, equal form: a default spelled out, or a date written another way, is no change. */
+function normalize(key: string, value: unknown): unknown {
+  if (key === "certificate") {
+    const decoded = certificateCodec.decode(value);
+    return decoded._tag === "Right" ? certificateBody(decoded.right) : value;
+  }
+  if (key === "orderValidity") {
+    const decoded = orderValidityCodec.decode(value);
+    return decoded._tag === "Right" ? orderValidityBody(decoded.right) : value;
+  }
+  return value;
+}

@@ -1,0 +1,163 @@
+import { CodeSigningOrderInputs } from "./codecs/inputs";
+import { OrderInfoResponse, OrderPlacedResponse } from "./codecs/api";
+import { formatDigiCertDate, parseExpirationDate } from "./dates";
+
+/**
+ * Pure mapping between the resource's camelCase inputs and DigiCert's snake_case JSON. Keys are written in the
+ * order of DigiCert's own example so a request reads like the documentation.
+ */
+
+export type Json = string | number | boolean | null | Json[] | { [key: string]: Json };
+export type JsonObject = { [key: string]: Json };
+
+/** Drops undefined members so the body holds exactly what the user set. */
+function compact(entries: [string, Json | undefined][]): JsonObject {
+  const out: JsonObject = {};
+  for (const [key, value] of entries) if (value !== undefined) out[key] = value;
+  return out;
+}
+
+export function certificateBody(certificate: CodeSigningOrderInputs["certificate"]): JsonObject {
+  return compact([
+    ["csr", certificate.csr],
+    [
+      "server_platform",
+      certificate.serverPlatform === undefined ? undefined : { id: certificate.serverPlatform.id },
+    ],
+    ["signature_hash", certificate.signatureHash ?? "sha256"],
+    ["organization_units", certificate.organizationUnits],
+  ]);
+}
+
+export function orderValidityBody(validity: CodeSigningOrderInputs["orderValidity"]): JsonObject {
+  if (validity.customExpirationDate !== undefined) {
+    const date = parseExpirationDate(validity.customExpirationDate);
+    // check() has rejected unparseable dates; pass the text through rather than invent one.
+    return { custom_expiration_date: date ? formatDigiCertDate(date) : validity.customExpirationDate };
+  }
+  if (validity.days !== undefined) return { days: validity.days };
+  return compact([["years", validity.years]]);
+}
+
+export function organizationBody(org: CodeSigningOrderInputs["organization"]): JsonObject {
+  if (org.id !== undefined) return { id: org.id };
+  return compact([
+    ["name", org.name],
+    ["address", org.address],
+    ["address2", org.address2],
+    ["city", org.city],
+    ["state", org.state],
+    ["zip", org.zip],
+    ["country", org.country],
+    ["telephone", org.telephone],
+    ["skip_duplicate_org_check", org.skipDuplicateOrgCheck],
+  ]);
+}
+
+/** What is sent with the POST beyond the user's own fields. */
+export interface OrderRequestExtras {
+  readonly alternativeOrderId?: string;
+  readonly renewalOfOrderId?: number;
+}
+
+/** The body of `POST /order/certificate/{product}` for these inputs. */
+export function orderRequestBody(inputs: CodeSigningOrderInputs, extras: OrderRequestExtras = {}): JsonObject {
+  const ship = inputs.shipInfo;
+  return compact([
+    ["certificate", certificateBody(inputs.certificate)],
+    ["cs_provisioning_method", inputs.csProvisioningMethod],
+    ["order_validity", orderValidityBody(inputs.orderValidity)],
+    ["comments", inputs.comments],
+    ["skip_approval", inputs.skipApproval],
+    ["organization", organizationBody(inputs.organization)],
+    ["container", inputs.container === undefined ? undefined : { id: inputs.container.id }],
+    [
+      "ship_info",
+      ship === undefined
+        ? undefined
+        : compact([
+            ["name", ship.name],
+            ["addr1", ship.addr1],
+            ["addr2", ship.addr2],
+            ["city", ship.city],
+            ["state", ship.state],
+            ["zip", ship.zip],
+            ["country", ship.country],
+            ["method", ship.method],
+          ]),
+    ],
+    ["auto_renew", inputs.autoRenew],
+    ["custom_renewal_message", inputs.customRenewalMessage],
+    ["disable_renewal_notifications", inputs.disableRenewalNotifications],
+    [
+      "custom_fields",
+      inputs.customFields?.map((field) => ({ metadata_id: field.metadataId, value: field.value })),
+    ],
+    ["payment_method", inputs.paymentMethod],
+    ["additional_emails", inputs.additionalEmails],
+    ["renewal_of_order_id", extras.renewalOfOrderId ?? inputs.renewalOfOrderId],
+    ["alternative_order_id", extras.alternativeOrderId],
+    ["enable_guest_access", inputs.enableGuestAccess],
+  ]);
+}
+
+/** The part of the outputs that DigiCert owns: what an order looks like now. */
+export interface OrderState {
+  orderId: number;
+  status: string;
+  requests: { id: number; status: string }[];
+  certificateId?: number;
+  organizationId?: number;
+  serialNumber?: string;
+  thumbprint?: string;
+  validFrom?: string;
+  validTill?: string;
+  dateIssued?: string;
+}
+
+/**
+ * The order's state right after placement. DigiCert returns no order status here, so it is derived from the
+ * request: an approved request means the order moved on to `pending` (validation), otherwise it awaits approval.
+ */
+export function orderStateFromPlacement(
+  response: OrderPlacedResponse,
+  inputs: CodeSigningOrderInputs,
+): OrderState {
+  const requests = (response.requests ?? []).map((r) => ({ id: r.id, status: r.status.toLowerCase() }));
+  const approved = requests.some((r) => r.status === "approved");
+  return withoutUndefined({
+    orderId: response.id,
+    status: approved ? "pending" : "needs_approval",
+    requests,
+    certificateId: response.certificate_id ?? undefined,
+    organizationId: response.organization?.id ?? inputs.organization.id,
+  });
+}
+
+/** The order's state from order info. Unknown status values are kept as they are (lower-cased). */
+export function orderStateFromInfo(info: OrderInfoResponse): OrderState {
+  const cert = info.certificate ?? undefined;
+  const organizationId = Array.isArray(info.organization) ? undefined : (info.organization?.id ?? undefined);
+  return withoutUndefined({
+    orderId: info.id,
+    status: (info.status ?? "unknown").toLowerCase(),
+    requests: (info.requests ?? []).map((r) => ({ id: r.id, status: r.status.toLowerCase() })),
+    certificateId: cert?.id ?? undefined,
+    organizationId,
+    serialNumber: cert?.serial_number ?? undefined,
+    thumbprint: cert?.thumbprint ?? undefined,
+    validFrom: cert?.valid_from ?? undefined,
+    validTill: cert?.valid_till ?? undefined,
+    dateIssued: cert?.date_issued ?? undefined,
+  });
+}
+
+/** The product an order info names, wherever this API version puts it. */
+export function productOf(info: OrderInfoResponse): string | undefined {
+  return info.product?.name_id ?? info.product_name_id ?? undefined;
+}
+
+/** The host refuses `undefined` in outputs: absent values are left out instead. */
+export function withoutUndefined<T extends object>(value: T): T {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
+}

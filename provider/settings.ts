@@ -1,0 +1,118 @@
+import * as t from "io-ts";
+import { pipe } from "fp-ts/function";
+import * as E from "fp-ts/Either";
+import { integer, oneOf, stringWhere } from "./codecs/combinators";
+import { reportErrors } from "./codecs/report";
+import { parseDurationMs } from "./duration";
+import { DIGICERT_RATE_WINDOWS, RateWindow } from "./client/rateLimiter";
+import { DEFAULT_RETRY_POLICY, RetryPolicy } from "./client/retry";
+
+/** What `configure()` receives: Pulumi's stack config, whole and namespaced (`digicert:apiKey`). */
+export interface ConfigSource {
+  get(key: string): string | undefined;
+}
+
+export const REGION_BASE_URLS = {
+  us: "https://www.digicert.com/services/v2",
+  eu: "https://certcentral.digicert.eu/services/v2",
+} as const;
+
+/** Stack config keys and their environment fallbacks. */
+export const CONFIG_KEYS = {
+  apiKey: ["digicert:apiKey", "DIGICERT_API_KEY"],
+  baseUrl: ["digicert:baseUrl", "DIGICERT_BASE_URL"],
+  region: ["digicert:region", "DIGICERT_REGION"],
+  requestTimeout: ["digicert:requestTimeout", "DIGICERT_REQUEST_TIMEOUT"],
+  rateLimits: ["digicert:rateLimits", "DIGICERT_RATE_LIMITS"],
+  maxAttempts: ["digicert:maxAttempts", "DIGICERT_MAX_ATTEMPTS"],
+  pollInterval: ["digicert:pollInterval", "DIGICERT_POLL_INTERVAL"],
+} as const;
+
+export interface ProviderSettings {
+  /** Undefined until set: preview (check, diff) works without a key. */
+  readonly apiKey?: string;
+  readonly baseUrl: string;
+  readonly timeoutMs: number;
+  readonly rateWindows: readonly RateWindow[];
+  readonly retry: RetryPolicy;
+  readonly pollIntervalMs: number;
+}
+
+export class ConfigurationError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "ConfigurationError";
+  }
+}
+
+export const MISSING_API_KEY_MESSAGE =
+  "No DigiCert API key is set. Set it for this stack with `pulumi config set --secret digicert:apiKey <key>` " +
+  "(or export DIGICERT_API_KEY). Preview needs no key; creating, refreshing, updating and deleting orders do.";
+
+const url = stringWhere("an http(s) URL such as https://www.digicert.com/services/v2", (s) => {
+  try {
+    const parsed = new URL(s);
+    return parsed.protocol === "https:" || parsed.protocol === "http:";
+  } catch {
+    return false;
+  }
+});
+const duration = stringWhere('a duration such as "30s" or "2m"', (s) => (parseDurationMs(s) ?? 0) > 0);
+const rateLimitsJson = stringWhere(
+  'JSON such as [{"limit":100,"window":"5s"},{"limit":1000,"window":"3m"}]',
+  (s) => parseRateWindows(s) !== undefined,
+);
+
+const rawSettings = t.partial({
+  apiKey: stringWhere("a non-empty API key", (s) => s.trim().length > 0),
+  baseUrl: url,
+  region: oneOf(["us", "eu"] as const),
+  requestTimeout: duration,
+  rateLimits: rateLimitsJson,
+  maxAttempts: stringWhere("a whole number from 1 to 20", (s) => integer(1, 20).is(Number(s)) && /^\d+$/.test(s)),
+  pollInterval: duration,
+});
+
+/**
+ * Reads the settings from stack config, then the environment. Every value is decoded; a bad one fails with the
+ * config key and what is allowed (never the value: it may be the key).
+ */
+export function readSettings(config: ConfigSource | undefined, env: NodeJS.ProcessEnv): ProviderSettings {
+  const raw: Record<string, string> = {};
+  for (const [name, [configKey, envKey]] of Object.entries(CONFIG_KEYS)) {
+    const value = config?.get(configKey) ?? env[envKey];
+    if (value !== undefined && value !== "") raw[name] = value;
+  }
+  return pipe(
+    rawSettings.decode(raw),
+    E.map((s) => ({
+      apiKey: s.apiKey?.trim(),
+      baseUrl: s.baseUrl ?? REGION_BASE_URLS[s.region ?? "us"],
+      timeoutMs: parseDurationMs(s.requestTimeout ?? "30s")!,
+      rateWindows: s.rateLimits ? parseRateWindows(s.rateLimits)! : DIGICERT_RATE_WINDOWS,
+      retry: s.maxAttempts ? { ...DEFAULT_RETRY_POLICY, maxAttempts: Number(s.maxAttempts) } : DEFAULT_RETRY_POLICY,
+      pollIntervalMs: parseDurationMs(s.pollInterval ?? "30s")!,
+    })),
+    E.getOrElseW((errors) => {
+      const problems = reportErrors(errors).map((p) => {
+        const keys = CONFIG_KEYS[p.property as keyof typeof CONFIG_KEYS];
+        return `${keys ? `${keys[0]} (or ${keys[1]})` : p.property} ${p.reason}`;
+      });
+      throw new ConfigurationError(`Invalid DigiCert provider configuration: ${problems.join("; ")}`);
+    }),
+  );
+}
+
+const rateWindowsCodec = t.array(t.type({ limit: integer(1), window: duration }));
+
+export function parseRateWindows(text: string): RateWindow[] | undefined {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  const decoded = rateWindowsCodec.decode(parsed);
+  if (decoded._tag === "Left") return undefined;
+  return decoded.right.map((w) => ({ limit: w.limit, windowMs: parseDurationMs(w.window)! }));
+}

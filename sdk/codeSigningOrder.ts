@@ -1,0 +1,70 @@
+import * as pulumi from "@pulumi/pulumi";
+import { CodeSigningOrderArgs, OrderRequestSummary } from "./args";
+import { providerShell } from "./providerShell";
+
+/** Outputs that hold a person's name and address or account data: stored encrypted in state. */
+const SECRET_OUTPUTS = ["shipInfo", "customFields"];
+
+/**
+ * A DigiCert code signing certificate order (OV `code_signing` or EV `code_signing_ev`), placed through
+ * CertCentral's Services API v2. `pulumi up` places the order once; `pulumi refresh` follows it to issuance;
+ * `pulumi destroy` does what `onDelete` says. The resource ID is the DigiCert order ID.
+ */
+export class CodeSigningOrder extends pulumi.dynamic.Resource {
+  /** The DigiCert order ID. */
+  declare readonly orderId: pulumi.Output<number>;
+  /** The order's status: needs_approval, pending, waiting_pickup, issued, reissue_pending, rejected, canceled, revoked, expired (or whatever DigiCert reports). */
+  declare readonly status: pulumi.Output<string>;
+  /** The order's requests and their statuses. */
+  declare readonly requests: pulumi.Output<OrderRequestSummary[]>;
+  /** The certificate ID, once DigiCert has assigned one (after approval). */
+  declare readonly certificateId: pulumi.Output<number | undefined>;
+  /** The organization's ID: the one given, or the one DigiCert created with the order. */
+  declare readonly organizationId: pulumi.Output<number | undefined>;
+  /** The certificate's serial number (hex), once issued. */
+  declare readonly serialNumber: pulumi.Output<string | undefined>;
+  /** The certificate's SHA-1 thumbprint (hex), once issued. */
+  declare readonly thumbprint: pulumi.Output<string | undefined>;
+  /** First day of validity (`YYYY-MM-DD`), once issued. */
+  declare readonly validFrom: pulumi.Output<string | undefined>;
+  /** Last day of validity (`YYYY-MM-DD`), once issued. */
+  declare readonly validTill: pulumi.Output<string | undefined>;
+  /** When the certificate was issued (ISO 8601), once issued. */
+  declare readonly dateIssued: pulumi.Output<string | undefined>;
+  /** The alternative order ID the order carries at DigiCert. */
+  declare readonly assignedAlternativeOrderId: pulumi.Output<string | undefined>;
+  /** The order this one renewed or replaced. */
+  declare readonly predecessorOrderId: pulumi.Output<number | undefined>;
+  /** False when DigiCert refused to link a renewal and an unlinked order was placed. */
+  declare readonly renewalLinked: pulumi.Output<boolean | undefined>;
+  /** True when the resource took over an existing order (`existingOrderId`, or one found by its alternative order ID). */
+  declare readonly adoptedExistingOrder: pulumi.Output<boolean | undefined>;
+
+  constructor(name: string, args: CodeSigningOrderArgs, opts?: pulumi.CustomResourceOptions) {
+    const outputs = {
+      orderId: undefined,
+      status: undefined,
+      requests: undefined,
+      certificateId: undefined,
+      organizationId: undefined,
+      serialNumber: undefined,
+      thumbprint: undefined,
+      validFrom: undefined,
+      validTill: undefined,
+      dateIssued: undefined,
+      assignedAlternativeOrderId: undefined,
+      predecessorOrderId: undefined,
+      renewalLinked: undefined,
+      adoptedExistingOrder: undefined,
+    };
+    super(
+      providerShell,
+      name,
+      // resourceKey ties the resource's successive orders together and keeps other stacks' orders apart.
+      { ...args, resourceKey: `${pulumi.getProject()}/${pulumi.getStack()}/${name}`, ...outputs },
+      { ...opts, additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), ...SECRET_OUTPUTS] },
+      "digicert",
+      "CodeSigningOrder",
+    );
+  }
+}

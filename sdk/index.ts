@@ -1,0 +1,10 @@
+export { CodeSigningOrder } from "./codeSigningOrder";
+export type {
+  CodeSigningOrderArgs,
+  CertificateArgs,
+  OrganizationArgs,
+  OrderValidityArgs,
+  ShipInfoArgs,
+  CustomFieldArgs,
+  OrderRequestSummary,
+} from "./args";

@@ -1,0 +1,173 @@
+import { expect } from "chai";
+import { validateInputs } from "../../provider/rules";
+import { UNKNOWN } from "../../provider/unknowns";
+import { SAMPLE_CSR, seedResourceInputs } from "./seedExample";
+
+const NOW = Date.UTC(2026, 10, 28);
+
+function problems(inputs: Record<string, unknown>) {
+  return validateInputs(inputs, NOW);
+}
+function properties(inputs: Record<string, unknown>) {
+  return problems(inputs).map((p) => p.property);
+}
+function withInputs(changes: Record<string, unknown>): Record<string, unknown> {
+  const next: Record<string, unknown> = { ...seedResourceInputs, ...changes };
+  for (const [k, v] of Object.entries(changes)) if (v === undefined) delete next[k];
+  return next;
+}
+
+const ovHsm = {
+  product: "code_signing",
+  certificate: { csr: SAMPLE_CSR },
+  organization: { id: 1 },
+  orderValidity: { years: 1 },
+  csProvisioningMethod: "email",
+  resourceKey: "p/s/n",
+};
+
+describe("check rules", () => {
+  it("accepts DigiCert's own example and an OV HSM order", () => {
+    expect(problems(seedResourceInputs)).to.deep.equal([]);
+    expect(problems(ovHsm)).to.deep.equal([]);
+  });
+
+  it("requires product, certificate, organization and orderValidity, naming each", () => {
+    const found = problems({ resourceKey: "k" });
+    expect(found.map((p) => p.property)).to.include.members(["product", "certificate", "organization", "orderValidity"]);
+    expect(found.find((p) => p.property === "product")!.reason).to.equal(
+      'is required; must be "code_signing" | "code_signing_ev"',
+    );
+  });
+
+  it("names the allowed values of enums", () => {
+    const found = problems(withInputs({ product: "code_sign", paymentMethod: "cash", onDelete: "destroy" }));
+    expect(found).to.deep.include({ property: "product", reason: 'must be "code_signing" | "code_signing_ev"' });
+    expect(found).to.deep.include({ property: "paymentMethod", reason: 'must be "balance" | "card" | "profile"' });
+    expect(found).to.deep.include({ property: "onDelete", reason: 'must be "cancel" | "retain" | "revoke"' });
+  });
+
+  it("checks ranges with the path of the property", () => {
+    expect(problems(withInputs({ orderValidity: { years: 4 } }))).to.deep.include({
+      property: "orderValidity.years",
+      reason: "must be an integer from 1 to 3",
+    });
+    expect(properties(withInputs({ orderValidity: { days: 0 } }))).to.include("orderValidity.days");
+    expect(properties(withInputs({ orderValidity: { years: 1.5 } }))).to.include("orderValidity.years");
+    expect(properties(withInputs({ enableGuestAccess: 2 }))).to.include("enableGuestAccess");
+    expect(properties(withInputs({ autoRenew: -1 }))).to.include("autoRenew");
+  });
+
+  it("requires exactly one validity form", () => {
+    expect(properties(withInputs({ orderValidity: { years: 1, days: 30 } }))).to.include("orderValidity");
+    expect(properties(withInputs({ orderValidity: {} }))).to.include("orderValidity");
+  });
+
+  it("accepts both date forms for customExpirationDate and rejects past or malformed dates", () => {
+    expect(problems(withInputs({ orderValidity: { customExpirationDate: "2027-06-09" } }))).to.deep.equal([]);
+    expect(problems(withInputs({ orderValidity: { customExpirationDate: "09 JUN 2027" } }))).to.deep.equal([]);
+    expect(problems(withInputs({ orderValidity: { customExpirationDate: "09 JUN 2025" } }))).to.deep.include({
+      property: "orderValidity.customExpirationDate",
+      reason: "must lie in the future",
+    });
+    expect(properties(withInputs({ orderValidity: { customExpirationDate: "2027-02-30" } }))).to.include(
+      "orderValidity.customExpirationDate",
+    );
+    expect(properties(withInputs({ orderValidity: { customExpirationDate: "June 9" } }))).to.include(
+      "orderValidity.customExpirationDate",
+    );
+  });
+
+  it("requires csProvisioningMethod for EV", () => {
+    expect(properties(withInputs({ csProvisioningMethod: undefined, shipInfo: undefined }))).to.include(
+      "csProvisioningMethod",
+    );
+    expect(properties({ ...ovHsm, csProvisioningMethod: undefined, certificate: { serverPlatform: { id: 5 } } })).to.deep.equal([]);
+  });
+
+  it("requires serverPlatform for client_app or when the method is unset", () => {
+    expect(properties(withInputs({ csProvisioningMethod: "client_app", shipInfo: undefined, certificate: {} }))).to.include(
+      "certificate.serverPlatform",
+    );
+    expect(properties({ ...ovHsm, csProvisioningMethod: undefined })).to.include("certificate.serverPlatform");
+    expect(properties(ovHsm)).to.not.include("certificate.serverPlatform");
+  });
+
+  it("requires a CSR for email provisioning and for server platform 55", () => {
+    expect(properties({ ...ovHsm, certificate: {} })).to.include("certificate.csr");
+    expect(
+      properties({ ...ovHsm, csProvisioningMethod: "client_app", certificate: { serverPlatform: { id: 55 } } }),
+    ).to.include("certificate.csr");
+    expect(properties({ ...ovHsm, certificate: { csr: "not a csr" } })).to.include("certificate.csr");
+  });
+
+  it("allows shipInfo only with ship_token and checks its fields", () => {
+    expect(properties({ ...ovHsm, shipInfo: seedResourceInputs.shipInfo })).to.include("shipInfo");
+    const found = problems(withInputs({ shipInfo: { ...seedResourceInputs.shipInfo, method: "OVERNIGHT", zip: undefined } }));
+    expect(found).to.deep.include({ property: "shipInfo.method", reason: 'must be "STANDARD" | "EXPEDITED"' });
+    expect(found.map((p) => p.property)).to.include("shipInfo.zip");
+  });
+
+  it("takes an organization by id or by its details, not both", () => {
+    expect(properties(withInputs({ organization: { id: 1, name: "x" } }))).to.include("organization");
+    expect(properties(withInputs({ organization: {} }))).to.include("organization");
+    const partial = properties(withInputs({ organization: { name: "Example", city: "Lehi" } }));
+    expect(partial).to.include.members(["organization.address", "organization.zip", "organization.telephone"]);
+    expect(
+      problems(
+        withInputs({
+          organization: { name: "E", address: "a", city: "c", state: "s", zip: "z", country: "us", telephone: "t" },
+        }),
+      ),
+    ).to.deep.equal([]);
+  });
+
+  it("rejects unknown properties, naming the known ones", () => {
+    const found = problems(withInputs({ organisation: { id: 1 } }));
+    expect(found[0]!.property).to.equal("organisation");
+    expect(found[0]!.reason).to.match(/not a known property .*organization/);
+    expect(properties(withInputs({ certificate: { signatureHash: "sha256", serverPlatfrom: { id: 1 } } }))).to.include(
+      "certificate.serverPlatfrom",
+    );
+  });
+
+  it("checks list items with their index", () => {
+    expect(properties(withInputs({ customFields: [{ metadataId: 1, value: "a" }, { metadataId: "x", value: "b" }] }))).to.include(
+      "customFields[1].metadataId",
+    );
+    expect(properties(withInputs({ additionalEmails: ["ok@example.com", "nope"] }))).to.include("additionalEmails[1]");
+  });
+
+  it("limits alternativeOrderId to 64 characters", () => {
+    expect(problems(withInputs({ alternativeOrderId: "a".repeat(64) }))).to.deep.equal([]);
+    expect(properties(withInputs({ alternativeOrderId: "a".repeat(65) }))).to.include("alternativeOrderId");
+  });
+
+  it("checks waitFor, waitTimeout and renewBeforeDays", () => {
+    expect(problems(withInputs({ waitFor: "issued", waitTimeout: "1h30m" }))).to.deep.equal([]);
+    expect(properties(withInputs({ waitFor: "done", waitTimeout: "soon" }))).to.include.members(["waitFor", "waitTimeout"]);
+    expect(problems(withInputs({ renewBeforeDays: 30 }))).to.deep.equal([]);
+    expect(properties(withInputs({ renewBeforeDays: 365 }))).to.include("renewBeforeDays");
+    expect(properties(withInputs({ orderValidity: { days: 100 }, renewBeforeDays: 100 }))).to.include("renewBeforeDays");
+  });
+
+  it("reports every problem at once", () => {
+    const found = problems(
+      withInputs({ product: "x", orderValidity: { years: 9 }, paymentMethod: "cash", shipInfo: { name: "n" } }),
+    );
+    expect(found.length).to.be.greaterThan(4);
+  });
+
+  it("never rejects values unknown during preview", () => {
+    expect(problems(withInputs({ organization: { id: UNKNOWN } }))).to.deep.equal([]);
+    expect(problems(withInputs({ organization: UNKNOWN }))).to.deep.equal([]);
+    expect(problems(withInputs({ orderValidity: { years: UNKNOWN } }))).to.deep.equal([]);
+    expect(problems(withInputs({ csProvisioningMethod: UNKNOWN }))).to.deep.equal([]);
+    expect(problems(withInputs({ customFields: [{ metadataId: 12, value: UNKNOWN }] }))).to.deep.equal([]);
+    expect(problems(withInputs({ product: UNKNOWN }))).to.deep.equal([]);
+    // A known mistake next to an unknown value is still reported.
+    expect(properties(withInputs({ organization: { id: UNKNOWN }, paymentMethod: "cash" }))).to.deep.equal([
+      "paymentMethod",
+    ]);
+  });
+});
