@@ -32,7 +32,7 @@ const RENEWAL_REFUSED = [
   "product_not_eligible_for_renewal",
 ];
 const ALREADY_GONE = ["order_already_revoked", "order_is_revoked", "order_already_canceled"];
-const MAX_POST_ATTEMPTS = 3;
+const MAX_POST_ATTEMPTS = 5;
 const DEFAULT_WAIT_TIMEOUT = "30m";
 const MAX_POLL_INTERVAL_MS = 5 * 60_000;
 

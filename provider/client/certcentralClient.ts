@@ -106,7 +106,7 @@ export class CertCentralClient {
     body: JsonObject | undefined,
     codec: t.Decoder<unknown, T> | undefined,
   ): Promise<T> {
-    await this.settings.limiter.acquire();
+    const release = await this.settings.limiter.acquire();
     let status: number;
     let text: string;
     try {
@@ -123,6 +123,8 @@ export class CertCentralClient {
         path,
         timedOut ? `no answer within ${this.settings.timeoutMs} ms` : `connection failed (${code})`,
       );
+    } finally {
+      release();
     }
     if (status < 200 || status >= 300) throw this.apiError(status, text);
     if (codec === undefined) return undefined as T;

@@ -17,16 +17,19 @@ export const DIGICERT_RATE_WINDOWS: readonly RateWindow[] = [
 ];
 
 /**
- * A sliding-log limiter: a request may start when every window has room, counting the start times of the
- * requests before it. Written here rather than taken from a library because DigiCert's windows are rolling:
- * the token-bucket and fixed-reservoir limiters on npm (limiter, bottleneck) let up to twice the limit through
- * across a window boundary, which is exactly what earns a 429. Waiters are served first come, first served.
+ * A sliding-log limiter: a request may start when every window has room. Written here rather than taken from a
+ * library because DigiCert's windows are rolling: the token-bucket and fixed-reservoir limiters on npm (limiter,
+ * bottleneck) let up to twice the limit through across a window boundary, which is exactly what earns a 429.
  *
- * A small margin per window absorbs the time between our clock and DigiCert's stamping the request.
+ * A request counts in the windows from its start until its answer arrives, and from then on as if it had been
+ * sent at that moment. DigiCert stamps a request somewhere between our send and its answer; counting from the
+ * answer is the only stamp that can never be earlier than DigiCert's, whatever the latency. Waiters are served
+ * first come, first served.
  */
 export class RateLimiter {
-  private readonly starts: number[] = [];
-  private readonly waiters: (() => void)[] = [];
+  /** One entry per request in the windows: when its answer came, or Infinity while it is in flight. */
+  private readonly stamps: number[] = [];
+  private readonly waiters: ((release: () => void) => void)[] = [];
   private pumping = false;
   private readonly longestWindowMs: number;
 
@@ -37,8 +40,8 @@ export class RateLimiter {
     this.longestWindowMs = Math.max(0, ...windows.map((w) => w.windowMs));
   }
 
-  /** Resolves when a request may be sent; the request counts from that moment. */
-  acquire(): Promise<void> {
+  /** Resolves when a request may be sent, with the function to call once its answer (or failure) arrived. */
+  acquire(): Promise<() => void> {
     return new Promise((resolve) => {
       this.waiters.push(resolve);
       void this.pump();
@@ -51,55 +54,64 @@ export class RateLimiter {
     try {
       while (this.waiters.length > 0) {
         const wait = this.waitMs(this.clock.now());
+        if (wait === Infinity) return; // a release will pump again
         if (wait > 0) {
           await this.clock.sleep(wait);
           continue;
         }
-        this.starts.push(this.clock.now());
-        this.waiters.shift()!();
+        this.waiters.shift()!(this.take());
       }
     } finally {
       this.pumping = false;
     }
   }
 
-  /** How long until every window has room; 0 if now. */
+  private take(): () => void {
+    const stamp = { index: this.stamps.push(Infinity) - 1 };
+    this.inFlight.push(stamp);
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      this.stamps[stamp.index] = this.clock.now();
+      this.inFlight.splice(this.inFlight.indexOf(stamp), 1);
+      void this.pump();
+    };
+  }
+
+  /** In-flight stamps know their place in `stamps`, which `forget` shifts. */
+  private readonly inFlight: { index: number }[] = [];
+
+  /** How long until every window has room: 0 if now, Infinity if an answer must arrive first. */
   waitMs(now: number): number {
     this.forget(now);
     let wait = 0;
     for (const window of this.windows) {
-      const inWindow = this.countSince(now - window.windowMs - marginMs(window));
-      if (inWindow >= window.limit) {
-        // The oldest request that must leave the window before one more fits.
-        const blocking = this.starts[this.starts.length - window.limit]!;
-        wait = Math.max(wait, blocking + window.windowMs + marginMs(window) - now + 1);
+      const since = now - window.windowMs;
+      const inWindow = this.stamps.filter((stamp) => stamp > since).sort((a, b) => a - b);
+      if (inWindow.length >= window.limit) {
+        // The request whose leaving the window makes room for one more.
+        const blocking = inWindow[inWindow.length - window.limit]!;
+        wait = Math.max(wait, blocking === Infinity ? Infinity : blocking + window.windowMs - now + 1);
       }
     }
     return wait;
   }
 
-  private countSince(since: number): number {
-    // starts is sorted: binary search for the first start after `since`.
-    let lo = 0;
-    let hi = this.starts.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (this.starts[mid]! > since) hi = mid;
-      else lo = mid + 1;
-    }
-    return this.starts.length - lo;
-  }
-
   private forget(now: number): void {
     const horizon = now - this.longestWindowMs - 1000;
-    let drop = 0;
-    while (drop < this.starts.length && this.starts[drop]! < horizon) drop++;
-    if (drop > 0) this.starts.splice(0, drop);
+    const kept: number[] = [];
+    const moved = new Map<number, number>();
+    this.stamps.forEach((stamp, i) => {
+      if (stamp >= horizon) {
+        moved.set(i, kept.length);
+        kept.push(stamp);
+      }
+    });
+    if (kept.length === this.stamps.length) return;
+    this.stamps.splice(0, this.stamps.length, ...kept);
+    for (const flight of this.inFlight) flight.index = moved.get(flight.index)!;
   }
-}
-
-function marginMs(window: RateWindow): number {
-  return Math.ceil(window.windowMs * 0.01) + 10;
 }
 
 /**

@@ -1,0 +1,233 @@
+import { expect } from "chai";
+import { Emulator, startEmulator } from "../../emulator";
+import { ResourceInitError } from "../../provider/errors";
+import { SAMPLE_CSR } from "../unit/seedExample";
+import { EMULATOR_KEY, providerFor, rejectionOf } from "../provider/providerFixture";
+
+/**
+ * Fault injection: for each way a request to DigiCert can go wrong, exactly one order exists per resource, its
+ * ID reaches state (or the partial-failure error that puts it there), and the message says what happened.
+ */
+const inputs = {
+  product: "code_signing",
+  certificate: { csr: SAMPLE_CSR, serverPlatform: { id: -1 } },
+  organization: { id: 123456 },
+  orderValidity: { years: 1 },
+  csProvisioningMethod: "email",
+  resourceKey: "codesigning/dev/faults",
+};
+
+describe("fault injection: never lose or duplicate a paid order", () => {
+  let emulator: Emulator;
+  before(async () => {
+    emulator = await startEmulator({ rateLimits: [] });
+  });
+  after(() => emulator.close());
+  beforeEach(() => emulator.reset());
+
+  function ordersCarrying(alternativeOrderId: unknown) {
+    return emulator.orders().filter((o) => o.alternativeOrderId === alternativeOrderId);
+  }
+  function posts() {
+    return emulator.requests().filter((r) => r.method === "POST").length;
+  }
+
+  it("5xx before the order is stored: looked up, none found, sent again once: one order", async () => {
+    emulator.injectFault({ method: "POST", path: "/order/certificate", fault: { kind: "error-before", status: 503 } });
+    const { provider } = providerFor(emulator);
+    const { id, outs } = await provider.create(inputs);
+    expect(ordersCarrying(outs.assignedAlternativeOrderId)).to.have.length(1);
+    expect(emulator.orders()).to.have.length(1);
+    expect(id).to.equal(String(emulator.orders()[0]!.id));
+    expect(posts()).to.equal(2);
+    const methods = emulator.requests().map((r) => `${r.method} ${r.path.split("/").slice(0, 3).join("/")}`);
+    // lookup, POST (503), lookup (none), POST
+    expect(methods).to.deep.equal(["GET /order/alternate", "POST /order/certificate", "GET /order/alternate", "POST /order/certificate"]);
+  });
+
+  for (const [name, fault] of [
+    ["5xx after the order is stored", { kind: "error-after", status: 500 }],
+    ["the connection dropped after the order is stored (the answer lost)", { kind: "drop-after" }],
+    ["a malformed JSON body", { kind: "malformed-json" }],
+  ] as const) {
+    it(`${name}: the order is found by its alternative order ID and adopted, never placed twice`, async () => {
+      emulator.injectFault({ method: "POST", path: "/order/certificate", fault });
+      const { provider, logs } = providerFor(emulator);
+      const { id, outs } = await provider.create(inputs);
+      expect(emulator.orders()).to.have.length(1);
+      expect(posts()).to.equal(1);
+      expect(id).to.equal(String(emulator.orders()[0]!.id));
+      expect(outs).to.include({ orderId: emulator.orders()[0]!.id, status: "needs_approval" });
+      expect(logs.join("\n")).to.match(/adopting it/);
+    });
+  }
+
+  it("a response slower than the client timeout: found and adopted", async () => {
+    emulator.injectFault({ method: "POST", path: "/order/certificate", fault: { kind: "delay", ms: 700 } });
+    const { provider } = providerFor(emulator, { "digicert:requestTimeout": "250ms" });
+    const { id } = await provider.create(inputs);
+    expect(emulator.orders()).to.have.length(1);
+    expect(id).to.equal(String(emulator.orders()[0]!.id));
+    expect(posts()).to.equal(1);
+  });
+
+  it("429 bursts on lookups and on the POST: retried with backoff, one order", async () => {
+    emulator.injectFault({ method: "GET", path: "/order/alternate", times: 2, fault: { kind: "rate-limited" } });
+    emulator.injectFault({ method: "POST", path: "/order/certificate", times: 2, fault: { kind: "rate-limited" } });
+    const { provider, clock } = providerFor(emulator);
+    const { id } = await provider.create(inputs);
+    expect(emulator.orders()).to.have.length(1);
+    expect(id).to.equal(String(emulator.orders()[0]!.id));
+    expect(emulator.requests().filter((r) => r.status === 429)).to.have.length(4);
+    expect(clock.slept.length).to.be.at.least(4);
+  });
+
+  it("403 bad key: a clear error, no order, no key in the message", async () => {
+    const { provider, logs } = providerFor(emulator, { "digicert:apiKey": "not-the-key-0042" });
+    const error = await rejectionOf(provider.create(inputs));
+    expect(error.message).to.equal(
+      "CertCentral access_denied|access_denied_invalid_key: Access denied due to access_denied_invalid_key. (HTTP 403)",
+    );
+    expect(emulator.orders()).to.have.length(0);
+    expect(JSON.stringify([error.message, error.stack, logs])).to.not.include("not-the-key-0042");
+  });
+
+  it("unknown order status values and unknown extra fields are read, not rejected", async () => {
+    const { provider } = providerFor(emulator);
+    const { id, outs } = await provider.create(inputs);
+    emulator.setStatus(Number(id), "awaiting_quantum_review");
+    emulator.injectFault({ method: "GET", path: "/order/certificate/", fault: { kind: "extra-fields" } });
+    const read = await provider.read(id, outs);
+    expect(read.props).to.include({ status: "awaiting_quantum_review", orderId: Number(id) });
+  });
+
+  it("a wait that outlasts its deadline: a partial failure carrying the order's ID, status and properties", async () => {
+    const { provider } = providerFor(emulator, { "digicert:pollInterval": "10s" });
+    const error = await rejectionOf(provider.create({ ...inputs, waitFor: "issued", waitTimeout: "1m" }));
+    expect(error).to.be.instanceOf(ResourceInitError);
+    const order = emulator.orders()[0]!;
+    expect(emulator.orders()).to.have.length(1);
+    expect(error.id).to.equal(String(order.id));
+    expect(error.properties).to.include({ orderId: order.id, status: "needs_approval" });
+    expect(error.message).to.match(/exists at DigiCert with status needs_approval/);
+    expect(error.message).to.match(/did not reach "issued" within waitTimeout 1m/);
+    expect(error.message).to.match(/pulumi refresh/);
+  });
+
+  it("a wait that sees the order through: approval and issuance within the deadline", async () => {
+    emulator.setAutoProgress("on-read");
+    const { provider } = providerFor(emulator, { "digicert:pollInterval": "10s" });
+    const { outs } = await provider.create({ ...inputs, waitFor: "issued", waitTimeout: "5m" });
+    expect(outs.status).to.equal("issued");
+    expect(outs.serialNumber).to.be.a("string");
+    expect(emulator.orders()).to.have.length(1);
+  });
+
+  it("following the order fails after it was placed: a partial failure, not a plain error", async () => {
+    const { provider } = providerFor(emulator, { "digicert:pollInterval": "1s", "digicert:maxAttempts": "2" });
+    emulator.injectFault({ method: "GET", path: "/order/certificate/", times: 10, fault: { kind: "error-before", status: 502 } });
+    const error = await rejectionOf(provider.create({ ...inputs, waitFor: "approved", waitTimeout: "10m" }));
+    expect(error).to.be.instanceOf(ResourceInitError);
+    expect(error.id).to.equal(String(emulator.orders()[0]!.id));
+    expect(error.message).to.match(/recorded in state/);
+  });
+
+  it("when even the lookup fails, the next run finds the order instead of ordering twice", async () => {
+    // The POST's answer comes too late; once DigiCert has stored the order, every lookup fails too.
+    emulator.injectFault({ method: "POST", path: "/order/certificate", fault: { kind: "delay", ms: 400 } });
+    const first = providerFor(emulator, { "digicert:requestTimeout": "150ms", "digicert:maxAttempts": "2" });
+    const creating = rejectionOf(first.provider.create(inputs));
+    while (emulator.orders().length === 0) await new Promise((resolve) => setTimeout(resolve, 5));
+    emulator.injectFault({ method: "GET", path: "/order/alternate", times: 2, fault: { kind: "error-before", status: 503 } });
+    const error = await creating;
+    expect(error.message).to.match(/may have been placed/);
+    expect(error.message).to.match(/Run `pulumi up` again/);
+    expect(emulator.orders()).to.have.length(1);
+
+    // The next `pulumi up` (a new process) looks the order up before anything else, and adopts it.
+    const second = providerFor(emulator);
+    const { id } = await second.provider.create(inputs);
+    expect(id).to.equal(String(emulator.orders()[0]!.id));
+    expect(emulator.orders()).to.have.length(1);
+  });
+
+  it("no order is placed when DigiCert rejects the request (4xx is final)", async () => {
+    emulator.injectFault({ method: "POST", path: "/order/certificate", fault: { kind: "error-before", status: 400, code: "invalid_organization", message: "Organization is not valid." } });
+    const { provider } = providerFor(emulator);
+    const error = await rejectionOf(provider.create(inputs));
+    expect(error.message).to.equal("CertCentral invalid_organization: Organization is not valid. (HTTP 400)");
+    expect(posts()).to.equal(1);
+    expect(emulator.orders()).to.have.length(0);
+  });
+
+  it("never writes the API key into outputs, logs or errors", async () => {
+    const { provider, logs } = providerFor(emulator);
+    const { outs } = await provider.create(inputs);
+    expect(JSON.stringify(outs)).to.not.include(EMULATOR_KEY);
+    emulator.injectFault({ method: "GET", path: "/order/certificate/", fault: { kind: "drop-after" } });
+    const error = await rejectionOf(provider.read(String(outs.orderId), outs).then(() => provider.read("x", outs)));
+    expect(JSON.stringify([error.message, error.stack, logs])).to.not.include(EMULATOR_KEY);
+  });
+});
+
+describe("idempotent create: alternative order IDs", () => {
+  let emulator: Emulator;
+  before(async () => {
+    emulator = await startEmulator({ rateLimits: [], alternateLookupNotFound: "omit-orders" });
+  });
+  after(() => emulator.close());
+  beforeEach(() => emulator.reset());
+
+  it("a second create of the same resource adopts the first order (a lost answer, re-run)", async () => {
+    const { provider } = providerFor(emulator);
+    const first = await provider.create(inputs);
+    const second = await provider.create(inputs);
+    expect(second.id).to.equal(first.id);
+    expect(second.outs.assignedAlternativeOrderId).to.equal(first.outs.assignedAlternativeOrderId);
+    expect(emulator.orders()).to.have.length(1);
+  });
+
+  it("other resources, and other stacks, get other orders", async () => {
+    const { provider } = providerFor(emulator);
+    const a = await provider.create(inputs);
+    const b = await provider.create({ ...inputs, resourceKey: "codesigning/prod/faults" });
+    expect(a.id).to.not.equal(b.id);
+    expect(emulator.orders()).to.have.length(2);
+  });
+
+  it("handles a 404, an empty list and a missing orders key alike", async () => {
+    for (const mode of ["404", "empty-list", "omit-orders"] as const) {
+      const local = await startEmulator({ rateLimits: [], alternateLookupNotFound: mode });
+      try {
+        const { provider } = providerFor(local);
+        await provider.create(inputs);
+        expect(local.orders(), mode).to.have.length(1);
+      } finally {
+        await local.close();
+      }
+    }
+  });
+
+  it("a replacement gets a new alternative order ID and a new order, even while the old one is live", async () => {
+    const { provider } = providerFor(emulator);
+    const old = await provider.create(inputs);
+    const changed = { ...inputs, organization: { id: 654321 } };
+    const diff = await provider.diff(old.id, old.outs, changed);
+    expect(diff.replaces).to.deep.equal(["organization"]);
+    const next = await provider.create(changed);
+    expect(next.id).to.not.equal(old.id);
+    expect(next.outs.assignedAlternativeOrderId).to.not.equal(old.outs.assignedAlternativeOrderId);
+    expect(next.outs.predecessorOrderId).to.equal(old.outs.orderId);
+  });
+
+  it("with the user's own alternative order ID, a replacement never adopts the order it replaces", async () => {
+    const { provider } = providerFor(emulator);
+    const own = { ...inputs, alternativeOrderId: "release-2026" };
+    const old = await provider.create(own);
+    const changed = { ...own, orderValidity: { days: 200 } };
+    await provider.diff(old.id, old.outs, changed);
+    const next = await provider.create(changed);
+    expect(next.id).to.not.equal(old.id);
+    expect(emulator.orders().map((o) => o.alternativeOrderId)).to.deep.equal(["release-2026", "release-2026"]);
+  });
+});

@@ -1,0 +1,62 @@
+import { Clock } from "../../provider/clock";
+import { RateLimiter } from "../../provider/client/rateLimiter";
+import { CodeSigningOrderProvider } from "../../provider/codeSigningOrderProvider";
+import { Emulator } from "../../emulator";
+
+export const EMULATOR_KEY = "emulator-api-key";
+
+/**
+ * A clock whose sleeps return at once and move time forward: backoff, polling and deadlines run in no real
+ * time and always the same way. `now` starts from the real time so dates compare sensibly with the emulator's.
+ */
+export function instantClock(start = Date.now()): Clock & { slept: number[] } {
+  let offset = 0;
+  const slept: number[] = [];
+  return {
+    slept,
+    now: () => start + offset,
+    sleep: async (ms) => {
+      slept.push(ms);
+      offset += Math.max(0, ms);
+      await new Promise((resolve) => setImmediate(resolve));
+    },
+    random: () => 0.5,
+  };
+}
+
+/** Stack config as `configure()` receives it (namespaced keys). */
+export function stackConfig(values: Record<string, string>) {
+  return { get: (key: string) => values[key] };
+}
+
+export interface ProviderUnderTest {
+  provider: CodeSigningOrderProvider;
+  logs: string[];
+  clock: Clock & { slept: number[] };
+}
+
+/** A provider pointed at the emulator, with an instant clock, no rate limit, and no environment. */
+export function providerFor(
+  emulator: Emulator,
+  config: Record<string, string> = {},
+  opts: { limiter?: RateLimiter; clock?: Clock & { slept: number[] } } = {},
+): ProviderUnderTest {
+  const logs: string[] = [];
+  const clock = opts.clock ?? instantClock();
+  const provider = new CodeSigningOrderProvider(
+    stackConfig({ "digicert:apiKey": EMULATOR_KEY, "digicert:baseUrl": emulator.baseUrl, ...config }),
+    { clock, env: {}, log: (line) => logs.push(line), limiter: opts.limiter ?? new RateLimiter([], clock) },
+  );
+  return { provider, logs, clock };
+}
+
+/** Runs `promise` and returns what it threw (failing the test if it did not throw). */
+export async function rejectionOf(promise: Promise<unknown>): Promise<Error & Record<string, unknown>> {
+  try {
+    await promise;
+  } catch (error) {
+    if (error instanceof Error) return error as Error & Record<string, unknown>;
+    throw new Error(`threw a non-Error: ${String(error)}`);
+  }
+  throw new Error("expected a rejection, but it resolved");
+}

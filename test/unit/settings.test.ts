@@ -1,0 +1,100 @@
+import { expect } from "chai";
+import { readSettings, REGION_BASE_URLS } from "../../provider/settings";
+import { backoffDelayMs, withRetries } from "../../provider/client/retry";
+import { CertCentralApiError, CertCentralTransportError } from "../../provider/client/errors";
+import { parseDurationMs } from "../../provider/duration";
+import { instantClock, rejectionOf, stackConfig } from "../provider/providerFixture";
+
+describe("provider settings", () => {
+  it("reads stack config first, then the environment, then defaults", () => {
+    const fromConfig = readSettings(stackConfig({ "digicert:apiKey": "k1", "digicert:region": "eu" }), {
+      DIGICERT_API_KEY: "k2",
+    });
+    expect(fromConfig).to.include({ apiKey: "k1", baseUrl: REGION_BASE_URLS.eu, timeoutMs: 30_000 });
+    const fromEnv = readSettings(stackConfig({}), { DIGICERT_API_KEY: "k2", DIGICERT_BASE_URL: "http://127.0.0.1:9/services/v2" });
+    expect(fromEnv).to.include({ apiKey: "k2", baseUrl: "http://127.0.0.1:9/services/v2" });
+    const defaults = readSettings(undefined, {});
+    expect(defaults.apiKey).to.equal(undefined);
+    expect(defaults.baseUrl).to.equal("https://www.digicert.com/services/v2");
+    expect(defaults.rateWindows).to.deep.equal([
+      { limit: 100, windowMs: 5000 },
+      { limit: 1000, windowMs: 180_000 },
+    ]);
+  });
+
+  it("an explicit base URL wins over the region", () => {
+    const s = readSettings(stackConfig({ "digicert:region": "eu", "digicert:baseUrl": "https://example.test/services/v2" }), {});
+    expect(s.baseUrl).to.equal("https://example.test/services/v2");
+  });
+
+  it("names the bad key and what is allowed, never the value", () => {
+    expect(() =>
+      readSettings(stackConfig({ "digicert:region": "mars", "digicert:requestTimeout": "secret-looking-value" }), {}),
+    ).to.throw(/digicert:region \(or DIGICERT_REGION\) must be "us" \| "eu".*digicert:requestTimeout/);
+    try {
+      readSettings(stackConfig({ "digicert:requestTimeout": "secret-looking-value" }), {});
+    } catch (error) {
+      expect(String(error)).to.not.include("secret-looking-value");
+    }
+  });
+
+  it("parses rate limits and durations", () => {
+    const s = readSettings(stackConfig({ "digicert:rateLimits": '[{"limit":5,"window":"2s"}]', "digicert:pollInterval": "1m30s" }), {});
+    expect(s.rateWindows).to.deep.equal([{ limit: 5, windowMs: 2000 }]);
+    expect(s.pollIntervalMs).to.equal(90_000);
+    expect(parseDurationMs("2h")).to.equal(7_200_000);
+    expect(parseDurationMs("500ms")).to.equal(500);
+    expect(parseDurationMs("soon")).to.equal(undefined);
+    expect(parseDurationMs("")).to.equal(undefined);
+  });
+});
+
+describe("retries", () => {
+  const policy = { maxAttempts: 4, baseDelayMs: 100, maxDelayMs: 300, maxElapsedMs: 10_000 };
+
+  it("backs off exponentially with jitter, capped", () => {
+    expect([1, 2, 3, 4].map((a) => backoffDelayMs(policy, a, () => 1))).to.deep.equal([100, 200, 300, 300]);
+    expect(backoffDelayMs(policy, 3, () => 0)).to.equal(0);
+  });
+
+  it("retries 429, 408, 5xx and transport failures, up to the attempt limit", async () => {
+    for (const error of [
+      new CertCentralApiError(429, []),
+      new CertCentralApiError(408, []),
+      new CertCentralApiError(502, []),
+      new CertCentralTransportError("network", "GET", "/x", "reset"),
+    ]) {
+      let calls = 0;
+      const failure = await rejectionOf(
+        withRetries(policy, instantClock(), async () => {
+          calls++;
+          throw error;
+        }),
+      );
+      expect(failure).to.equal(error);
+      expect(calls).to.equal(4);
+    }
+  });
+
+  it("does not retry other 4xx", async () => {
+    let calls = 0;
+    await rejectionOf(
+      withRetries(policy, instantClock(), async () => {
+        calls++;
+        throw new CertCentralApiError(400, [{ code: "bad", message: "m" }]);
+      }),
+    );
+    expect(calls).to.equal(1);
+  });
+
+  it("stops when the time budget would be exceeded", async () => {
+    let calls = 0;
+    await rejectionOf(
+      withRetries({ ...policy, maxAttempts: 100, maxElapsedMs: 500 }, instantClock(), async () => {
+        calls++;
+        throw new CertCentralApiError(503, []);
+      }),
+    );
+    expect(calls).to.be.lessThan(100);
+  });
+});
