@@ -10,7 +10,13 @@ import { deriveAlternativeOrderId } from "./alternativeOrderId";
 import { decideDiff, REPLACING_INPUTS } from "./diff";
 import { parseDurationMs } from "./duration";
 import { InvalidInputsError, ResourceInitError } from "./errors";
-import { orderRequestBody, orderStateFromInfo, orderStateFromPlacement, OrderState, productOf } from "./mapping";
+import {
+  orderRequestBody,
+  orderStateFromInfo,
+  orderStateFromPlacement,
+  OrderState,
+  productOf,
+} from "./mapping";
 import { plannedReplacement, recordReplacement } from "./replacements";
 import { validateInputs } from "./rules";
 import {
@@ -20,7 +26,14 @@ import {
   ProviderSettings,
   readSettings,
 } from "./settings";
-import { ComputedOutputs, composeOutputs, isTerminalStatus, migrateState, pickComputed, pickInputs } from "./state";
+import {
+  ComputedOutputs,
+  composeOutputs,
+  isTerminalStatus,
+  migrateState,
+  pickComputed,
+  pickInputs,
+} from "./state";
 
 /** DigiCert's codes for a renewal link it will not make (certcentral-api.md §11): place an unlinked order. */
 const RENEWAL_REFUSED = [
@@ -68,11 +81,16 @@ export class CodeSigningOrderProvider {
     } catch (error) {
       // Preview must work with broken settings too; the error surfaces when an API call is needed.
       this.settingsOrError =
-        error instanceof ConfigurationError ? error : new ConfigurationError("Invalid DigiCert configuration");
+        error instanceof ConfigurationError
+          ? error
+          : new ConfigurationError("Invalid DigiCert configuration");
     }
   }
 
-  async check(_olds: Props, news: Props): Promise<{ inputs: Props; failures: { property: string; reason: string }[] }> {
+  async check(
+    _olds: Props,
+    news: Props,
+  ): Promise<{ inputs: Props; failures: { property: string; reason: string }[] }> {
     const { __provider: _ignored, ...raw } = news;
     return { inputs: news, failures: validateInputs(raw, this.clock.now()) };
   }
@@ -108,15 +126,22 @@ export class CodeSigningOrderProvider {
         predecessorOrderId,
         definition: Object.fromEntries(REPLACING_INPUTS.map((k) => [k, raw[k]])),
       });
-    const base: Partial<ComputedOutputs> = { assignedAlternativeOrderId: alternativeOrderId, predecessorOrderId };
+    const base: Partial<ComputedOutputs> = {
+      assignedAlternativeOrderId: alternativeOrderId,
+      predecessorOrderId,
+    };
 
     // An earlier run may have placed this order and lost the answer: take it over rather than order twice.
     const existing = await this.findLiveOrder(client, alternativeOrderId, predecessorOrderId);
     let state: OrderState;
     let extra: Partial<ComputedOutputs> = {};
     if (existing !== undefined) {
-      this.log(`found order ${existing} with alternative order ID ${alternativeOrderId}: adopting it, not ordering again`);
-      state = await this.afterAcceptance(existing, composeOutputs(raw, base), () => client.orderInfo(existing).then(orderStateFromInfo));
+      this.log(
+        `found order ${existing} with alternative order ID ${alternativeOrderId}: adopting it, not ordering again`,
+      );
+      state = await this.afterAcceptance(existing, composeOutputs(raw, base), () =>
+        client.orderInfo(existing).then(orderStateFromInfo),
+      );
     } else {
       const placed = await this.placeOrder(client, inputs, raw, alternativeOrderId, automaticRenewalOf);
       state = placed.state;
@@ -170,10 +195,15 @@ export class CodeSigningOrderProvider {
     try {
       if (state.status === "issued") {
         if (onDelete !== "revoke") {
-          this.log(`order ${orderId} is issued: left with DigiCert and removed from state (onDelete: cancel only cancels orders not yet issued)`);
+          this.log(
+            `order ${orderId} is issued: left with DigiCert and removed from state (onDelete: cancel only cancels orders not yet issued)`,
+          );
           return;
         }
-        const outcome = await client.revokeOrder(orderId, "Revoked by Pulumi (CodeSigningOrder onDelete: revoke)");
+        const outcome = await client.revokeOrder(
+          orderId,
+          "Revoked by Pulumi (CodeSigningOrder onDelete: revoke)",
+        );
         this.log(
           outcome.kind === "revoked"
             ? `order ${orderId} revoked`
@@ -205,17 +235,27 @@ export class CodeSigningOrderProvider {
       info = await client.orderInfo(orderId);
     } catch (error) {
       if (isNotFound(error)) {
-        throw new Error(`existingOrderId: order ${orderId} was not found at DigiCert (or this API key cannot see it)`);
+        throw new Error(
+          `existingOrderId: order ${orderId} was not found at DigiCert (or this API key cannot see it)`,
+        );
       }
       throw this.userFacing(error);
     }
     const product = productOf(info);
     if (product !== undefined && product !== inputs.product) {
-      throw new Error(`existingOrderId: order ${orderId} is a ${product} order, not ${inputs.product}; set product: "${product}" to adopt it`);
+      throw new Error(
+        `existingOrderId: order ${orderId} is a ${product} order, not ${inputs.product}; set product: "${product}" to adopt it`,
+      );
     }
     const state = orderStateFromInfo(info);
-    if (inputs.organization.id !== undefined && state.organizationId !== undefined && state.organizationId !== inputs.organization.id) {
-      throw new Error(`existingOrderId: order ${orderId} belongs to organization ${state.organizationId}, not organization.id ${inputs.organization.id}`);
+    if (
+      inputs.organization.id !== undefined &&
+      state.organizationId !== undefined &&
+      state.organizationId !== inputs.organization.id
+    ) {
+      throw new Error(
+        `existingOrderId: order ${orderId} belongs to organization ${state.organizationId}, not organization.id ${inputs.organization.id}`,
+      );
     }
     this.log(`adopted existing order ${orderId} (status ${state.status}); no order was placed`);
     const outs = composeOutputs(raw, {
@@ -236,7 +276,9 @@ export class CodeSigningOrderProvider {
       .map((o) => o.order_id)
       .sort((a, b) => a - b);
     if (live.length > 1) {
-      this.log(`several live orders carry alternative order ID ${alternativeOrderId} (${live.join(", ")}): adopting ${live[0]}`);
+      this.log(
+        `several live orders carry alternative order ID ${alternativeOrderId} (${live.join(", ")}): adopting ${live[0]}`,
+      );
     }
     return live[0];
   }
@@ -258,11 +300,19 @@ export class CodeSigningOrderProvider {
       const body = orderRequestBody(inputs, { alternativeOrderId, renewalOfOrderId: renewalOf });
       try {
         const response = await client.placeOrder(inputs.product, body);
-        this.log(`placed ${inputs.product} order ${response.id} (alternative order ID ${alternativeOrderId})`);
+        this.log(
+          `placed ${inputs.product} order ${response.id} (alternative order ID ${alternativeOrderId})`,
+        );
         return { state: orderStateFromPlacement(response, inputs), extra };
       } catch (error) {
-        if (renewalOf !== undefined && error instanceof CertCentralApiError && error.hasCode(...RENEWAL_REFUSED)) {
-          this.log(`DigiCert refused to link the new order as a renewal of order ${renewalOf} (${error.message}); placing an unlinked order instead`);
+        if (
+          renewalOf !== undefined &&
+          error instanceof CertCentralApiError &&
+          error.hasCode(...RENEWAL_REFUSED)
+        ) {
+          this.log(
+            `DigiCert refused to link the new order as a renewal of order ${renewalOf} (${error.message}); placing an unlinked order instead`,
+          );
           renewalOf = undefined;
           extra = { renewalLinked: false };
           continue;
@@ -276,9 +326,21 @@ export class CodeSigningOrderProvider {
           );
         });
         if (found !== undefined) {
-          this.log(`the answer to the order was lost (${this.userFacing(error).message}), but DigiCert has order ${found} with alternative order ID ${alternativeOrderId}: adopting it`);
-          const partial = composeOutputs(raw, { assignedAlternativeOrderId: alternativeOrderId, orderId: found, status: "unknown", requests: [] });
-          return { state: await this.afterAcceptance(found, partial, () => client.orderInfo(found).then(orderStateFromInfo)), extra };
+          this.log(
+            `the answer to the order was lost (${this.userFacing(error).message}), but DigiCert has order ${found} with alternative order ID ${alternativeOrderId}: adopting it`,
+          );
+          const partial = composeOutputs(raw, {
+            assignedAlternativeOrderId: alternativeOrderId,
+            orderId: found,
+            status: "unknown",
+            requests: [],
+          });
+          return {
+            state: await this.afterAcceptance(found, partial, () =>
+              client.orderInfo(found).then(orderStateFromInfo),
+            ),
+            extra,
+          };
         }
         if (attempt >= MAX_POST_ATTEMPTS) {
           throw new Error(
@@ -305,7 +367,12 @@ export class CodeSigningOrderProvider {
   }
 
   /** Polls order info until the order reaches `waitFor`, within `waitTimeout`; the order stays in state either way. */
-  private async waitIfAsked(client: CertCentralClient, inputs: CodeSigningOrderInputs, outs: Props, initial: OrderState): Promise<Props> {
+  private async waitIfAsked(
+    client: CertCentralClient,
+    inputs: CodeSigningOrderInputs,
+    outs: Props,
+    initial: OrderState,
+  ): Promise<Props> {
     const target = inputs.waitFor ?? "none";
     if (target === "none" || reached(target, initial)) return outs;
     const timeoutText = inputs.waitTimeout ?? DEFAULT_WAIT_TIMEOUT;
@@ -319,12 +386,20 @@ export class CodeSigningOrderProvider {
       try {
         state = orderStateFromInfo(await client.orderInfo(initial.orderId));
       } catch (error) {
-        throw new ResourceInitError(String(initial.orderId), current, `Order ${initial.orderId} was placed and is recorded in state (status ${state.status}), but following it failed: ${this.userFacing(error).message}. \`pulumi refresh\` will follow it.`);
+        throw new ResourceInitError(
+          String(initial.orderId),
+          current,
+          `Order ${initial.orderId} was placed and is recorded in state (status ${state.status}), but following it failed: ${this.userFacing(error).message}. \`pulumi refresh\` will follow it.`,
+        );
       }
       current = composeOutputs(current, { ...pickComputed(current), ...state });
       if (reached(target, state)) return current;
       if (isTerminalStatus(state.status)) {
-        throw new ResourceInitError(String(initial.orderId), current, `Order ${initial.orderId} is ${state.status} at DigiCert; it will not reach "${target}". It is recorded in state.`);
+        throw new ResourceInitError(
+          String(initial.orderId),
+          current,
+          `Order ${initial.orderId} is ${state.status} at DigiCert; it will not reach "${target}". It is recorded in state.`,
+        );
       }
     }
     throw new ResourceInitError(
@@ -359,7 +434,8 @@ export class CodeSigningOrderProvider {
 
   /** An error fit to show: our own errors as they are, anything else reduced to its message; the key redacted. */
   private userFacing(error: unknown): Error {
-    const apiKey = this.settingsOrError instanceof ConfigurationError ? undefined : this.settingsOrError.apiKey;
+    const apiKey =
+      this.settingsOrError instanceof ConfigurationError ? undefined : this.settingsOrError.apiKey;
     if (error instanceof Error) {
       error.message = redact(error.message, apiKey);
       return error;

@@ -39,8 +39,7 @@ export function decideDiff(
 ): DiffDecision {
   const replaces = REPLACING_INPUTS.filter((key) => differs(key, olds[key], news[key]));
   const updated = IN_PLACE_INPUTS.filter((key) => differs(key, olds[key], news[key]));
-  const providerChanged =
-    olds.__provider !== news.__provider || olds.stateVersion !== STATE_VERSION;
+  const providerChanged = olds.__provider !== news.__provider || olds.stateVersion !== STATE_VERSION;
   let reason: ReplacementReason | undefined = replaces.length > 0 ? "definition" : undefined;
   let explanation: string | undefined;
 
@@ -64,7 +63,11 @@ export function decideDiff(
 }
 
 /** A sentence saying why the certificate is due for renewal, or undefined if it is not. */
-function renewalDue(olds: Record<string, unknown>, news: Record<string, unknown>, now: number): string | undefined {
+function renewalDue(
+  olds: Record<string, unknown>,
+  news: Record<string, unknown>,
+  now: number,
+): string | undefined {
   const days = news.renewBeforeDays;
   if (typeof days !== "number" || typeof olds.validTill !== "string") return undefined;
   if (typeof olds.status === "string" && olds.status !== "issued") return undefined;

@@ -61,7 +61,10 @@ export interface OrderRequestExtras {
 }
 
 /** The body of `POST /order/certificate/{product}` for these inputs. */
-export function orderRequestBody(inputs: CodeSigningOrderInputs, extras: OrderRequestExtras = {}): JsonObject {
+export function orderRequestBody(
+  inputs: CodeSigningOrderInputs,
+  extras: OrderRequestExtras = {},
+): JsonObject {
   const ship = inputs.shipInfo;
   return compact([
     ["certificate", certificateBody(inputs.certificate)],

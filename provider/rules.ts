@@ -48,7 +48,10 @@ function crossFieldProblems(raw: Record<string, unknown>, now: number): InputPro
       } else {
         for (const field of NEW_ORGANIZATION_FIELDS) {
           if (org[field] === undefined) {
-            add(`organization.${field}`, "is required for a new organization (or give organization.id instead)");
+            add(
+              `organization.${field}`,
+              "is required for a new organization (or give organization.id instead)",
+            );
           }
         }
       }
@@ -94,7 +97,11 @@ function crossFieldProblems(raw: Record<string, unknown>, now: number): InputPro
   if (raw.shipInfo !== undefined && !isUnknown(method) && method !== "ship_token") {
     add("shipInfo", 'is allowed only when csProvisioningMethod is "ship_token"');
   }
-  if (raw.resourceKey === undefined && raw.alternativeOrderId === undefined && raw.existingOrderId === undefined) {
+  if (
+    raw.resourceKey === undefined &&
+    raw.alternativeOrderId === undefined &&
+    raw.existingOrderId === undefined
+  ) {
     add(
       "resourceKey",
       "is required: the CodeSigningOrder class sets it; a provider used on its own needs resourceKey or alternativeOrderId",

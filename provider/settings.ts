@@ -69,7 +69,10 @@ const rawSettings = t.partial({
   region: oneOf(["us", "eu"] as const),
   requestTimeout: duration,
   rateLimits: rateLimitsJson,
-  maxAttempts: stringWhere("a whole number from 1 to 20", (s) => integer(1, 20).is(Number(s)) && /^\d+$/.test(s)),
+  maxAttempts: stringWhere(
+    "a whole number from 1 to 20",
+    (s) => integer(1, 20).is(Number(s)) && /^\d+$/.test(s),
+  ),
   pollInterval: duration,
 });
 
@@ -90,7 +93,9 @@ export function readSettings(config: ConfigSource | undefined, env: NodeJS.Proce
       baseUrl: s.baseUrl ?? REGION_BASE_URLS[s.region ?? "us"],
       timeoutMs: parseDurationMs(s.requestTimeout ?? "30s")!,
       rateWindows: s.rateLimits ? parseRateWindows(s.rateLimits)! : DIGICERT_RATE_WINDOWS,
-      retry: s.maxAttempts ? { ...DEFAULT_RETRY_POLICY, maxAttempts: Number(s.maxAttempts) } : DEFAULT_RETRY_POLICY,
+      retry: s.maxAttempts
+        ? { ...DEFAULT_RETRY_POLICY, maxAttempts: Number(s.maxAttempts) }
+        : DEFAULT_RETRY_POLICY,
       pollIntervalMs: parseDurationMs(s.pollInterval ?? "30s")!,
     })),
     E.getOrElseW((errors) => {

@@ -40,7 +40,9 @@ export const COMPUTED_KEYS: readonly string[] = [
 ];
 
 export function pickInputs(props: Record<string, unknown>): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(props).filter(([k, v]) => INPUT_KEYS.includes(k) && v !== undefined));
+  return Object.fromEntries(
+    Object.entries(props).filter(([k, v]) => INPUT_KEYS.includes(k) && v !== undefined),
+  );
 }
 
 export function pickComputed(props: Record<string, unknown>): Record<string, unknown> {
@@ -62,7 +64,13 @@ export function migrateState(props: Record<string, unknown>): Record<string, unk
   return isPlainObject(props) ? { ...props, stateVersion: STATE_VERSION } : props;
 }
 
-export const TERMINAL_STATUSES: readonly string[] = ["rejected", "canceled", "cancelled", "revoked", "expired"];
+export const TERMINAL_STATUSES: readonly string[] = [
+  "rejected",
+  "canceled",
+  "cancelled",
+  "revoked",
+  "expired",
+];
 
 export function isTerminalStatus(status: unknown): boolean {
   return typeof status === "string" && TERMINAL_STATUSES.includes(status.toLowerCase());

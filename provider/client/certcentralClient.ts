@@ -26,7 +26,8 @@ export interface ClientSettings {
   readonly clock: Clock;
 }
 
-export type RevokeOutcome = { readonly kind: "revoked" } | { readonly kind: "revoke-requested"; readonly requestId?: number };
+export type RevokeOutcome =
+  { readonly kind: "revoked" } | { readonly kind: "revoke-requested"; readonly requestId?: number };
 
 /**
  * CertCentral Services API v2 over axios: base URL, the `X-DC-DEVKEY` header, timeouts, the shared rate
@@ -40,7 +41,11 @@ export class CertCentralClient {
     this.http = axios.create({
       baseURL: settings.baseUrl.replace(/\/+$/, ""),
       timeout: settings.timeoutMs,
-      headers: { "X-DC-DEVKEY": settings.apiKey, "Content-Type": "application/json", Accept: "application/json" },
+      headers: {
+        "X-DC-DEVKEY": settings.apiKey,
+        "Content-Type": "application/json",
+        Accept: "application/json",
+      },
       // Status and body are judged here, not by axios: keep the raw text so a malformed body is detectable.
       validateStatus: () => true,
       transformResponse: [(data: unknown) => data],
@@ -55,14 +60,23 @@ export class CertCentralClient {
   }
 
   orderInfo(orderId: number): Promise<OrderInfoResponse> {
-    return this.idempotent(() => this.send("GET", `/order/certificate/${orderId}`, undefined, orderInfoResponse));
+    return this.idempotent(() =>
+      this.send("GET", `/order/certificate/${orderId}`, undefined, orderInfoResponse),
+    );
   }
 
   /** Orders carrying this alternative order ID; none when DigiCert answers 404 or omits `orders`. */
-  async ordersByAlternativeId(alternativeOrderId: string): Promise<NonNullable<AlternateOrdersResponse["orders"]>> {
+  async ordersByAlternativeId(
+    alternativeOrderId: string,
+  ): Promise<NonNullable<AlternateOrdersResponse["orders"]>> {
     try {
       const found = await this.idempotent(() =>
-        this.send("GET", `/order/alternate/${encodeURIComponent(alternativeOrderId)}`, undefined, alternateOrdersResponse),
+        this.send(
+          "GET",
+          `/order/alternate/${encodeURIComponent(alternativeOrderId)}`,
+          undefined,
+          alternateOrdersResponse,
+        ),
       );
       return found.orders ?? [];
     } catch (error) {
@@ -79,7 +93,12 @@ export class CertCentralClient {
 
   rejectRequest(requestId: number, comment: string): Promise<void> {
     return this.idempotent(() =>
-      this.send("PUT", `/request/${requestId}/status`, { status: "rejected", processor_comment: comment }, undefined),
+      this.send(
+        "PUT",
+        `/request/${requestId}/status`,
+        { status: "rejected", processor_comment: comment },
+        undefined,
+      ),
     );
   }
 
@@ -92,7 +111,9 @@ export class CertCentralClient {
         t.union([revokeRequestResponse, t.undefined]),
       ),
     );
-    return answer === undefined ? { kind: "revoked" } : { kind: "revoke-requested", requestId: answer.id ?? undefined };
+    return answer === undefined
+      ? { kind: "revoked" }
+      : { kind: "revoke-requested", requestId: answer.id ?? undefined };
   }
 
   private idempotent<T>(call: () => Promise<T>): Promise<T> {
@@ -115,7 +136,8 @@ export class CertCentralClient {
       text = typeof response.data === "string" ? response.data : "";
     } catch (error) {
       // Only the kind of failure survives: the axios error holds the request headers, the key among them.
-      const timedOut = axios.isAxiosError(error) && (error.code === "ECONNABORTED" || error.code === "ETIMEDOUT");
+      const timedOut =
+        axios.isAxiosError(error) && (error.code === "ECONNABORTED" || error.code === "ETIMEDOUT");
       const code = axios.isAxiosError(error) && error.code ? error.code : "unknown error";
       throw new CertCentralTransportError(
         timedOut ? "timeout" : "network",

@@ -45,7 +45,8 @@ export class CertCentralTransportError extends Error {
 /** Worth another try for an idempotent request: rate limited, request timeout, server error, or no answer. */
 export function isRetryable(error: unknown): boolean {
   if (error instanceof CertCentralTransportError) return error.failure !== "malformed-response";
-  if (error instanceof CertCentralApiError) return error.httpStatus === 429 || error.httpStatus === 408 || error.httpStatus >= 500;
+  if (error instanceof CertCentralApiError)
+    return error.httpStatus === 429 || error.httpStatus === 408 || error.httpStatus >= 500;
   return false;
 }
 

@@ -14,7 +14,8 @@ export const apiId = new t.Type<number, number, unknown>(
   (u): u is number => typeof u === "number" && Number.isSafeInteger(u),
   (u, c) => {
     if (typeof u === "number" && Number.isSafeInteger(u)) return t.success(u);
-    if (typeof u === "string" && /^\d+$/.test(u) && Number.isSafeInteger(Number(u))) return t.success(Number(u));
+    if (typeof u === "string" && /^\d+$/.test(u) && Number.isSafeInteger(Number(u)))
+      return t.success(Number(u));
     return t.failure(u, c);
   },
   t.identity,

@@ -44,7 +44,10 @@ export function oneOf<V extends string>(values: readonly V[]): t.Type<V, V, unkn
 }
 
 /** A string accepted by `test`, named by `description`. */
-export function stringWhere(description: string, test: (s: string) => boolean): t.Type<string, string, unknown> {
+export function stringWhere(
+  description: string,
+  test: (s: string) => boolean,
+): t.Type<string, string, unknown> {
   return new t.Type<string, string, unknown>(
     description,
     (u): u is string => typeof u === "string" && test(u),
@@ -84,7 +87,7 @@ export function strictObject<R extends t.Props, O extends t.Props>(
   type A = RequiredOf<R> & OptionalOf<O>;
   return new t.Type<A, A, unknown>(
     name,
-    (u): u is A => (isPlainObject(u) && Object.keys(u).every((k) => knownSet.has(k))),
+    (u): u is A => isPlainObject(u) && Object.keys(u).every((k) => knownSet.has(k)),
     (u, c) => {
       if (!isPlainObject(u)) return t.failure(u, c);
       const errors: t.Errors = [];
@@ -99,7 +102,8 @@ export function strictObject<R extends t.Props, O extends t.Props>(
       for (const [key, codec] of Object.entries(required)) visit(key, codec, true);
       for (const [key, codec] of Object.entries(optional)) visit(key, codec, false);
       for (const key of Object.keys(u)) {
-        if (!knownSet.has(key)) errors.push({ value: u[key], context: t.appendContext(c, key, marker, u[key]) });
+        if (!knownSet.has(key))
+          errors.push({ value: u[key], context: t.appendContext(c, key, marker, u[key]) });
       }
       return errors.length > 0 ? t.failures(errors) : t.success(out as A);
     },

@@ -108,9 +108,8 @@ export const inputsCodec = strictObject(
     disableRenewalNotifications: t.boolean,
     customFields: listOf(customFieldCodec),
     paymentMethod: oneOf(PAYMENT_METHODS),
-    alternativeOrderId: stringWhere(
-      "1 to 64 characters of letters, digits, '.', '_' or '-'",
-      (s) => ALTERNATIVE_ORDER_ID.test(s),
+    alternativeOrderId: stringWhere("1 to 64 characters of letters, digits, '.', '_' or '-'", (s) =>
+      ALTERNATIVE_ORDER_ID.test(s),
     ),
     enableGuestAccess: integer(0, 1),
     // Lifecycle settings: never sent to DigiCert.

@@ -16,13 +16,16 @@ export function reportErrors(errors: t.Errors, pathPrefix = ""): InputProblem[] 
   for (const error of errors) {
     const path = joinPath(
       pathPrefix,
-      error.context
-        .slice(1)
-        .map((entry, i, entries) => ({ key: entry.key, parentIsArray: isArrayCodec(entries[i - 1]?.type ?? error.context[0]!.type) })),
+      error.context.slice(1).map((entry, i, entries) => ({
+        key: entry.key,
+        parentIsArray: isArrayCodec(entries[i - 1]?.type ?? error.context[0]!.type),
+      })),
     );
     const failing = error.context[error.context.length - 1]!;
     const reason =
-      error.value === undefined ? `is required; must be ${failing.type.name}` : `must be ${failing.type.name}`;
+      error.value === undefined
+        ? `is required; must be ${failing.type.name}`
+        : `must be ${failing.type.name}`;
     const key = `${path}\u0000${reason}`;
     if (seen.has(key)) continue;
     seen.add(key);
@@ -32,7 +35,11 @@ export function reportErrors(errors: t.Errors, pathPrefix = ""): InputProblem[] 
 }
 
 function isArrayCodec(codec: t.Decoder<unknown, unknown>): boolean {
-  return codec instanceof t.ArrayType || codec.name.startsWith("a list of") || codec.name.startsWith("a non-empty list of");
+  return (
+    codec instanceof t.ArrayType ||
+    codec.name.startsWith("a list of") ||
+    codec.name.startsWith("a non-empty list of")
+  );
 }
 
 function joinPath(prefix: string, keys: { key: string; parentIsArray: boolean }[]): string {

@@ -33,7 +33,11 @@ describe("fault injection: never lose or duplicate a paid order", () => {
   }
 
   it("5xx before the order is stored: looked up, none found, sent again once: one order", async () => {
-    emulator.injectFault({ method: "POST", path: "/order/certificate", fault: { kind: "error-before", status: 503 } });
+    emulator.injectFault({
+      method: "POST",
+      path: "/order/certificate",
+      fault: { kind: "error-before", status: 503 },
+    });
     const { provider } = providerFor(emulator);
     const { id, outs } = await provider.create(inputs);
     expect(ordersCarrying(outs.assignedAlternativeOrderId)).to.have.length(1);
@@ -42,7 +46,12 @@ describe("fault injection: never lose or duplicate a paid order", () => {
     expect(posts()).to.equal(2);
     const methods = emulator.requests().map((r) => `${r.method} ${r.path.split("/").slice(0, 3).join("/")}`);
     // lookup, POST (503), lookup (none), POST
-    expect(methods).to.deep.equal(["GET /order/alternate", "POST /order/certificate", "GET /order/alternate", "POST /order/certificate"]);
+    expect(methods).to.deep.equal([
+      "GET /order/alternate",
+      "POST /order/certificate",
+      "GET /order/alternate",
+      "POST /order/certificate",
+    ]);
   });
 
   for (const [name, fault] of [
@@ -72,8 +81,18 @@ describe("fault injection: never lose or duplicate a paid order", () => {
   });
 
   it("429 bursts on lookups and on the POST: retried with backoff, one order", async () => {
-    emulator.injectFault({ method: "GET", path: "/order/alternate", times: 2, fault: { kind: "rate-limited" } });
-    emulator.injectFault({ method: "POST", path: "/order/certificate", times: 2, fault: { kind: "rate-limited" } });
+    emulator.injectFault({
+      method: "GET",
+      path: "/order/alternate",
+      times: 2,
+      fault: { kind: "rate-limited" },
+    });
+    emulator.injectFault({
+      method: "POST",
+      path: "/order/certificate",
+      times: 2,
+      fault: { kind: "rate-limited" },
+    });
     const { provider, clock } = providerFor(emulator);
     const { id } = await provider.create(inputs);
     expect(emulator.orders()).to.have.length(1);
@@ -124,8 +143,16 @@ describe("fault injection: never lose or duplicate a paid order", () => {
   });
 
   it("following the order fails after it was placed: a partial failure, not a plain error", async () => {
-    const { provider } = providerFor(emulator, { "digicert:pollInterval": "1s", "digicert:maxAttempts": "2" });
-    emulator.injectFault({ method: "GET", path: "/order/certificate/", times: 10, fault: { kind: "error-before", status: 502 } });
+    const { provider } = providerFor(emulator, {
+      "digicert:pollInterval": "1s",
+      "digicert:maxAttempts": "2",
+    });
+    emulator.injectFault({
+      method: "GET",
+      path: "/order/certificate/",
+      times: 10,
+      fault: { kind: "error-before", status: 502 },
+    });
     const error = await rejectionOf(provider.create({ ...inputs, waitFor: "approved", waitTimeout: "10m" }));
     expect(error).to.be.instanceOf(ResourceInitError);
     expect(error.id).to.equal(String(emulator.orders()[0]!.id));
@@ -138,7 +165,12 @@ describe("fault injection: never lose or duplicate a paid order", () => {
     const first = providerFor(emulator, { "digicert:requestTimeout": "150ms", "digicert:maxAttempts": "2" });
     const creating = rejectionOf(first.provider.create(inputs));
     while (emulator.orders().length === 0) await new Promise((resolve) => setTimeout(resolve, 5));
-    emulator.injectFault({ method: "GET", path: "/order/alternate", times: 2, fault: { kind: "error-before", status: 503 } });
+    emulator.injectFault({
+      method: "GET",
+      path: "/order/alternate",
+      times: 2,
+      fault: { kind: "error-before", status: 503 },
+    });
     const error = await creating;
     expect(error.message).to.match(/may have been placed/);
     expect(error.message).to.match(/Run `pulumi up` again/);
@@ -152,7 +184,16 @@ describe("fault injection: never lose or duplicate a paid order", () => {
   });
 
   it("no order is placed when DigiCert rejects the request (4xx is final)", async () => {
-    emulator.injectFault({ method: "POST", path: "/order/certificate", fault: { kind: "error-before", status: 400, code: "invalid_organization", message: "Organization is not valid." } });
+    emulator.injectFault({
+      method: "POST",
+      path: "/order/certificate",
+      fault: {
+        kind: "error-before",
+        status: 400,
+        code: "invalid_organization",
+        message: "Organization is not valid.",
+      },
+    });
     const { provider } = providerFor(emulator);
     const error = await rejectionOf(provider.create(inputs));
     expect(error.message).to.equal("CertCentral invalid_organization: Organization is not valid. (HTTP 400)");
@@ -165,7 +206,9 @@ describe("fault injection: never lose or duplicate a paid order", () => {
     const { outs } = await provider.create(inputs);
     expect(JSON.stringify(outs)).to.not.include(EMULATOR_KEY);
     emulator.injectFault({ method: "GET", path: "/order/certificate/", fault: { kind: "drop-after" } });
-    const error = await rejectionOf(provider.read(String(outs.orderId), outs).then(() => provider.read("x", outs)));
+    const error = await rejectionOf(
+      provider.read(String(outs.orderId), outs).then(() => provider.read("x", outs)),
+    );
     expect(JSON.stringify([error.message, error.stack, logs])).to.not.include(EMULATOR_KEY);
   });
 });
@@ -228,6 +271,9 @@ describe("idempotent create: alternative order IDs", () => {
     await provider.diff(old.id, old.outs, changed);
     const next = await provider.create(changed);
     expect(next.id).to.not.equal(old.id);
-    expect(emulator.orders().map((o) => o.alternativeOrderId)).to.deep.equal(["release-2026", "release-2026"]);
+    expect(emulator.orders().map((o) => o.alternativeOrderId)).to.deep.equal([
+      "release-2026",
+      "release-2026",
+    ]);
   });
 });

@@ -61,7 +61,9 @@ describe("load: 300 concurrent orders under DigiCert's rate limits", function ()
     const requests = ORDERS * REQUESTS_PER_CREATE;
     const floorMs = (Math.ceil(requests / BURST.limit) - 1) * BURST.windowMs;
     const ratio = elapsed / floorMs;
-    console.log(`      ${requests} requests in ${elapsed} ms; floor ${floorMs} ms; ratio ${ratio.toFixed(3)}`);
+    console.log(
+      `      ${requests} requests in ${elapsed} ms; floor ${floorMs} ms; ratio ${ratio.toFixed(3)}`,
+    );
     expect(ratio).to.be.at.most(1.3);
   });
 });

@@ -33,7 +33,11 @@ describe("the provider against the CertCentral emulator", () => {
     expect(rest).to.deep.equal(seedBody);
     expect(alternativeOrderId).to.match(/^pcs-[0-9a-f]{48}$/);
     expect(id).to.equal(String(outs.orderId));
-    expect(outs).to.include({ status: "pending", organizationId: 123456, assignedAlternativeOrderId: alternativeOrderId });
+    expect(outs).to.include({
+      status: "pending",
+      organizationId: 123456,
+      assignedAlternativeOrderId: alternativeOrderId,
+    });
     expect(outs.requests).to.have.length(1);
   });
 
@@ -124,7 +128,11 @@ describe("the provider against the CertCentral emulator", () => {
       const revoke = emulator.requests().find((r) => r.path.endsWith("/revoke"))!;
       expect(revoke.body).to.include({ skip_approval: true });
 
-      const pending = await provider.create({ ...ovHsm, onDelete: "revoke", resourceKey: "codesigning/dev/other" });
+      const pending = await provider.create({
+        ...ovHsm,
+        onDelete: "revoke",
+        resourceKey: "codesigning/dev/other",
+      });
       emulator.approve(Number(pending.id));
       await provider.delete(pending.id, pending.outs);
       expect(emulator.order(Number(pending.id))!.status).to.equal("canceled");
@@ -147,8 +155,12 @@ describe("the provider against the CertCentral emulator", () => {
     it("a bad key fails with DigiCert's code and message, the HTTP status, and no key", async () => {
       const { provider } = providerFor(emulator, { "digicert:apiKey": "wrong-key-123456" });
       const error = await rejectionOf(provider.create(ovHsm));
-      expect(error.message).to.match(/^CertCentral access_denied\|access_denied_invalid_key: .+ \(HTTP 403\)$/);
-      expect(JSON.stringify({ ...error, message: error.message, stack: error.stack })).to.not.include("wrong-key-123456");
+      expect(error.message).to.match(
+        /^CertCentral access_denied\|access_denied_invalid_key: .+ \(HTTP 403\)$/,
+      );
+      expect(JSON.stringify({ ...error, message: error.message, stack: error.stack })).to.not.include(
+        "wrong-key-123456",
+      );
     });
 
     it("a 400 keeps DigiCert's message", async () => {

@@ -5,7 +5,13 @@ import { UNKNOWN } from "../../provider/unknowns";
 import { seedResourceInputs } from "./seedExample";
 
 const NOW = Date.UTC(2026, 10, 28);
-const olds = { ...seedResourceInputs, __provider: "shell", stateVersion: STATE_VERSION, orderId: 7, status: "pending" };
+const olds = {
+  ...seedResourceInputs,
+  __provider: "shell",
+  stateVersion: STATE_VERSION,
+  orderId: 7,
+  status: "pending",
+};
 const news = { ...seedResourceInputs, __provider: "shell" };
 
 describe("diff classification", () => {
@@ -36,23 +42,48 @@ describe("diff classification", () => {
       const decision = decideDiff(olds, { ...news, [key]: "changed" }, NOW);
       expect(decision, key).to.deep.include({ changes: true, replaces: [] });
     }
-    expect(IN_PLACE_INPUTS).to.include.members(["comments", "shipInfo", "customFields", "onDelete", "waitFor"]);
+    expect(IN_PLACE_INPUTS).to.include.members([
+      "comments",
+      "shipInfo",
+      "customFields",
+      "onDelete",
+      "waitFor",
+    ]);
   });
 
   it("sees no change in a default spelled out or a date written another way", () => {
-    const a = { ...olds, certificate: { serverPlatform: { id: 52 } }, orderValidity: { customExpirationDate: "2027-06-09" } };
-    const b = { ...news, certificate: { serverPlatform: { id: 52 }, signatureHash: "sha256" }, orderValidity: { customExpirationDate: "09 JUN 2027" } };
+    const a = {
+      ...olds,
+      certificate: { serverPlatform: { id: 52 } },
+      orderValidity: { customExpirationDate: "2027-06-09" },
+    };
+    const b = {
+      ...news,
+      certificate: { serverPlatform: { id: 52 }, signatureHash: "sha256" },
+      orderValidity: { customExpirationDate: "09 JUN 2027" },
+    };
     expect(decideDiff(a, b, NOW).changes).to.equal(false);
   });
 
   it("treats an unknown value as a possible replacement", () => {
-    expect(decideDiff(olds, { ...news, organization: { id: UNKNOWN } }, NOW).replaces).to.deep.equal(["organization"]);
-    expect(decideDiff(olds, { ...news, comments: UNKNOWN }, NOW)).to.deep.include({ changes: true, replaces: [] });
+    expect(decideDiff(olds, { ...news, organization: { id: UNKNOWN } }, NOW).replaces).to.deep.equal([
+      "organization",
+    ]);
+    expect(decideDiff(olds, { ...news, comments: UNKNOWN }, NOW)).to.deep.include({
+      changes: true,
+      replaces: [],
+    });
   });
 
   it("updates when the provider code or the state version changed, so refresh and destroy run new code", () => {
-    expect(decideDiff(olds, { ...news, __provider: "shell v2" }, NOW)).to.deep.include({ changes: true, replaces: [] });
-    expect(decideDiff({ ...olds, stateVersion: 0 }, news, NOW)).to.deep.include({ changes: true, replaces: [] });
+    expect(decideDiff(olds, { ...news, __provider: "shell v2" }, NOW)).to.deep.include({
+      changes: true,
+      replaces: [],
+    });
+    expect(decideDiff({ ...olds, stateVersion: 0 }, news, NOW)).to.deep.include({
+      changes: true,
+      replaces: [],
+    });
   });
 
   it("plans a renewal when the certificate is within renewBeforeDays of expiry", () => {
@@ -69,6 +100,8 @@ describe("diff classification", () => {
     for (const status of ["canceled", "rejected", "revoked", "expired"]) {
       expect(decideDiff({ ...olds, status }, news, NOW).replaces, status).to.deep.equal(["status"]);
     }
-    expect(decideDiff({ ...olds, status: "revoked" }, { ...news, replaceWhenTerminal: false }, NOW).replaces).to.deep.equal([]);
+    expect(
+      decideDiff({ ...olds, status: "revoked" }, { ...news, replaceWhenTerminal: false }, NOW).replaces,
+    ).to.deep.equal([]);
   });
 });

@@ -1,10 +1,6 @@
 import { expect } from "chai";
 import { inputsCodec } from "../../provider/codecs/inputs";
-import {
-  orderRequestBody,
-  orderStateFromInfo,
-  orderStateFromPlacement,
-} from "../../provider/mapping";
+import { orderRequestBody, orderStateFromInfo, orderStateFromPlacement } from "../../provider/mapping";
 import { orderInfoResponse, orderPlacedResponse } from "../../provider/codecs/api";
 import { seedBody, seedInputs } from "./seedExample";
 
@@ -14,7 +10,10 @@ function decode(value: unknown) {
   return result.right;
 }
 
-function decodeWith<A>(codec: { decode(u: unknown): { _tag: "Left" } | { _tag: "Right"; right: A } }, value: unknown): A {
+function decodeWith<A>(
+  codec: { decode(u: unknown): { _tag: "Left" } | { _tag: "Right"; right: A } },
+  value: unknown,
+): A {
   const result = codec.decode(value);
   if (result._tag === "Left") throw new Error("fixture does not decode");
   return result.right;
@@ -28,7 +27,10 @@ describe("mapping inputs to DigiCert's order body", () => {
   });
 
   it("adds the alternative order ID and renewal link when given", () => {
-    const body = orderRequestBody(decode(seedInputs), { alternativeOrderId: "pcs-abc", renewalOfOrderId: 42 });
+    const body = orderRequestBody(decode(seedInputs), {
+      alternativeOrderId: "pcs-abc",
+      renewalOfOrderId: 42,
+    });
     expect(body.alternative_order_id).to.equal("pcs-abc");
     expect(body.renewal_of_order_id).to.equal(42);
   });
@@ -110,7 +112,10 @@ describe("mapping inputs to DigiCert's order body", () => {
 describe("mapping DigiCert's answers to outputs", () => {
   it("derives the order's status from its request at placement", () => {
     const inputs = decode(seedInputs);
-    const pending = decodeWith(orderPlacedResponse, { id: 112233, requests: [{ id: 113, status: "pending" }] });
+    const pending = decodeWith(orderPlacedResponse, {
+      id: 112233,
+      requests: [{ id: 113, status: "pending" }],
+    });
     expect(orderStateFromPlacement(pending, inputs)).to.deep.equal({
       orderId: 112233,
       status: "needs_approval",
@@ -126,7 +131,18 @@ describe("mapping DigiCert's answers to outputs", () => {
   });
 
   it("takes a new organization's ID from the answer", () => {
-    const inputs = decode({ ...seedInputs, organization: { name: "n", address: "a", city: "c", state: "s", zip: "z", country: "us", telephone: "t" } });
+    const inputs = decode({
+      ...seedInputs,
+      organization: {
+        name: "n",
+        address: "a",
+        city: "c",
+        state: "s",
+        zip: "z",
+        country: "us",
+        telephone: "t",
+      },
+    });
     const placed = decodeWith(orderPlacedResponse, { id: 1, requests: [], organization: { id: 777 } });
     expect(orderStateFromPlacement(placed, inputs).organizationId).to.equal(777);
   });

@@ -34,7 +34,12 @@ describe("check rules", () => {
 
   it("requires product, certificate, organization and orderValidity, naming each", () => {
     const found = problems({ resourceKey: "k" });
-    expect(found.map((p) => p.property)).to.include.members(["product", "certificate", "organization", "orderValidity"]);
+    expect(found.map((p) => p.property)).to.include.members([
+      "product",
+      "certificate",
+      "organization",
+      "orderValidity",
+    ]);
     expect(found.find((p) => p.property === "product")!.reason).to.equal(
       'is required; must be "code_signing" | "code_signing_ev"',
     );
@@ -42,8 +47,14 @@ describe("check rules", () => {
 
   it("names the allowed values of enums", () => {
     const found = problems(withInputs({ product: "code_sign", paymentMethod: "cash", onDelete: "destroy" }));
-    expect(found).to.deep.include({ property: "product", reason: 'must be "code_signing" | "code_signing_ev"' });
-    expect(found).to.deep.include({ property: "paymentMethod", reason: 'must be "balance" | "card" | "profile"' });
+    expect(found).to.deep.include({
+      property: "product",
+      reason: 'must be "code_signing" | "code_signing_ev"',
+    });
+    expect(found).to.deep.include({
+      property: "paymentMethod",
+      reason: 'must be "balance" | "card" | "profile"',
+    });
     expect(found).to.deep.include({ property: "onDelete", reason: 'must be "cancel" | "retain" | "revoke"' });
   });
 
@@ -65,7 +76,9 @@ describe("check rules", () => {
 
   it("accepts both date forms for customExpirationDate and rejects past or malformed dates", () => {
     expect(problems(withInputs({ orderValidity: { customExpirationDate: "2027-06-09" } }))).to.deep.equal([]);
-    expect(problems(withInputs({ orderValidity: { customExpirationDate: "09 JUN 2027" } }))).to.deep.equal([]);
+    expect(problems(withInputs({ orderValidity: { customExpirationDate: "09 JUN 2027" } }))).to.deep.equal(
+      [],
+    );
     expect(problems(withInputs({ orderValidity: { customExpirationDate: "09 JUN 2025" } }))).to.deep.include({
       property: "orderValidity.customExpirationDate",
       reason: "must lie in the future",
@@ -82,29 +95,42 @@ describe("check rules", () => {
     expect(properties(withInputs({ csProvisioningMethod: undefined, shipInfo: undefined }))).to.include(
       "csProvisioningMethod",
     );
-    expect(properties({ ...ovHsm, csProvisioningMethod: undefined, certificate: { serverPlatform: { id: 5 } } })).to.deep.equal([]);
+    expect(
+      properties({ ...ovHsm, csProvisioningMethod: undefined, certificate: { serverPlatform: { id: 5 } } }),
+    ).to.deep.equal([]);
   });
 
   it("requires serverPlatform for client_app or when the method is unset", () => {
-    expect(properties(withInputs({ csProvisioningMethod: "client_app", shipInfo: undefined, certificate: {} }))).to.include(
+    expect(
+      properties(withInputs({ csProvisioningMethod: "client_app", shipInfo: undefined, certificate: {} })),
+    ).to.include("certificate.serverPlatform");
+    expect(properties({ ...ovHsm, csProvisioningMethod: undefined })).to.include(
       "certificate.serverPlatform",
     );
-    expect(properties({ ...ovHsm, csProvisioningMethod: undefined })).to.include("certificate.serverPlatform");
     expect(properties(ovHsm)).to.not.include("certificate.serverPlatform");
   });
 
   it("requires a CSR for email provisioning and for server platform 55", () => {
     expect(properties({ ...ovHsm, certificate: {} })).to.include("certificate.csr");
     expect(
-      properties({ ...ovHsm, csProvisioningMethod: "client_app", certificate: { serverPlatform: { id: 55 } } }),
+      properties({
+        ...ovHsm,
+        csProvisioningMethod: "client_app",
+        certificate: { serverPlatform: { id: 55 } },
+      }),
     ).to.include("certificate.csr");
     expect(properties({ ...ovHsm, certificate: { csr: "not a csr" } })).to.include("certificate.csr");
   });
 
   it("allows shipInfo only with ship_token and checks its fields", () => {
     expect(properties({ ...ovHsm, shipInfo: seedResourceInputs.shipInfo })).to.include("shipInfo");
-    const found = problems(withInputs({ shipInfo: { ...seedResourceInputs.shipInfo, method: "OVERNIGHT", zip: undefined } }));
-    expect(found).to.deep.include({ property: "shipInfo.method", reason: 'must be "STANDARD" | "EXPEDITED"' });
+    const found = problems(
+      withInputs({ shipInfo: { ...seedResourceInputs.shipInfo, method: "OVERNIGHT", zip: undefined } }),
+    );
+    expect(found).to.deep.include({
+      property: "shipInfo.method",
+      reason: 'must be "STANDARD" | "EXPEDITED"',
+    });
     expect(found.map((p) => p.property)).to.include("shipInfo.zip");
   });
 
@@ -112,11 +138,23 @@ describe("check rules", () => {
     expect(properties(withInputs({ organization: { id: 1, name: "x" } }))).to.include("organization");
     expect(properties(withInputs({ organization: {} }))).to.include("organization");
     const partial = properties(withInputs({ organization: { name: "Example", city: "Lehi" } }));
-    expect(partial).to.include.members(["organization.address", "organization.zip", "organization.telephone"]);
+    expect(partial).to.include.members([
+      "organization.address",
+      "organization.zip",
+      "organization.telephone",
+    ]);
     expect(
       problems(
         withInputs({
-          organization: { name: "E", address: "a", city: "c", state: "s", zip: "z", country: "us", telephone: "t" },
+          organization: {
+            name: "E",
+            address: "a",
+            city: "c",
+            state: "s",
+            zip: "z",
+            country: "us",
+            telephone: "t",
+          },
         }),
       ),
     ).to.deep.equal([]);
@@ -126,16 +164,25 @@ describe("check rules", () => {
     const found = problems(withInputs({ organisation: { id: 1 } }));
     expect(found[0]!.property).to.equal("organisation");
     expect(found[0]!.reason).to.match(/not a known property .*organization/);
-    expect(properties(withInputs({ certificate: { signatureHash: "sha256", serverPlatfrom: { id: 1 } } }))).to.include(
-      "certificate.serverPlatfrom",
-    );
+    expect(
+      properties(withInputs({ certificate: { signatureHash: "sha256", serverPlatfrom: { id: 1 } } })),
+    ).to.include("certificate.serverPlatfrom");
   });
 
   it("checks list items with their index", () => {
-    expect(properties(withInputs({ customFields: [{ metadataId: 1, value: "a" }, { metadataId: "x", value: "b" }] }))).to.include(
-      "customFields[1].metadataId",
+    expect(
+      properties(
+        withInputs({
+          customFields: [
+            { metadataId: 1, value: "a" },
+            { metadataId: "x", value: "b" },
+          ],
+        }),
+      ),
+    ).to.include("customFields[1].metadataId");
+    expect(properties(withInputs({ additionalEmails: ["ok@example.com", "nope"] }))).to.include(
+      "additionalEmails[1]",
     );
-    expect(properties(withInputs({ additionalEmails: ["ok@example.com", "nope"] }))).to.include("additionalEmails[1]");
   });
 
   it("limits alternativeOrderId to 64 characters", () => {
@@ -145,15 +192,25 @@ describe("check rules", () => {
 
   it("checks waitFor, waitTimeout and renewBeforeDays", () => {
     expect(problems(withInputs({ waitFor: "issued", waitTimeout: "1h30m" }))).to.deep.equal([]);
-    expect(properties(withInputs({ waitFor: "done", waitTimeout: "soon" }))).to.include.members(["waitFor", "waitTimeout"]);
+    expect(properties(withInputs({ waitFor: "done", waitTimeout: "soon" }))).to.include.members([
+      "waitFor",
+      "waitTimeout",
+    ]);
     expect(problems(withInputs({ renewBeforeDays: 30 }))).to.deep.equal([]);
     expect(properties(withInputs({ renewBeforeDays: 365 }))).to.include("renewBeforeDays");
-    expect(properties(withInputs({ orderValidity: { days: 100 }, renewBeforeDays: 100 }))).to.include("renewBeforeDays");
+    expect(properties(withInputs({ orderValidity: { days: 100 }, renewBeforeDays: 100 }))).to.include(
+      "renewBeforeDays",
+    );
   });
 
   it("reports every problem at once", () => {
     const found = problems(
-      withInputs({ product: "x", orderValidity: { years: 9 }, paymentMethod: "cash", shipInfo: { name: "n" } }),
+      withInputs({
+        product: "x",
+        orderValidity: { years: 9 },
+        paymentMethod: "cash",
+        shipInfo: { name: "n" },
+      }),
     );
     expect(found.length).to.be.greaterThan(4);
   });

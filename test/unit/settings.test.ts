@@ -11,7 +11,10 @@ describe("provider settings", () => {
       DIGICERT_API_KEY: "k2",
     });
     expect(fromConfig).to.include({ apiKey: "k1", baseUrl: REGION_BASE_URLS.eu, timeoutMs: 30_000 });
-    const fromEnv = readSettings(stackConfig({}), { DIGICERT_API_KEY: "k2", DIGICERT_BASE_URL: "http://127.0.0.1:9/services/v2" });
+    const fromEnv = readSettings(stackConfig({}), {
+      DIGICERT_API_KEY: "k2",
+      DIGICERT_BASE_URL: "http://127.0.0.1:9/services/v2",
+    });
     expect(fromEnv).to.include({ apiKey: "k2", baseUrl: "http://127.0.0.1:9/services/v2" });
     const defaults = readSettings(undefined, {});
     expect(defaults.apiKey).to.equal(undefined);
@@ -23,13 +26,19 @@ describe("provider settings", () => {
   });
 
   it("an explicit base URL wins over the region", () => {
-    const s = readSettings(stackConfig({ "digicert:region": "eu", "digicert:baseUrl": "https://example.test/services/v2" }), {});
+    const s = readSettings(
+      stackConfig({ "digicert:region": "eu", "digicert:baseUrl": "https://example.test/services/v2" }),
+      {},
+    );
     expect(s.baseUrl).to.equal("https://example.test/services/v2");
   });
 
   it("names the bad key and what is allowed, never the value", () => {
     expect(() =>
-      readSettings(stackConfig({ "digicert:region": "mars", "digicert:requestTimeout": "secret-looking-value" }), {}),
+      readSettings(
+        stackConfig({ "digicert:region": "mars", "digicert:requestTimeout": "secret-looking-value" }),
+        {},
+      ),
     ).to.throw(/digicert:region \(or DIGICERT_REGION\) must be "us" \| "eu".*digicert:requestTimeout/);
     try {
       readSettings(stackConfig({ "digicert:requestTimeout": "secret-looking-value" }), {});
@@ -39,7 +48,10 @@ describe("provider settings", () => {
   });
 
   it("parses rate limits and durations", () => {
-    const s = readSettings(stackConfig({ "digicert:rateLimits": '[{"limit":5,"window":"2s"}]', "digicert:pollInterval": "1m30s" }), {});
+    const s = readSettings(
+      stackConfig({ "digicert:rateLimits": '[{"limit":5,"window":"2s"}]', "digicert:pollInterval": "1m30s" }),
+      {},
+    );
     expect(s.rateWindows).to.deep.equal([{ limit: 5, windowMs: 2000 }]);
     expect(s.pollIntervalMs).to.equal(90_000);
     expect(parseDurationMs("2h")).to.equal(7_200_000);

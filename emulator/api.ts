@@ -1,0 +1,225 @@
+/**
+ * The emulated CertCentral Services API v2 routes (paths after /services/v2). Authentication, rate limiting,
+ * faults and recording happen in `server.ts` before and after these handlers run.
+ */
+import * as t from "io-ts";
+import {
+  DecodedPathSegment,
+  IdFromPathSegment,
+  OrderPlacementBody,
+  OrderStatusBody,
+  PageQuery,
+  RequestStatusBody,
+  ResourceKey,
+  ResourceKeyFromPathSegment,
+  RevokeBody,
+} from "./codecs";
+import { decodeOrThrow, decodeOrUndefined } from "./decoding";
+import {
+  badRequestFormat,
+  certificateNotFound,
+  ErrorEntry,
+  invalidValue,
+  missingField,
+  orderNotFound,
+  productNotFound,
+  requestNotFound,
+  validationFailed,
+} from "./errors";
+import {
+  approveRequest,
+  autoProgressStep,
+  cancelOrder,
+  placeOrder,
+  rejectRequest,
+  requireOrder,
+  revokeOrder,
+} from "./lifecycle";
+import { renderAlternateEntry, renderOrderInfo, renderRequestInfo, renderRevokeRequest } from "./render";
+import { Answer, dispatch, pathPattern, Route, RouteCall } from "./router";
+import { EmulatorRuntime } from "./runtime";
+import { StoredOrder } from "./store";
+import { validateOrderPlacement } from "./validation";
+
+/** What a handler gets besides the request: the emulator and the clock reading for this request. */
+export interface ApiContext {
+  runtime: EmulatorRuntime;
+  now: number;
+}
+
+type ApiCall = RouteCall<ApiContext>;
+
+const CodeSigningProductParam = t.keyof({ code_signing: null, code_signing_ev: null });
+
+/** GET /order/alternate answers at most this many orders per page (DigiCert's maximum and default). */
+const ALTERNATE_PAGE_LIMIT = 1000;
+
+/** The JSON object body of a call; an empty body counts as {} so that missing fields are reported by name. */
+function jsonObjectBody(call: ApiCall): Record<string, unknown> {
+  if (call.body.kind === "malformed") throw badRequestFormat("the body is not valid JSON.");
+  if (call.body.kind === "empty") return {};
+  const object = decodeOrUndefined(t.UnknownRecord, call.body.value);
+  if (object === undefined) throw badRequestFormat("the body must be a JSON object.");
+  return object;
+}
+
+function orderByKey(call: ApiCall, key: ResourceKey | undefined): StoredOrder {
+  const store = call.context.runtime.store;
+  const order =
+    key === undefined
+      ? undefined
+      : key.kind === "id"
+        ? store.order(key.id)
+        : store.orderByCertificateHex(key.value);
+  if (!order) throw orderNotFound();
+  return order;
+}
+
+function orderById(call: ApiCall): StoredOrder {
+  const id = decodeOrUndefined(IdFromPathSegment, call.params[0]);
+  if (id === undefined) throw orderNotFound();
+  return requireOrder(call.context.runtime.store, id);
+}
+
+function placeOrderRoute(call: ApiCall): Answer {
+  const product = decodeOrUndefined(CodeSigningProductParam, call.params[0]);
+  if (product === undefined) throw productNotFound();
+  const raw = jsonObjectBody(call);
+  const body = decodeOrThrow(OrderPlacementBody, raw);
+  const validated = validateOrderPlacement(product, body, call.context.now);
+  if (validated._tag === "Left") throw validationFailed(validated.left);
+  const { store } = call.context.runtime;
+  const { order, request, createdOrganizationId } = placeOrder(store, validated.right, raw, call.context.now);
+  const answer: Record<string, unknown> = {
+    id: order.id,
+    requests: [{ id: request.id, status: request.status }],
+  };
+  if (createdOrganizationId !== undefined) answer.organization = { id: createdOrganizationId };
+  // DigiCert's response table: certificate_id is "returned if request status is approved".
+  if (request.status === "approved" && order.certificate) answer.certificate_id = order.certificate.id;
+  return { status: 201, body: answer };
+}
+
+function orderInfoRoute(call: ApiCall): Answer {
+  const { runtime, now } = call.context;
+  const order = orderByKey(call, decodeOrUndefined(ResourceKeyFromPathSegment, call.params[0]));
+  if (runtime.settings.autoProgress === "on-read") autoProgressStep(runtime.store, order, now);
+  return { status: 200, body: renderOrderInfo(runtime.store, order, now) };
+}
+
+/**
+ * Cancel. DigiCert documents `status` as case sensitive today but older docs used "CANCELED", so the emulator
+ * compares case-insensitively. renewed/not_renewed apply only to migrated orders, which the emulator has none of.
+ */
+function updateOrderStatusRoute(call: ApiCall): Answer {
+  const order = orderById(call);
+  const body = decodeOrThrow(OrderStatusBody, jsonObjectBody(call));
+  const problems: ErrorEntry[] = [];
+  if (body.status === undefined) problems.push(missingField("status"));
+  else if (body.status.toLowerCase() !== "canceled") {
+    problems.push(invalidValue("status", "only canceled is supported for this order."));
+  }
+  if (body.note === undefined || body.note.trim() === "") problems.push(missingField("note"));
+  if (problems.length > 0) throw validationFailed(problems);
+  cancelOrder(call.context.runtime.store, order, body.note ?? "", call.context.now);
+  return { status: 204 };
+}
+
+function revoke(call: ApiCall, order: StoredOrder): Answer {
+  const { runtime, now } = call.context;
+  const body = decodeOrThrow(RevokeBody, jsonObjectBody(call));
+  const request = revokeOrder(
+    runtime.store,
+    order,
+    {
+      comments: body.comments ?? body.comment,
+      skipApproval: body.skip_approval ?? false,
+      requiresApproval: runtime.settings.revokeRequiresApproval,
+    },
+    now,
+  );
+  return request === undefined ? { status: 204 } : { status: 201, body: renderRevokeRequest(request) };
+}
+
+function revokeOrderRoute(call: ApiCall): Answer {
+  return revoke(call, orderById(call));
+}
+
+/** PUT /certificate/{certificate_id|serial_number}/revoke. */
+function revokeCertificateRoute(call: ApiCall): Answer {
+  const store = call.context.runtime.store;
+  const key = decodeOrUndefined(ResourceKeyFromPathSegment, call.params[0]);
+  const order =
+    key === undefined
+      ? undefined
+      : key.kind === "id"
+        ? store.orderByCertificateId(key.id)
+        : store.orderByCertificateHex(key.value);
+  if (!order) throw certificateNotFound();
+  return revoke(call, order);
+}
+
+/** GET /order/alternate/{alternative_order_id}; the answer when nothing matches is configurable (unconfirmed). */
+function alternateLookupRoute(call: ApiCall): Answer {
+  const { runtime } = call.context;
+  const alternativeOrderId = decodeOrUndefined(DecodedPathSegment, call.params[0]);
+  const page = decodeOrThrow(PageQuery, call.query);
+  const offset = page.offset ?? 0;
+  const limit = Math.min(page.limit || ALTERNATE_PAGE_LIMIT, ALTERNATE_PAGE_LIMIT);
+  const matching =
+    alternativeOrderId === undefined ? [] : runtime.store.ordersByAlternativeId(alternativeOrderId);
+  const pageInfo = { total: matching.length, limit, offset };
+  if (matching.length === 0) {
+    switch (runtime.settings.alternateLookupNotFound) {
+      case "404":
+        throw orderNotFound();
+      case "empty-list":
+        return { status: 200, body: { orders: [], page: pageInfo } };
+      case "omit-orders":
+        return { status: 200, body: { page: pageInfo } };
+    }
+  }
+  const orders = matching.slice(offset, offset + limit).map(renderAlternateEntry);
+  return { status: 200, body: { orders, page: pageInfo } };
+}
+
+function requestByParam(call: ApiCall) {
+  const id = decodeOrUndefined(IdFromPathSegment, call.params[0]);
+  const request = id === undefined ? undefined : call.context.runtime.store.request(id);
+  if (!request) throw requestNotFound();
+  return request;
+}
+
+function requestInfoRoute(call: ApiCall): Answer {
+  const { runtime, now } = call.context;
+  return { status: 200, body: renderRequestInfo(runtime.store, requestByParam(call), now) };
+}
+
+/** PUT /request/{id}/status: only approved and rejected are supported (DigiCert also lists pending/submitted). */
+function updateRequestStatusRoute(call: ApiCall): Answer {
+  const { runtime, now } = call.context;
+  const request = requestByParam(call);
+  const body = decodeOrThrow(RequestStatusBody, jsonObjectBody(call));
+  const status = body.status?.toLowerCase();
+  if (status === undefined) throw validationFailed([missingField("status")]);
+  if (status === "approved") approveRequest(runtime.store, request, now, body.processor_comment);
+  else if (status === "rejected") rejectRequest(runtime.store, request, now, body.processor_comment);
+  else throw validationFailed([invalidValue("status", "must be approved or rejected.")]);
+  return { status: 204 };
+}
+
+const API_ROUTES: readonly Route<ApiContext>[] = [
+  { method: "POST", pattern: pathPattern("/order/certificate/:product"), handle: placeOrderRoute },
+  { method: "GET", pattern: pathPattern("/order/certificate/:order"), handle: orderInfoRoute },
+  { method: "PUT", pattern: pathPattern("/order/certificate/:order/status"), handle: updateOrderStatusRoute },
+  { method: "PUT", pattern: pathPattern("/order/certificate/:order/revoke"), handle: revokeOrderRoute },
+  { method: "PUT", pattern: pathPattern("/certificate/:certificate/revoke"), handle: revokeCertificateRoute },
+  { method: "GET", pattern: pathPattern("/order/alternate/:alternative"), handle: alternateLookupRoute },
+  { method: "GET", pattern: pathPattern("/request/:request"), handle: requestInfoRoute },
+  { method: "PUT", pattern: pathPattern("/request/:request/status"), handle: updateRequestStatusRoute },
+];
+
+/** Answers one authenticated, admitted API call; throws ApiError for DigiCert-style error answers. */
+export function handleApiCall(call: Omit<ApiCall, "params">): Answer {
+  return dispatch(API_ROUTES, call);
+}

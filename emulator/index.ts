@@ -1,0 +1,51 @@
+/**
+ * Public API of the CertCentral emulator: `startEmulator` starts an offline stand-in for DigiCert's
+ * CertCentral Services API v2 (code signing orders) on 127.0.0.1 and returns an `Emulator` to inspect and
+ * drive it.
+ */
+import { EmulatorRuntime } from "./runtime";
+import { API_PREFIX, EmulatorServer } from "./server";
+import { Emulator, EmulatorOptions } from "./types";
+
+export type {
+  AlternateLookupNotFound,
+  AutoProgressMode,
+  CodeSigningProduct,
+  EmulatedCertificate,
+  EmulatedOrder,
+  EmulatedRequestSummary,
+  Emulator,
+  EmulatorOptions,
+  Fault,
+  FaultRule,
+  IssueOptions,
+  RateLimitWindow,
+  RecordedRequest,
+} from "./types";
+export { DEFAULT_API_KEY } from "./runtime";
+export { DEFAULT_RATE_LIMITS } from "./rateLimit";
+export { CONTROL_PREFIX } from "./control";
+export { API_PREFIX } from "./server";
+
+export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
+  const runtime = new EmulatorRuntime(options);
+  const server = new EmulatorServer(runtime);
+  const port = await server.listen(options.port ?? 0);
+  let closing: Promise<void> | undefined;
+  return {
+    baseUrl: `http://127.0.0.1:${port}${API_PREFIX}`,
+    port,
+    close: () => (closing ??= server.close()),
+    orders: () => runtime.orders(),
+    order: (id) => runtime.order(id),
+    requests: () => runtime.requests(),
+    clearRequests: () => runtime.clearRequests(),
+    reset: () => runtime.reset(),
+    approve: (orderId) => runtime.approve(orderId),
+    issue: (orderId, opts) => runtime.issue(orderId, opts),
+    reject: (orderId) => runtime.reject(orderId),
+    setStatus: (orderId, status) => runtime.setStatus(orderId, status),
+    injectFault: (rule) => runtime.injectFault(rule),
+    setAutoProgress: (mode) => runtime.setAutoProgress(mode),
+  };
+}

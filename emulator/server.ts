@@ -1,0 +1,229 @@
+/**
+ * The HTTP server (node's `http` only) and the request pipeline: routing between /services/v2 and the
+ * /__emulator control plane, then for API calls: record → authenticate → rate limit → fault → handle → answer.
+ */
+import * as http from "node:http";
+import { AddressInfo } from "node:net";
+import { handleApiCall } from "./api";
+import { ApiKeyHeader, IncomingHeaders } from "./codecs";
+import { CONTROL_PREFIX, handleControlCall } from "./control";
+import { decodeOrUndefined, parseBody, RawBody, recordedBody } from "./decoding";
+import {
+  ApiError,
+  faultError,
+  invalidApiKey,
+  payloadTooLarge,
+  requestLimitExceeded,
+  routeNotFound,
+} from "./errors";
+import { malformedJson, withExtraFields } from "./faults";
+import { Answer } from "./router";
+import { EmulatorRuntime } from "./runtime";
+import { Fault, RecordedRequest } from "./types";
+
+export const API_PREFIX = "/services/v2";
+
+/** Bodies above this are refused: no CertCentral call needs more, and it bounds memory. */
+const MAX_BODY_BYTES = 1_048_576;
+
+const errorAnswer = (error: ApiError): Answer => ({ status: error.status, body: error.body() });
+
+/** Runs a handler, turning thrown ApiErrors into answers and anything else into a 500. */
+function answerOf(run: () => Answer): Answer {
+  try {
+    return run();
+  } catch (error) {
+    if (error instanceof ApiError) return errorAnswer(error);
+    const message = error instanceof Error ? error.message : String(error);
+    return { status: 500, body: { errors: [{ code: "internal_error", message }] } };
+  }
+}
+
+function flattenHeaders(raw: http.IncomingHttpHeaders): Record<string, string> {
+  const decoded = decodeOrUndefined(IncomingHeaders, raw) ?? {};
+  const flat: Record<string, string> = {};
+  for (const [name, value] of Object.entries(decoded)) {
+    if (value !== undefined) flat[name] = Array.isArray(value) ? value.join(", ") : value;
+  }
+  return flat;
+}
+
+function send(response: http.ServerResponse, answer: Answer): void {
+  if (answer.body === undefined) {
+    response.writeHead(answer.status);
+    response.end();
+    return;
+  }
+  sendText(response, answer.status, JSON.stringify(answer.body));
+}
+
+function sendText(response: http.ServerResponse, status: number, text: string): void {
+  response.writeHead(status, {
+    "content-type": "application/json; charset=utf-8",
+    "content-length": Buffer.byteLength(text),
+  });
+  response.end(text);
+}
+
+export class EmulatorServer {
+  private readonly server: http.Server;
+  /** Answers held back by delay faults, cleared on close so the process can exit. */
+  private readonly delayed = new Set<NodeJS.Timeout>();
+
+  constructor(private readonly runtime: EmulatorRuntime) {
+    this.server = http.createServer((request, response) => this.receive(request, response));
+  }
+
+  listen(port: number): Promise<number> {
+    return new Promise((resolve, reject) => {
+      this.server.once("error", reject);
+      this.server.listen(port, "127.0.0.1", () => {
+        this.server.off("error", reject);
+        resolve((this.server.address() as AddressInfo).port);
+      });
+    });
+  }
+
+  close(): Promise<void> {
+    for (const timer of this.delayed) clearTimeout(timer);
+    this.delayed.clear();
+    return new Promise((resolve) => {
+      if (!this.server.listening) return resolve();
+      this.server.close(() => resolve());
+      // Keep-alive sockets would otherwise hold close() open until they time out.
+      this.server.closeAllConnections();
+    });
+  }
+
+  private receive(request: http.IncomingMessage, response: http.ServerResponse): void {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let tooLarge = false;
+    request.on("data", (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_BODY_BYTES) tooLarge = true;
+      else chunks.push(chunk);
+    });
+    request.on("end", () => {
+      if (tooLarge) return send(response, errorAnswer(payloadTooLarge()));
+      this.route(request, response, parseBody(Buffer.concat(chunks).toString("utf8")));
+    });
+    request.on("error", () => response.destroy());
+  }
+
+  private route(request: http.IncomingMessage, response: http.ServerResponse, body: RawBody): void {
+    let url: URL;
+    try {
+      url = new URL(request.url ?? "/", "http://127.0.0.1");
+    } catch {
+      return send(response, errorAnswer(routeNotFound()));
+    }
+    const method = (request.method ?? "GET").toUpperCase();
+    const query = Object.fromEntries(url.searchParams);
+    const path = url.pathname;
+    if (path === CONTROL_PREFIX || path.startsWith(`${CONTROL_PREFIX}/`)) {
+      const controlPath = path.slice(CONTROL_PREFIX.length);
+      const context = this.runtime;
+      return send(
+        response,
+        answerOf(() => handleControlCall({ context, method, path: controlPath, query, body })),
+      );
+    }
+    if (path === API_PREFIX || path.startsWith(`${API_PREFIX}/`)) {
+      return this.serveApi(request, response, method, path.slice(API_PREFIX.length), query, body);
+    }
+    send(response, errorAnswer(routeNotFound()));
+  }
+
+  private serveApi(
+    request: http.IncomingMessage,
+    response: http.ServerResponse,
+    method: string,
+    path: string,
+    query: Record<string, string>,
+    body: RawBody,
+  ): void {
+    const runtime = this.runtime;
+    const now = runtime.now();
+    const headers = flattenHeaders(request.headers);
+    const record: RecordedRequest = {
+      method,
+      path,
+      query,
+      headers,
+      body: recordedBody(body),
+      status: 0,
+      at: now,
+    };
+    runtime.recorder.add(record);
+
+    const key = decodeOrUndefined(ApiKeyHeader, headers["x-dc-devkey"]);
+    if (key === undefined || !runtime.settings.apiKeys.has(key)) {
+      return this.answer(response, record, errorAnswer(invalidApiKey()));
+    }
+    // Keys are checked first: an invalid key gets 403 and never touches (or fills) a rate-limit window.
+    if (!runtime.limiter.hasRoom(key, now)) {
+      return this.answer(response, record, errorAnswer(requestLimitExceeded()));
+    }
+    const fault = runtime.faults.take(method, path);
+    if (fault?.kind === "error-before") {
+      runtime.limiter.record(key, now);
+      return this.answer(response, record, errorAnswer(faultError(fault.status, fault.code, fault.message)));
+    }
+    if (fault?.kind === "rate-limited") {
+      // Like a real 429, an injected one does not count toward the windows.
+      return this.answer(response, record, errorAnswer(requestLimitExceeded()));
+    }
+    runtime.limiter.record(key, now);
+    const answer = answerOf(() => handleApiCall({ context: { runtime, now }, method, path, query, body }));
+    this.answerWithFault(response, record, answer, fault);
+  }
+
+  /** Applies a fault that lets the call be processed and then changes how (or whether) it is answered. */
+  private answerWithFault(
+    response: http.ServerResponse,
+    record: RecordedRequest,
+    answer: Answer,
+    fault: Fault | undefined,
+  ): void {
+    switch (fault?.kind) {
+      case undefined:
+      case "error-before":
+      case "rate-limited":
+        return this.answer(response, record, answer);
+      case "error-after":
+        return this.answer(response, record, errorAnswer(faultError(fault.status)));
+      case "drop-after":
+        record.status = 0;
+        response.socket?.destroy();
+        response.destroy();
+        return;
+      case "delay": {
+        record.status = answer.status;
+        const timer = setTimeout(() => {
+          this.delayed.delete(timer);
+          if (!response.destroyed) send(response, answer);
+        }, fault.ms);
+        this.delayed.add(timer);
+        return;
+      }
+      case "malformed-json": {
+        // A 204 cannot carry a body, so a bodiless answer becomes a 200 with the non-JSON body.
+        const status = answer.body === undefined ? 200 : answer.status;
+        record.status = status;
+        const serialized = answer.body === undefined ? undefined : JSON.stringify(answer.body);
+        return sendText(response, status, malformedJson(serialized));
+      }
+      case "extra-fields":
+        return this.answer(response, record, {
+          status: answer.status,
+          body: answer.body === undefined ? undefined : withExtraFields(answer.body),
+        });
+    }
+  }
+
+  private answer(response: http.ServerResponse, record: RecordedRequest, answer: Answer): void {
+    record.status = answer.status;
+    send(response, answer);
+  }
+}
