@@ -25,6 +25,7 @@ import {
   MISSING_API_KEY_MESSAGE,
   ProviderSettings,
   readSettings,
+  RegionBaseUrls,
 } from "./settings";
 import {
   ComputedOutputs,
@@ -56,6 +57,8 @@ export interface ProviderDeps {
   readonly log?: (line: string) => void;
   /** A limiter of the test's own; by default one per API key is shared across the process. */
   readonly limiter?: RateLimiter;
+  /** Where each region's API lives; tests point the regions at emulators. */
+  readonly regionBaseUrls?: RegionBaseUrls;
 }
 
 type Props = Record<string, unknown>;
@@ -77,7 +80,7 @@ export class CodeSigningOrderProvider {
     this.clock = deps.clock ?? systemClock;
     this.log = deps.log ?? ((line) => console.log(`[digicert] ${line}`));
     try {
-      this.settingsOrError = readSettings(config, deps.env ?? process.env);
+      this.settingsOrError = readSettings(config, deps.env ?? process.env, deps.regionBaseUrls);
     } catch (error) {
       // Preview must work with broken settings too; the error surfaces when an API call is needed.
       this.settingsOrError =

@@ -4,6 +4,7 @@ import { canonicalJson } from "./canonicalJson";
 import { parseApiDate, DAY_MS } from "./dates";
 import { isTerminalStatus, STATE_VERSION } from "./state";
 import { unknownPaths } from "./unknowns";
+import { isPlainObject } from "./codecs/combinators";
 
 /**
  * Inputs that define the certificate: changing one means a new order, which DigiCert bills again.
@@ -37,8 +38,16 @@ export function decideDiff(
   news: Record<string, unknown>,
   now: number,
 ): DiffDecision {
-  const replaces = REPLACING_INPUTS.filter((key) => differs(key, olds[key], news[key]));
+  const organizationKept = sameOrganization(olds, news);
+  const replaces = REPLACING_INPUTS.filter(
+    (key) => differs(key, olds[key], news[key]) && !(key === "organization" && organizationKept),
+  );
   const updated = IN_PLACE_INPUTS.filter((key) => differs(key, olds[key], news[key]));
+  let note: string | undefined;
+  if (organizationKept && differs("organization", olds.organization, news.organization)) {
+    updated.push("organization");
+    note = `organization changed, but order ${String(olds.orderId)} keeps organization ${String(olds.organizationId)}, created with it: no new order (Pulumi does not edit the organization at DigiCert)`;
+  }
   const providerChanged = olds.__provider !== news.__provider || olds.stateVersion !== STATE_VERSION;
   let reason: ReplacementReason | undefined = replaces.length > 0 ? "definition" : undefined;
   let explanation: string | undefined;
@@ -58,8 +67,27 @@ export function decideDiff(
     changes: replaces.length > 0 || updated.length > 0 || providerChanged,
     replaces,
     reason,
-    explanation,
+    explanation: explanation ?? note,
   };
+}
+
+/**
+ * An order placed with a new organization's details created that organization at DigiCert. Afterwards, naming it
+ * by its new ID, or correcting the details, means the same organization: the order stays (state is updated).
+ * Only a different existing organization (another ID), or details after an ID, means a new order.
+ */
+function sameOrganization(olds: Record<string, unknown>, news: Record<string, unknown>): boolean {
+  const created = olds.organizationId;
+  if (
+    typeof created !== "number" ||
+    !isPlainObject(olds.organization) ||
+    olds.organization.id !== undefined
+  ) {
+    return false;
+  }
+  if (!isPlainObject(news.organization) || unknownPaths(news.organization).length > 0) return false;
+  const id = news.organization.id;
+  return id === undefined || id === created;
 }
 
 /** A sentence saying why the certificate is due for renewal, or undefined if it is not. */

@@ -80,7 +80,13 @@ const rawSettings = t.partial({
  * Reads the settings from stack config, then the environment. Every value is decoded; a bad one fails with the
  * config key and what is allowed (never the value: it may be the key).
  */
-export function readSettings(config: ConfigSource | undefined, env: NodeJS.ProcessEnv): ProviderSettings {
+export type RegionBaseUrls = Record<keyof typeof REGION_BASE_URLS, string>;
+
+export function readSettings(
+  config: ConfigSource | undefined,
+  env: NodeJS.ProcessEnv,
+  regionBaseUrls: RegionBaseUrls = REGION_BASE_URLS,
+): ProviderSettings {
   const raw: Record<string, string> = {};
   for (const [name, [configKey, envKey]] of Object.entries(CONFIG_KEYS)) {
     const value = config?.get(configKey) ?? env[envKey];
@@ -90,7 +96,7 @@ export function readSettings(config: ConfigSource | undefined, env: NodeJS.Proce
     rawSettings.decode(raw),
     E.map((s) => ({
       apiKey: s.apiKey?.trim(),
-      baseUrl: s.baseUrl ?? REGION_BASE_URLS[s.region ?? "us"],
+      baseUrl: s.baseUrl ?? regionBaseUrls[s.region ?? "us"],
       timeoutMs: parseDurationMs(s.requestTimeout ?? "30s")!,
       rateWindows: s.rateLimits ? parseRateWindows(s.rateLimits)! : DIGICERT_RATE_WINDOWS,
       retry: s.maxAttempts
