@@ -1,21 +1,14 @@
 import { expect } from "chai";
 import { Emulator, startEmulator } from "../../emulator";
 import { ResourceInitError } from "../../provider/errors";
-import { SAMPLE_CSR } from "../unit/seedExample";
+import { ovHsmInputs } from "../unit/seedExample";
 import { EMULATOR_KEY, providerFor, rejectionOf } from "../provider/providerFixture";
 
 /**
  * Fault injection: for each way a request to DigiCert can go wrong, exactly one order exists per resource, its
  * ID reaches state (or the partial-failure error that puts it there), and the message says what happened.
  */
-const inputs = {
-  product: "code_signing",
-  certificate: { csr: SAMPLE_CSR, serverPlatform: { id: -1 } },
-  organization: { id: 123456 },
-  orderValidity: { years: 1 },
-  csProvisioningMethod: "email",
-  resourceKey: "codesigning/dev/faults",
-};
+const inputs = ovHsmInputs("codesigning/dev/faults");
 
 describe("fault injection: never lose or duplicate a paid order", () => {
   let emulator: Emulator;

@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { Emulator, startEmulator } from "../../emulator";
 import { CodeSigningOrderProvider } from "../../provider/codeSigningOrderProvider";
-import { SAMPLE_CSR } from "../unit/seedExample";
+import { ovHsmInputs } from "../unit/seedExample";
 import { EMULATOR_KEY, stackConfig } from "../provider/providerFixture";
 
 /**
@@ -37,16 +37,7 @@ describe("load: 300 concurrent orders under DigiCert's rate limits", function ()
     );
     const started = Date.now();
     const results = await Promise.allSettled(
-      Array.from({ length: ORDERS }, (_, i) =>
-        provider.create({
-          product: "code_signing",
-          certificate: { csr: SAMPLE_CSR, serverPlatform: { id: -1 } },
-          organization: { id: 123456 },
-          orderValidity: { years: 1 },
-          csProvisioningMethod: "email",
-          resourceKey: `codesigning/load/order-${i}`,
-        }),
-      ),
+      Array.from({ length: ORDERS }, (_, i) => provider.create(ovHsmInputs(`codesigning/load/order-${i}`))),
     );
     const elapsed = Date.now() - started;
     const failures = results.filter((r) => r.status === "rejected");

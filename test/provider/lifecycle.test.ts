@@ -1,17 +1,10 @@
 import { expect } from "chai";
 import { Emulator, startEmulator } from "../../emulator";
-import { SAMPLE_CSR, seedBody, seedResourceInputs } from "../unit/seedExample";
+import { ovHsmInputs, seedBody, seedResourceInputs } from "../unit/seedExample";
 import { EMULATOR_KEY, providerFor, rejectionOf, stackConfig } from "./providerFixture";
 import { CodeSigningOrderProvider } from "../../provider/codeSigningOrderProvider";
 
-const ovHsm = {
-  product: "code_signing",
-  certificate: { csr: SAMPLE_CSR, serverPlatform: { id: -1 } },
-  organization: { id: 123456 },
-  orderValidity: { days: 300 },
-  csProvisioningMethod: "email",
-  resourceKey: "codesigning/dev/hsm",
-};
+const ovHsm = ovHsmInputs("codesigning/dev/hsm", { days: 300 });
 
 describe("the provider against the CertCentral emulator", () => {
   let emulator: Emulator;

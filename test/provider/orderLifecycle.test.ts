@@ -1,18 +1,11 @@
 import { expect } from "chai";
 import { Emulator, startEmulator } from "../../emulator";
 import { CodeSigningOrderProvider } from "../../provider/codeSigningOrderProvider";
-import { SAMPLE_CSR } from "../unit/seedExample";
+import { ovHsmInputs } from "../unit/seedExample";
 import { EMULATOR_KEY, instantClock, providerFor, rejectionOf, stackConfig } from "./providerFixture";
 
 const DAY = 86_400_000;
-const hsm = {
-  product: "code_signing",
-  certificate: { csr: SAMPLE_CSR, serverPlatform: { id: -1 } },
-  organization: { id: 123456 },
-  orderValidity: { days: 400 },
-  csProvisioningMethod: "email",
-  resourceKey: "codesigning/dev/lifecycle",
-};
+const hsm = ovHsmInputs("codesigning/dev/lifecycle", { days: 400 });
 
 function isoDay(ms: number): string {
   return new Date(ms).toISOString().slice(0, 10);

@@ -55,3 +55,15 @@ export const seedBody = {
 export const seedResourceInputs = { ...seedInputs, resourceKey: "codesigning/dev/release-signing" };
 
 export const SAMPLE_CSR = "-----BEGIN CERTIFICATE REQUEST-----\nMIIB\n-----END CERTIFICATE REQUEST-----";
+
+/** An OV order whose key stays in the customer's HSM: a CSR, provisioning by email, platform OTHER. */
+export function ovHsmInputs(resourceKey: string, orderValidity: Record<string, unknown> = { years: 1 }) {
+  return {
+    product: "code_signing",
+    certificate: { csr: SAMPLE_CSR, serverPlatform: { id: -1 } },
+    organization: { id: 123456 },
+    orderValidity,
+    csProvisioningMethod: "email",
+    resourceKey,
+  };
+}
