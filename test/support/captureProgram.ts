@@ -4,19 +4,23 @@
  * clean; the registrations come back through a temp file, so the program's own console output cannot corrupt them.
  */
 import { spawn } from "child_process";
+import * as t from "io-ts";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { REPO_ROOT } from "./programDir";
 
-export interface Registration {
-  type: string;
-  name: string;
-  /** As the mock monitor received them: `__provider` is a string, or the secret wire object if it became secret. */
-  inputs: Record<string, unknown>;
+const registrationCodec = t.intersection([
+  t.type({
+    type: t.string,
+    name: t.string,
+    /** As the mock monitor received them: `__provider` is a string, or the secret wire object if it became secret. */
+    inputs: t.record(t.string, t.unknown),
+  }),
   /** The rest of the mock's view of the registration: custom, provider, id (import ID). */
-  options?: unknown;
-}
+  t.partial({ options: t.unknown }),
+]);
+export type Registration = t.TypeOf<typeof registrationCodec>;
 
 export interface CaptureOptions {
   /** Absolute path of a compiled JS module that registers resources when required (or via its exported function). */
@@ -34,15 +38,27 @@ export interface CaptureOptions {
 }
 
 /** What the child is told; keep in step with captureProgramChild.ts. */
-export interface ChildRequest {
-  programModule: string;
-  project: string;
-  stack: string;
-  preview: boolean;
-  resultFile: string;
-}
+export const childRequestCodec = t.type({
+  programModule: t.string,
+  project: t.string,
+  stack: t.string,
+  preview: t.boolean,
+  resultFile: t.string,
+});
+export type ChildRequest = t.TypeOf<typeof childRequestCodec>;
 
-export type ChildResult = { ok: true; registrations: Registration[] } | { ok: false; error: string };
+const childResultCodec = t.union([
+  t.type({ ok: t.literal(true), registrations: t.array(registrationCodec) }),
+  t.type({ ok: t.literal(false), error: t.string }),
+]);
+export type ChildResult = t.TypeOf<typeof childResultCodec>;
+
+/** Decodes JSON another process wrote; never trusted by a cast. */
+export function decodeJson<A>(codec: t.Decoder<unknown, A>, text: string, what: string): A {
+  const decoded = codec.decode(JSON.parse(text));
+  if (decoded._tag === "Left") throw new Error(`${what} is not in the expected shape`);
+  return decoded.right;
+}
 
 export async function captureRegistrations(opts: CaptureOptions): Promise<Registration[]> {
   if (!path.isAbsolute(opts.programModule))
@@ -72,7 +88,11 @@ export async function captureRegistrations(opts: CaptureOptions): Promise<Regist
     if (!fs.existsSync(request.resultFile)) {
       throw new Error(`capture child wrote no result (exit ${code ?? signal}); output:\n${output}`);
     }
-    const result = JSON.parse(fs.readFileSync(request.resultFile, "utf8")) as ChildResult;
+    const result = decodeJson(
+      childResultCodec,
+      fs.readFileSync(request.resultFile, "utf8"),
+      "the capture result",
+    );
     if (!result.ok) throw new Error(`program failed under mocks: ${result.error}\noutput:\n${output}`);
     return result.registrations;
   } finally {

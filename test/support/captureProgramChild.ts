@@ -6,10 +6,15 @@
 import * as fs from "fs";
 import * as path from "path";
 import type * as pulumiModule from "@pulumi/pulumi";
-import type { ChildRequest, ChildResult, Registration } from "./captureProgram";
+import { childRequestCodec, decodeJson } from "./captureProgram";
+import type { ChildResult, Registration } from "./captureProgram";
 
 async function main(): Promise<void> {
-  const request = JSON.parse(process.env.CAPTURE_PROGRAM_REQUEST ?? "") as ChildRequest;
+  const request = decodeJson(
+    childRequestCodec,
+    process.env.CAPTURE_PROGRAM_REQUEST ?? "",
+    "CAPTURE_PROGRAM_REQUEST",
+  );
   const write = (result: ChildResult) => fs.writeFileSync(request.resultFile, JSON.stringify(result));
   const failures: unknown[] = [];
   // A failed registration surfaces as an unhandled rejection, not as a throw from the program.
