@@ -1,0 +1,19 @@
+/**
+ * The `codesigning` project's program (root Pulumi.yaml runs its compiled form): one DigiCert code signing order
+ * per stack. Nothing here differs between stacks; dev and prod differ only in Pulumi.dev.yaml and Pulumi.prod.yaml.
+ * See README.md beside this file.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { CodeSigningOrder } from "pulumi-digicert-code-signing";
+import { NAMESPACE, readStackSettings } from "./stackSettings";
+
+const settings = readStackSettings(new pulumi.Config(NAMESPACE), pulumi.getStack());
+
+// The DigiCert API key is not an argument: the provider reads `digicert:apiKey` from stack config at run time.
+const order = new CodeSigningOrder(settings.resourceName, settings.args);
+
+export const orderId = order.orderId;
+export const status = order.status;
+export const certificateId = order.certificateId;
+export const serialNumber = order.serialNumber;
+export const validTill = order.validTill;

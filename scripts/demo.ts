@@ -1,0 +1,327 @@
+/**
+ * `npm run demo`: the example project's dev stack (Pulumi.yaml, Pulumi.dev.yaml, examples/stacks) taken through
+ * preview → up → approval and issuance → refresh → up → destroy against the CertCentral emulator, started here.
+ *
+ * With `pulumi` on PATH the real CLI runs it, on a throwaway local backend. Without it (the usual case: the CLI is
+ * not an npm package) the demo does what the engine would: it captures the program's registration under mocks and
+ * drives @pulumi/pulumi's own dynamic-provider host over gRPC (test/support/providerHost.ts), in a folder where the
+ * package resolves by name as it does in a user's project. Exits non-zero when a step fails.
+ */
+import * as t from "io-ts";
+import { DEFAULT_API_KEY, Emulator, RecordedRequest, startEmulator } from "../emulator";
+import { captureRegistrations } from "../test/support/captureProgram";
+import { createProgramDir, removeProgramDir } from "../test/support/programDir";
+import { CODE_SIGNING_ORDER_TYPE, ProviderHost, secret, urnFor } from "../test/support/providerHost";
+import { CliError, CliStack, findPulumi } from "./lib/pulumiCli";
+import { apiCalls, heading, kv } from "./lib/report";
+import { loadStackConfig, PROGRAM_MAIN, PROGRAM_MODULE, PROJECT_NAME } from "./lib/stackProject";
+
+const STACK = "dev";
+/** The emulator accepts this key; it is handed to the provider as a secret and must never be printed. */
+const API_KEY = DEFAULT_API_KEY;
+
+/** A CodeSigningOrder's outputs as the provider host returns them, decoded before anything is read from them. */
+const orderOutputs = t.intersection([
+  t.type({
+    orderId: t.number,
+    status: t.string,
+    requests: t.array(t.type({ id: t.number, status: t.string })),
+  }),
+  t.partial({
+    certificateId: t.number,
+    organizationId: t.number,
+    serialNumber: t.string,
+    thumbprint: t.string,
+    validFrom: t.string,
+    validTill: t.string,
+    dateIssued: t.string,
+    assignedAlternativeOrderId: t.string,
+    onDelete: t.string,
+  }),
+]);
+type OrderOutputs = t.TypeOf<typeof orderOutputs>;
+
+class StepFailure extends Error {}
+
+function decodeOutputs(value: unknown, what: string): OrderOutputs {
+  const decoded = orderOutputs.decode(value);
+  if (decoded._tag === "Left") throw new StepFailure(`${what}: the outputs are not a CodeSigningOrder's`);
+  return decoded.right;
+}
+
+/** Hands out the emulator's recorded requests that arrived since the last call: the API calls of one step. */
+function callTracker(emulator: Emulator): () => RecordedRequest[] {
+  let seen = 0;
+  return () => {
+    const all = emulator.requests();
+    const fresh = all.slice(seen);
+    seen = all.length;
+    return fresh;
+  };
+}
+
+function printOrder(outs: OrderOutputs): void {
+  kv("order ID", outs.orderId);
+  kv("status", outs.status);
+  kv("requests", outs.requests.map((r) => `request ${r.id}: ${r.status}`).join(", ") || "-");
+  if (outs.assignedAlternativeOrderId) kv("alt. order ID", outs.assignedAlternativeOrderId);
+  kv("certificate ID", outs.certificateId);
+  kv("serial number", outs.serialNumber);
+  kv("thumbprint", outs.thumbprint);
+  kv("valid", outs.validFrom ? `${outs.validFrom} to ${outs.validTill ?? "?"}` : "-");
+}
+
+/** The order the program plans, from the checked inputs (the provider has validated them). */
+function printPlan(inputs: Record<string, unknown>): void {
+  const certificate = record(inputs.certificate);
+  const csr = certificate.csr;
+  kv("product", inputs.product);
+  kv("provisioning", inputs.csProvisioningMethod);
+  kv("server platform", record(certificate.serverPlatform).id);
+  kv("CSR", typeof csr === "string" ? `${csr.split("\n")[0]} ... (${csr.length} bytes)` : undefined);
+  kv("organization", record(inputs.organization).id);
+  kv("validity", inputs.orderValidity);
+  kv("skip approval", inputs.skipApproval);
+  kv("auto renew", inputs.autoRenew);
+  kv("comments", inputs.comments);
+  kv("on delete", inputs.onDelete ?? "cancel");
+  kv("resource key", inputs.resourceKey);
+}
+
+function record(value: unknown): Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value) ? { ...value } : {};
+}
+
+/** The same steps as the real CLI, through the SDK's provider host: Check, Create, Read, Check + Diff, Delete. */
+async function hostDemo(emulator: Emulator): Promise<void> {
+  const nextCalls = callTracker(emulator);
+  const { config, encryptedKeys } = loadStackConfig(STACK);
+  heading("Setup");
+  kv("mode", "provider host: the pulumi CLI is not on PATH, so this script plays the engine's part");
+  kv("", "(the program under mocks, then @pulumi/pulumi's dynamic-provider host over gRPC)");
+  kv("emulator", emulator.baseUrl);
+  kv("stack", `${STACK} (Pulumi.${STACK}.yaml), program ${PROGRAM_MAIN}`);
+  if (encryptedKeys.length > 0) {
+    kv("skipped", `${encryptedKeys.join(", ")}: encrypted; the demo uses the emulator's key instead`);
+  }
+  // Every stack config key goes to both the program and the provider, as the CLI sends it.
+  const stackConfig = { ...config, "digicert:baseUrl": emulator.baseUrl };
+
+  const registrations = await captureRegistrations({
+    programModule: PROGRAM_MODULE,
+    project: PROJECT_NAME,
+    stack: STACK,
+    config: { ...stackConfig, "digicert:apiKey": API_KEY },
+    configSecretKeys: ["digicert:apiKey"],
+  });
+  const orders = registrations.filter((r) => r.type === CODE_SIGNING_ORDER_TYPE);
+  if (orders.length !== 1) throw new StepFailure(`the program registered ${orders.length} orders, not 1`);
+  const [registration] = orders;
+  const provider = registration.inputs.__provider;
+  if (typeof provider !== "string")
+    throw new StepFailure("__provider is not a plain string (did it capture a secret?)");
+  kv("registered", `${registration.type} "${registration.name}"`);
+  kv(
+    "__provider",
+    `${Buffer.byteLength(provider)} bytes of plain text, loads the implementation by package name`,
+  );
+
+  const dir = createProgramDir({ name: PROJECT_NAME });
+  const host = await ProviderHost.start({ cwd: dir, project: PROJECT_NAME });
+  let logged = 0;
+  const providerLog = () => {
+    const lines = host.stdout.slice(logged);
+    logged = host.stdout.length;
+    if (lines.length > 0) kv("provider log", lines.join("\n"));
+  };
+  try {
+    await host.configure({ ...stackConfig, "digicert:apiKey": secret(API_KEY) });
+    kv(
+      "provider host",
+      `SDK ${host.pluginVersion}, started in a program folder, configured (apiKey as a secret)`,
+    );
+    const urn = urnFor({ stack: STACK, project: PROJECT_NAME, name: registration.name });
+    const news = registration.inputs;
+
+    heading("1. pulumi preview: Check");
+    const planned = await host.check(urn, {}, news);
+    if (planned.failures.length > 0) {
+      throw new StepFailure(
+        `check failed:\n${planned.failures.map((f) => `  ${f.property}: ${f.reason}`).join("\n")}`,
+      );
+    }
+    kv("plan", `+ create ${registration.name} (new: no state yet, so the engine calls no Diff)`);
+    printPlan(planned.inputs);
+    apiCalls(nextCalls());
+
+    heading("2. pulumi up: Check, Create");
+    const checked = await host.check(urn, {}, news);
+    const created = await host.create(urn, checked.inputs);
+    // The provider's log travels on a pipe beside the gRPC answer; wait for its line about the order.
+    await host.waitForOutput(/placed|adopt/).catch(() => undefined);
+    const placed = decodeOutputs(created.properties, "Create");
+    kv("resource ID", created.id);
+    printOrder(placed);
+    providerLog();
+    apiCalls(nextCalls());
+
+    heading("3. Approval and issuance (CertCentral, emulated)");
+    emulator.approve(placed.orderId);
+    const approved = emulator.order(placed.orderId);
+    kv(
+      "approved",
+      `order ${placed.orderId} -> ${approved?.status ?? "?"}, certificate ID ${approved?.certificate?.id ?? "-"}`,
+    );
+    emulator.issue(placed.orderId);
+    const issued = emulator.order(placed.orderId);
+    kv(
+      "issued",
+      `order ${placed.orderId} -> ${issued?.status ?? "?"}, serial ${issued?.certificate?.serialNumber ?? "-"}`,
+    );
+
+    heading("4. pulumi refresh: Read");
+    const read = await host.read(created.id, urn, created.properties, checked.inputs);
+    if (read.id === "") throw new StepFailure("Read answered that the order is gone");
+    const refreshed = decodeOutputs(read.properties, "Read");
+    printOrder(refreshed);
+    if (refreshed.status !== "issued")
+      throw new StepFailure(`status after refresh is ${refreshed.status}, not issued`);
+    providerLog();
+    apiCalls(nextCalls());
+
+    heading("5. pulumi up again: Check, Diff against the refreshed state");
+    const again = await host.check(urn, read.inputs, news);
+    const diff = await host.diff(created.id, urn, read.properties, again.inputs, { oldInputs: read.inputs });
+    kv("diff", diff.changes === "DIFF_NONE" ? "no changes: nothing to update, no new order" : diff.changes);
+    if (diff.changes !== "DIFF_NONE") {
+      throw new StepFailure(
+        `expected no changes after refresh; replaces: ${diff.replaces.join(", ") || "-"}`,
+      );
+    }
+    providerLog();
+    apiCalls(nextCalls());
+
+    heading("6. pulumi destroy: Delete");
+    await host.delete(created.id, urn, read.properties, { oldInputs: read.inputs });
+    await host.waitForOutput(/revoked|canceled|rejected|retained|left with DigiCert/).catch(() => undefined);
+    kv("on delete", refreshed.onDelete ?? "cancel");
+    kv("order status", `${emulator.order(placed.orderId)?.status ?? "?"} (at the emulator)`);
+    providerLog();
+    apiCalls(nextCalls());
+
+    const leaked = [...host.stdout, ...host.stderr].some((line) => line.includes(API_KEY));
+    if (leaked) throw new StepFailure("the provider host printed the API key");
+  } finally {
+    await host.close();
+    removeProgramDir(dir);
+  }
+}
+
+/** The same story with the real CLI, on a local backend in a temp folder. */
+async function cliDemo(pulumi: string, emulator: Emulator): Promise<void> {
+  const nextCalls = callTracker(emulator);
+  heading("Setup");
+  kv("mode", `real Pulumi CLI (${pulumi}), local backend in a temp folder`);
+  kv("emulator", emulator.baseUrl);
+  kv("stack", `${STACK} (Pulumi.${STACK}.yaml), program ${PROGRAM_MAIN}`);
+  const stack = await CliStack.create(pulumi, {
+    baseUrl: emulator.baseUrl,
+    apiKey: API_KEY,
+    stack: STACK,
+    onLine: (line) => console.log(`  | ${line}`),
+  });
+  try {
+    kv("program folder", stack.dir);
+    kv("config", "digicert:apiKey (secret), digicert:baseUrl = the emulator");
+
+    heading("1. pulumi preview --diff");
+    await stack.run(["preview", "--diff"]);
+    apiCalls(nextCalls());
+
+    heading("2. pulumi up");
+    await stack.run(["up", "--yes", "--skip-preview"]);
+    const placed = await stack.outputs();
+    kv("order ID", placed.orderId);
+    kv("status", placed.status);
+    apiCalls(nextCalls());
+
+    heading("3. Approval and issuance (CertCentral, emulated)");
+    emulator.approve(placed.orderId);
+    emulator.issue(placed.orderId);
+    const issued = emulator.order(placed.orderId);
+    kv(
+      "issued",
+      `order ${placed.orderId} -> ${issued?.status ?? "?"}, serial ${issued?.certificate?.serialNumber ?? "-"}`,
+    );
+
+    heading("4. pulumi refresh");
+    await stack.run(["refresh", "--yes", "--skip-preview"]);
+    apiCalls(nextCalls());
+
+    // Refresh updates the resource's state, not the stack outputs: those come from running the program.
+    heading("5. pulumi up again (no changes; updates the stack outputs)");
+    await stack.run(["up", "--yes", "--skip-preview"]);
+    const outs = await stack.outputs();
+    kv("order ID", outs.orderId);
+    kv("status", outs.status);
+    kv("certificate ID", outs.certificateId);
+    kv("serial number", outs.serialNumber);
+    kv("valid till", outs.validTill);
+    if (outs.status !== "issued") throw new StepFailure(`status after refresh is ${outs.status}, not issued`);
+    apiCalls(nextCalls());
+
+    heading("6. pulumi destroy");
+    await stack.run(["destroy", "--yes", "--skip-preview"]);
+    kv("order status", `${emulator.order(placed.orderId)?.status ?? "?"} (at the emulator)`);
+    apiCalls(nextCalls());
+  } finally {
+    stack.dispose();
+  }
+}
+
+/** What reached the API over the whole run: one order placed, and the key nowhere but in its header. */
+function summary(emulator: Emulator): void {
+  const calls = emulator.requests();
+  const posts = calls.filter((c) => c.method === "POST");
+  heading("Summary");
+  kv("API calls", `${calls.length} in all, ${posts.length} POST (order placement)`);
+  const keyOutsideHeader = calls.some((c) => JSON.stringify([c.path, c.query, c.body]).includes(API_KEY));
+  const keyInHeader = calls.every((c) => c.headers["x-dc-devkey"] === API_KEY);
+  kv("API key", keyInHeader && !keyOutsideHeader ? "sent only in the X-DC-DEVKEY header" : "MISUSED");
+  if (posts.length !== 1) throw new StepFailure(`expected exactly one order placement, saw ${posts.length}`);
+  if (keyOutsideHeader || !keyInHeader) throw new StepFailure("the API key travelled outside X-DC-DEVKEY");
+}
+
+async function main(): Promise<number> {
+  const started = Date.now();
+  const pulumi = findPulumi();
+  const emulator = await startEmulator();
+  try {
+    if (pulumi) await cliDemo(pulumi, emulator);
+    else await hostDemo(emulator);
+    summary(emulator);
+    console.log(
+      `\ndone in ${((Date.now() - started) / 1000).toFixed(1)} s (${pulumi ? "real CLI" : "provider host"} mode)`,
+    );
+    return 0;
+  } catch (error) {
+    const redact = (text: string) => text.split(API_KEY).join("<api key>");
+    if (error instanceof CliError) {
+      // The command's output has been shown line by line already.
+      console.error(`\nDEMO FAILED: ${redact(error.message.split("\n")[0])}`);
+    } else if (error instanceof StepFailure || !(error instanceof Error)) {
+      console.error(`\nDEMO FAILED: ${redact(String(error instanceof Error ? error.message : error))}`);
+    } else {
+      console.error(`\nDEMO FAILED: ${redact(error.stack ?? error.message)}`);
+    }
+    return 1;
+  } finally {
+    await emulator.close();
+  }
+}
+
+void main().then((code) => {
+  process.exitCode = code;
+  // Everything is closed by now; should a handle linger anyway, do not hang.
+  setTimeout(() => process.exit(code), 2_000).unref();
+});
