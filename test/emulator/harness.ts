@@ -4,6 +4,7 @@
  */
 import axios, { AxiosInstance } from "axios";
 import { Emulator, EmulatorOptions, startEmulator } from "../../emulator";
+import { seedBody } from "../fixtures/digicertExample";
 
 export const API_KEY = "emulator-api-key";
 
@@ -47,29 +48,7 @@ export async function startTestEmulator(
 
 /** DigiCert's documented example body for POST /order/certificate/{code_signing_certificate_id}, verbatim. */
 export function digicertExampleBody(): Record<string, unknown> {
-  return {
-    certificate: { server_platform: { id: 52 }, signature_hash: "sha256" },
-    cs_provisioning_method: "ship_token",
-    order_validity: { years: 1 },
-    comments: "Message for the approver",
-    skip_approval: true,
-    organization: { id: 123456 },
-    container: { id: 654321 },
-    ship_info: {
-      name: "Erin Guerra",
-      addr1: "360 Taylor Street",
-      addr2: "Floor 74",
-      city: "Richmond",
-      state: "va",
-      zip: "69662",
-      country: "us",
-      method: "EXPEDITED",
-    },
-    auto_renew: 1,
-    custom_renewal_message: "Renew this please.",
-    custom_fields: [{ metadata_id: 12, value: "123456" }],
-    payment_method: "balance",
-  };
+  return structuredClone(seedBody);
 }
 
 export const TEST_CSR =

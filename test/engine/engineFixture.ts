@@ -1,14 +1,17 @@
-import * as path from "path";
 import { captureRegistrations, Registration } from "../support/captureProgram";
 import { CODE_SIGNING_ORDER_TYPE } from "../support/providerHost";
+import { BASIC_PROGRAM_MODULE } from "../../scripts/lib/stackProject";
 
 export const PROJECT = "codesigning";
 export const STACK = "dev";
 
-/** Registers the example program under mocks and returns its one CodeSigningOrder, as the engine would send it. */
+/**
+ * Runs the basic example (DigiCert's own EV example, as a user writes it) under mocks and returns its one
+ * CodeSigningOrder: the exact `__provider` and inputs a real deployment would send.
+ */
 export async function captureOrder(): Promise<Registration> {
   const registrations = await captureRegistrations({
-    programModule: path.join(__dirname, "programs", "orderProgram.js"),
+    programModule: BASIC_PROGRAM_MODULE,
     project: PROJECT,
     stack: STACK,
   });

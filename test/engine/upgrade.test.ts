@@ -5,6 +5,7 @@ import { captureRegistrations } from "../support/captureProgram";
 import { createProgramDir, removeProgramDir } from "../support/programDir";
 import { ProviderHost, secret, urnFor } from "../support/providerHost";
 import { PROJECT, STACK } from "./engineFixture";
+import { BASIC_PROGRAM_MODULE } from "../../scripts/lib/stackProject";
 
 /**
  * State holds each resource's provider code, and refresh and destroy run that stored code. The next `pulumi up`
@@ -17,12 +18,8 @@ describe("provider upgrades: two builds of the package", function () {
   let dir: string;
   let host: ProviderHost;
 
-  async function capture(program: string) {
-    const [registration] = await captureRegistrations({
-      programModule: path.join(__dirname, "programs", program),
-      project: PROJECT,
-      stack: STACK,
-    });
+  async function capture(programModule: string) {
+    const [registration] = await captureRegistrations({ programModule, project: PROJECT, stack: STACK });
     return registration!.inputs;
   }
 
@@ -42,9 +39,9 @@ describe("provider upgrades: two builds of the package", function () {
   });
 
   it("refresh runs the stored build until up moves the resource to the new build, with no API call", async () => {
-    const buildOne = await capture("oldBuildProgram.js");
+    const buildOne = await capture(path.join(__dirname, "programs", "oldBuildProgram.js"));
     const { __provider: _old, ...declared } = buildOne;
-    const buildTwoProvider = (await capture("orderProgram.js")).__provider;
+    const buildTwoProvider = (await capture(BASIC_PROGRAM_MODULE)).__provider;
     expect(buildTwoProvider).to.be.a("string").and.not.equal(buildOne.__provider);
 
     // Deployed with build 1.

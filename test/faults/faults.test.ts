@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { Emulator, startEmulator } from "../../emulator";
 import { ResourceInitError } from "../../provider/errors";
-import { ovHsmInputs } from "../unit/seedExample";
+import { ovHsmInputs } from "../fixtures/digicertExample";
 import { EMULATOR_KEY, providerFor, rejectionOf } from "../provider/providerFixture";
 
 /**

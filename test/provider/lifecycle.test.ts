@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { Emulator, startEmulator } from "../../emulator";
-import { ovHsmInputs, seedBody, seedResourceInputs } from "../unit/seedExample";
+import { ovHsmInputs, seedBody, seedResourceInputs } from "../fixtures/digicertExample";
 import { EMULATOR_KEY, providerFor, rejectionOf, stackConfig } from "./providerFixture";
 import { CodeSigningOrderProvider } from "../../provider/codeSigningOrderProvider";
 

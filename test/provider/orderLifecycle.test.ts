@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { Emulator, startEmulator } from "../../emulator";
 import { CodeSigningOrderProvider } from "../../provider/codeSigningOrderProvider";
-import { ovHsmInputs } from "../unit/seedExample";
+import { ovHsmInputs } from "../fixtures/digicertExample";
 import { EMULATOR_KEY, instantClock, providerFor, rejectionOf, stackConfig } from "./providerFixture";
 
 const DAY = 86_400_000;

@@ -128,6 +128,11 @@ export class ProviderHost {
     return this.child.exitCode !== null || this.child.signalCode !== null;
   }
 
+  /** The host process's pid (for /proc measurements). */
+  get pid(): number | undefined {
+    return this.child.pid;
+  }
+
   static async start(opts: StartOptions): Promise<ProviderHost> {
     const project = opts.project ?? "codesigning";
     // Resolved from the program folder, as the CLI's `pulumi-resource-pulumi-nodejs` script does: the project's

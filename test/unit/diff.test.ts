@@ -2,7 +2,7 @@ import { expect } from "chai";
 import { decideDiff, IN_PLACE_INPUTS, REPLACING_INPUTS } from "../../provider/diff";
 import { STATE_VERSION } from "../../provider/state";
 import { UNKNOWN } from "../../provider/unknowns";
-import { seedResourceInputs } from "./seedExample";
+import { seedResourceInputs } from "../fixtures/digicertExample";
 
 const NOW = Date.UTC(2026, 10, 28);
 const olds = {

@@ -2,7 +2,7 @@ import { expect } from "chai";
 import { inputsCodec } from "../../provider/codecs/inputs";
 import { orderRequestBody, orderStateFromInfo, orderStateFromPlacement } from "../../provider/mapping";
 import { orderInfoResponse, orderPlacedResponse } from "../../provider/codecs/api";
-import { seedBody, seedInputs } from "./seedExample";
+import { seedBody, seedInputs } from "../fixtures/digicertExample";
 
 function decode(value: unknown) {
   const result = inputsCodec.decode(value);

@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { validateInputs } from "../../provider/rules";
 import { UNKNOWN } from "../../provider/unknowns";
-import { SAMPLE_CSR, seedResourceInputs } from "./seedExample";
+import { SAMPLE_CSR, seedResourceInputs } from "../fixtures/digicertExample";
 
 const NOW = Date.UTC(2026, 10, 28);
 

@@ -1,0 +1,90 @@
+/**
+ * `npm run bench`: measures CodeSigningOrder against a hand-written baseline through the SDK's real
+ * dynamic-provider host and the CertCentral emulator, writes BENCHMARKS.md at the repository root and prints the
+ * summary table. Progress goes to stderr, the table to stdout. Not part of `npm test`.
+ */
+import * as fs from "fs";
+import * as path from "path";
+import { startEmulator } from "../emulator";
+import { createProgramDir, removeProgramDir, REPO_ROOT } from "../test/support/programDir";
+import { machineInfo, renderReport, renderSummary, Results } from "./report";
+import {
+  BURST,
+  lifecycleRun,
+  LifecycleSample,
+  rateLimitedRun,
+  RateLimitedSample,
+  SUSTAINED,
+} from "./scenarios";
+import { msSince } from "./stats";
+import { captureSubjects, SubjectKey } from "./subjects";
+
+/** Runs per figure; every reported figure is the median of these. */
+const RUNS = 3;
+const SIZES = [10, 100, 1000] as const;
+
+function progress(line: string): void {
+  process.stderr.write(`[bench] ${line}\n`);
+}
+
+async function main(): Promise<void> {
+  const started = process.hrtime.bigint();
+  progress("capturing __provider and inputs from bench/programs under Pulumi's mocks");
+  const subjects = await captureSubjects();
+
+  const lifecycle: Record<SubjectKey, Record<number, LifecycleSample[]>> = { ours: {}, baseline: {} };
+  const rateLimited: Record<SubjectKey, RateLimitedSample[]> = { ours: [], baseline: [] };
+  const dir = createProgramDir({ name: "bench" });
+  const open = await startEmulator({ rateLimits: [] });
+  const limited = await startEmulator({ rateLimits: [BURST, SUSTAINED] });
+  try {
+    for (let run = 1; run <= RUNS; run++) {
+      // Ours and the baseline alternate within each run, so drift in the machine affects both alike.
+      for (const n of SIZES) {
+        for (const subject of subjects) {
+          const t = process.hrtime.bigint();
+          const sample = await lifecycleRun(subject, n, open, dir);
+          (lifecycle[subject.key][n] ??= []).push(sample);
+          progress(
+            `run ${run}/${RUNS}: ${subject.label}, ${n} resources: ${(msSince(t) / 1000).toFixed(1)} s`,
+          );
+        }
+      }
+      for (const subject of subjects) {
+        const sample = await rateLimitedRun(subject, limited, dir);
+        rateLimited[subject.key].push(sample);
+        progress(
+          `run ${run}/${RUNS}: ${subject.label}, ${sample.resources} creates under rate limits: ` +
+            `${sample.elapsedMs.toFixed(0)} ms, ${sample.failed} failed, ${sample.rejected429} × 429`,
+        );
+      }
+    }
+  } finally {
+    await Promise.all([open.close(), limited.close()]);
+    removeProgramDir(dir);
+  }
+
+  const results: Results = {
+    runs: RUNS,
+    sizes: [...SIZES],
+    subjects,
+    lifecycle,
+    rateLimited,
+    machine: machineInfo(),
+    benchSeconds: msSince(started) / 1000,
+  };
+  const file = path.join(REPO_ROOT, "BENCHMARKS.md");
+  fs.writeFileSync(file, renderReport(results));
+  progress(`wrote ${path.relative(process.cwd(), file) || file} in ${results.benchSeconds.toFixed(0)} s`);
+  process.stdout.write(renderSummary(results) + "\n");
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    process.stderr.write(
+      `bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+    );
+    process.exit(1);
+  },
+);
