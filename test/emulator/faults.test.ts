@@ -1,18 +1,15 @@
 import { expect } from "chai";
 import { AxiosInstance } from "axios";
 import { Emulator } from "../../emulator";
-import { apiClient, csrOrderBody, startTestEmulator } from "./harness";
+import { apiClient, csrOrderBody, useTestEmulator } from "./harness";
 
 describe("emulator: injected faults", () => {
   let emulator: Emulator;
   let api: AxiosInstance;
-
-  before(async () => {
-    ({ emulator } = await startTestEmulator());
-    api = apiClient(emulator);
+  useTestEmulator((started, client) => {
+    emulator = started;
+    api = client;
   });
-  after(() => emulator.close());
-  beforeEach(() => emulator.reset());
 
   const placeOrder = () => api.post("/order/certificate/code_signing", csrOrderBody());
 

@@ -65,3 +65,20 @@ export function csrOrderBody(overrides: Record<string, unknown> = {}): Record<st
     ...overrides,
   };
 }
+
+/**
+ * One emulator for the enclosing `describe`: started before its tests (manual clock, no rate limits unless
+ * given), reset before each, closed after. `onStart` receives it with an API client holding the default key.
+ */
+export function useTestEmulator(
+  onStart: (emulator: Emulator, api: AxiosInstance) => void,
+  options: EmulatorOptions = {},
+): void {
+  let emulator: Emulator | undefined;
+  before(async () => {
+    ({ emulator } = await startTestEmulator(options));
+    onStart(emulator, apiClient(emulator));
+  });
+  after(() => emulator?.close());
+  beforeEach(() => emulator!.reset());
+}

@@ -1,18 +1,15 @@
 import { expect } from "chai";
 import { AxiosInstance } from "axios";
 import { Emulator } from "../../emulator";
-import { apiClient, csrOrderBody, startTestEmulator } from "./harness";
+import { apiClient, csrOrderBody, useTestEmulator, startTestEmulator } from "./harness";
 
 describe("emulator: order lifecycle", () => {
   let emulator: Emulator;
   let api: AxiosInstance;
-
-  before(async () => {
-    ({ emulator } = await startTestEmulator());
-    api = apiClient(emulator);
+  useTestEmulator((started, client) => {
+    emulator = started;
+    api = client;
   });
-  after(() => emulator.close());
-  beforeEach(() => emulator.reset());
 
   const place = async (overrides: Record<string, unknown> = {}): Promise<number> => {
     const response = await api.post("/order/certificate/code_signing", csrOrderBody(overrides));

@@ -1,18 +1,22 @@
 import { expect } from "chai";
 import { AxiosInstance } from "axios";
 import { Emulator } from "../../emulator";
-import { apiClient, csrOrderBody, digicertExampleBody, startTestEmulator, TEST_CSR } from "./harness";
+import {
+  apiClient,
+  csrOrderBody,
+  digicertExampleBody,
+  useTestEmulator,
+  startTestEmulator,
+  TEST_CSR,
+} from "./harness";
 
 describe("emulator: placing orders", () => {
   let emulator: Emulator;
   let api: AxiosInstance;
-
-  before(async () => {
-    ({ emulator } = await startTestEmulator());
-    api = apiClient(emulator);
+  useTestEmulator((started, client) => {
+    emulator = started;
+    api = client;
   });
-  after(() => emulator.close());
-  beforeEach(() => emulator.reset());
 
   for (const product of ["code_signing", "code_signing_ev"] as const) {
     it(`accepts DigiCert's documented example body for ${product} with 201`, async () => {

@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { AxiosInstance } from "axios";
 import { Emulator } from "../../emulator";
-import { apiClient, csrOrderBody, digicertExampleBody, startTestEmulator, TEST_CSR } from "./harness";
+import { csrOrderBody, digicertExampleBody, useTestEmulator, TEST_CSR } from "./harness";
 
 type Product = "code_signing" | "code_signing_ev";
 
@@ -277,13 +277,10 @@ const fieldOf = (message: string): string => /^The field (\S+) /.exec(message)?.
 describe("emulator: order validation", () => {
   let emulator: Emulator;
   let api: AxiosInstance;
-
-  before(async () => {
-    ({ emulator } = await startTestEmulator());
-    api = apiClient(emulator);
+  useTestEmulator((started, client) => {
+    emulator = started;
+    api = client;
   });
-  after(() => emulator.close());
-  beforeEach(() => emulator.reset());
 
   for (const testCase of REJECTED) {
     it(`rejects: ${testCase.name}`, async () => {

@@ -2,7 +2,7 @@ import { expect } from "chai";
 import { Emulator, startEmulator } from "../../emulator";
 import { ResourceInitError } from "../../provider/errors";
 import { ovHsmInputs } from "../fixtures/digicertExample";
-import { EMULATOR_KEY, providerFor, rejectionOf } from "../provider/providerFixture";
+import { EMULATOR_KEY, providerFor, rejectionOf, useEmulator } from "../provider/providerFixture";
 
 /**
  * Fault injection: for each way a request to DigiCert can go wrong, exactly one order exists per resource, its
@@ -11,12 +11,11 @@ import { EMULATOR_KEY, providerFor, rejectionOf } from "../provider/providerFixt
 const inputs = ovHsmInputs("codesigning/dev/faults");
 
 describe("fault injection: never lose or duplicate a paid order", () => {
+  const emulatorOf = useEmulator();
   let emulator: Emulator;
-  before(async () => {
-    emulator = await startEmulator({ rateLimits: [] });
+  beforeEach(() => {
+    emulator = emulatorOf();
   });
-  after(() => emulator.close());
-  beforeEach(() => emulator.reset());
 
   function ordersCarrying(alternativeOrderId: unknown) {
     return emulator.orders().filter((o) => o.alternativeOrderId === alternativeOrderId);
@@ -207,12 +206,11 @@ describe("fault injection: never lose or duplicate a paid order", () => {
 });
 
 describe("idempotent create: alternative order IDs", () => {
+  const emulatorOf = useEmulator({ alternateLookupNotFound: "omit-orders" });
   let emulator: Emulator;
-  before(async () => {
-    emulator = await startEmulator({ rateLimits: [], alternateLookupNotFound: "omit-orders" });
+  beforeEach(() => {
+    emulator = emulatorOf();
   });
-  after(() => emulator.close());
-  beforeEach(() => emulator.reset());
 
   it("a second create of the same resource adopts the first order (a lost answer, re-run)", async () => {
     const { provider } = providerFor(emulator);

@@ -1,18 +1,17 @@
 import { expect } from "chai";
-import { Emulator, startEmulator } from "../../emulator";
+import { Emulator } from "../../emulator";
 import { ovHsmInputs, seedBody, seedResourceInputs } from "../fixtures/digicertExample";
-import { EMULATOR_KEY, providerFor, rejectionOf, stackConfig } from "./providerFixture";
+import { EMULATOR_KEY, providerFor, rejectionOf, stackConfig, useEmulator } from "./providerFixture";
 import { CodeSigningOrderProvider } from "../../provider/codeSigningOrderProvider";
 
 const ovHsm = ovHsmInputs("codesigning/dev/hsm", { days: 300 });
 
 describe("the provider against the CertCentral emulator", () => {
+  const emulatorOf = useEmulator();
   let emulator: Emulator;
-  before(async () => {
-    emulator = await startEmulator({ rateLimits: [] });
+  beforeEach(() => {
+    emulator = emulatorOf();
   });
-  after(() => emulator.close());
-  beforeEach(() => emulator.reset());
 
   it("places DigiCert's example order with exactly DigiCert's request, plus the alternative order ID", async () => {
     const { provider } = providerFor(emulator);

@@ -2,7 +2,14 @@ import { expect } from "chai";
 import { Emulator, startEmulator } from "../../emulator";
 import { CodeSigningOrderProvider } from "../../provider/codeSigningOrderProvider";
 import { ovHsmInputs } from "../fixtures/digicertExample";
-import { EMULATOR_KEY, instantClock, providerFor, rejectionOf, stackConfig } from "./providerFixture";
+import {
+  EMULATOR_KEY,
+  instantClock,
+  providerFor,
+  rejectionOf,
+  stackConfig,
+  useEmulator,
+} from "./providerFixture";
 
 const DAY = 86_400_000;
 const hsm = ovHsmInputs("codesigning/dev/lifecycle", { days: 400 });
@@ -12,12 +19,11 @@ function isoDay(ms: number): string {
 }
 
 describe("the order lifecycle past the first order", () => {
+  const emulatorOf = useEmulator();
   let emulator: Emulator;
-  before(async () => {
-    emulator = await startEmulator({ rateLimits: [] });
+  beforeEach(() => {
+    emulator = emulatorOf();
   });
-  after(() => emulator.close());
-  beforeEach(() => emulator.reset());
 
   /** Places and issues an order through the provider, and refreshes it into state. */
   async function issuedOrder(

@@ -1,7 +1,7 @@
 import { Clock } from "../../provider/clock";
 import { RateLimiter } from "../../provider/client/rateLimiter";
 import { CodeSigningOrderProvider } from "../../provider/codeSigningOrderProvider";
-import { Emulator } from "../../emulator";
+import { Emulator, EmulatorOptions, startEmulator } from "../../emulator";
 
 export const EMULATOR_KEY = "emulator-api-key";
 
@@ -59,4 +59,18 @@ export async function rejectionOf(promise: Promise<unknown>): Promise<Error & Re
     throw new Error(`threw a non-Error: ${String(error)}`);
   }
   throw new Error("expected a rejection, but it resolved");
+}
+
+/**
+ * Starts one emulator for the enclosing `describe` (no rate limits unless given), resets it before each test,
+ * and closes it after. Returns a getter, since the emulator exists only once the `before` hook ran.
+ */
+export function useEmulator(options: EmulatorOptions = {}): () => Emulator {
+  let emulator: Emulator | undefined;
+  before(async () => {
+    emulator = await startEmulator({ rateLimits: [], ...options });
+  });
+  after(() => emulator?.close());
+  beforeEach(() => emulator!.reset());
+  return () => emulator!;
 }
