@@ -182,6 +182,10 @@ export const FaultInput = t.union([
   t.type({ kind: t.literal("error-after"), status: HttpStatus }),
   t.type({ kind: t.literal("drop-after") }),
   t.type({ kind: t.literal("delay"), ms: t.refinement(t.number, (n) => n >= 0 && n <= 600_000, "DelayMs") }),
+  t.type({
+    kind: t.literal("process-late"),
+    ms: t.refinement(t.number, (n) => n >= 0 && n <= 600_000, "DelayMs"),
+  }),
   t.type({ kind: t.literal("malformed-json") }),
   t.type({ kind: t.literal("extra-fields") }),
   t.type({ kind: t.literal("rate-limited") }),

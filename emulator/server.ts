@@ -175,8 +175,19 @@ export class EmulatorServer {
       return this.answer(response, record, errorAnswer(requestLimitExceeded()));
     }
     runtime.limiter.record(key, now);
-    const answer = answerOf(() => handleApiCall({ context: { runtime, now }, method, path, query, body }));
-    this.answerWithFault(response, record, answer, fault);
+    const process = () =>
+      answerOf(() => handleApiCall({ context: { runtime, now: runtime.now() }, method, path, query, body }));
+    if (fault?.kind === "process-late") {
+      const timer = setTimeout(() => {
+        this.delayed.delete(timer);
+        const answer = process();
+        if (response.destroyed) record.status = 0;
+        else this.answer(response, record, answer);
+      }, fault.ms);
+      this.delayed.add(timer);
+      return;
+    }
+    this.answerWithFault(response, record, process(), fault);
   }
 
   /** Applies a fault that lets the call be processed and then changes how (or whether) it is answered. */
@@ -190,6 +201,7 @@ export class EmulatorServer {
       case undefined:
       case "error-before":
       case "rate-limited":
+      case "process-late":
         return this.answer(response, record, answer);
       case "error-after":
         return this.answer(response, record, errorAnswer(faultError(fault.status)));

@@ -83,6 +83,8 @@ export type Fault =
   | { kind: "drop-after" }
   /** Process fully, then answer after ms (real timer; tests use small ms). */
   | { kind: "delay"; ms: number }
+  /** Hold the call for ms, then process and answer it: DigiCert still working after the client gave up. */
+  | { kind: "process-late"; ms: number }
   /** Process fully, answer the normal status with a body that is not JSON. */
   | { kind: "malformed-json" }
   /** Process fully, answer with unknown extra fields added at several levels. */

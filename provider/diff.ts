@@ -39,10 +39,16 @@ export function decideDiff(
   now: number,
 ): DiffDecision {
   const organizationKept = sameOrganization(olds, news);
-  const replaces = REPLACING_INPUTS.filter(
-    (key) => differs(key, olds[key], news[key]) && !(key === "organization" && organizationKept),
-  );
+  // Dropping `existingOrderId` once the order is adopted (a finished import) keeps the order.
+  const importFinished =
+    news.existingOrderId === undefined &&
+    olds.existingOrderId !== undefined &&
+    olds.existingOrderId === olds.orderId;
+  const kept = (key: string) =>
+    (key === "organization" && organizationKept) || (key === "existingOrderId" && importFinished);
+  const replaces = REPLACING_INPUTS.filter((key) => differs(key, olds[key], news[key]) && !kept(key));
   const updated = IN_PLACE_INPUTS.filter((key) => differs(key, olds[key], news[key]));
+  if (importFinished) updated.push("existingOrderId");
   let note: string | undefined;
   if (organizationKept && differs("organization", olds.organization, news.organization)) {
     updated.push("organization");
@@ -52,10 +58,11 @@ export function decideDiff(
   let reason: ReplacementReason | undefined = replaces.length > 0 ? "definition" : undefined;
   let explanation: string | undefined;
 
-  if (replaces.length === 0 && isTerminalStatus(olds.status) && news.replaceWhenTerminal !== false) {
+  const deadStatus = isTerminalStatus(olds.status) ? String(olds.status) : expiredByDate(olds, now);
+  if (replaces.length === 0 && deadStatus !== undefined && news.replaceWhenTerminal !== false) {
     replaces.push("status");
     reason = "terminal";
-    explanation = `order ${String(olds.orderId)} is ${String(olds.status)} at DigiCert: a new order will be placed (set replaceWhenTerminal: false to keep it as it is)`;
+    explanation = `order ${String(olds.orderId)} is ${deadStatus} at DigiCert: a new order will be placed (set replaceWhenTerminal: false to keep it as it is)`;
   }
   const renewal = renewalDue(olds, news, now);
   if (replaces.length === 0 && renewal) {
@@ -88,6 +95,18 @@ function sameOrganization(olds: Record<string, unknown>, news: Record<string, un
   if (!isPlainObject(news.organization) || unknownPaths(news.organization).length > 0) return false;
   const id = news.organization.id;
   return id === undefined || id === created;
+}
+
+/**
+ * DigiCert may report an order as `issued` after its certificate expired (list filters say so): the certificate's
+ * own `validTill`, once past, makes it as dead as `expired`.
+ */
+function expiredByDate(olds: Record<string, unknown>, now: number): string | undefined {
+  if (olds.status !== "issued" || typeof olds.validTill !== "string") return undefined;
+  const validTill = parseApiDate(olds.validTill);
+  return validTill !== undefined && now >= validTill + DAY_MS
+    ? `expired (valid till ${olds.validTill})`
+    : undefined;
 }
 
 /** A sentence saying why the certificate is due for renewal, or undefined if it is not. */

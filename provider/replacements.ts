@@ -1,22 +1,58 @@
 import { ReplacementReason } from "./diff";
 
-/**
- * What diff decided about a resource, for the create that follows it in the same provider host process (the
- * engine calls Check, Diff, then Create for a replacement; Create sees only the new inputs). It tells create
- * which order the new one succeeds, so a renewal carries `renewal_of_order_id` and the new order gets its own
- * alternative order ID. If the process dies before create, the next `pulumi up` runs diff again.
- */
 export interface PlannedReplacement {
   readonly predecessorOrderId: number;
-  readonly reason: ReplacementReason;
+  readonly reason: ReplacementReason | "engine";
 }
 
-const planned = new Map<string, PlannedReplacement>();
+/**
+ * What a provider host process learned about resources' successive orders. The engine calls Check, Diff, (Check
+ * again,) Create for a replacement, then Delete of the old order; only Diff sees the old order, only Create places
+ * the new one, and only Delete handles the old one. This carries that knowledge across the calls of one
+ * deployment. If the process dies in between, the next `pulumi up` runs Diff again from state.
+ *
+ * One instance is shared by the whole process (`processLineage`): a Delete may run under an older provider shell
+ * than the Create, and both load this same module.
+ */
+export class Lineage {
+  /** resource key → the order a Create for that resource would succeed. */
+  private readonly planned = new Map<string, PlannedReplacement>();
+  /** Existing orders a Create took over as its own: a Delete of the same order must not cancel it. */
+  private readonly heldByCreate = new Set<number>();
+  /** Orders a Create renewed: deleting them must not revoke software's signatures. */
+  private readonly renewed = new Set<number>();
 
-export function recordReplacement(resourceKey: string, replacement: PlannedReplacement): void {
-  planned.set(resourceKey, replacement);
+  /**
+   * Diff records, for any existing order, that a Create for this resource would succeed it: a replacement decided
+   * by the engine (`replaceOnChanges`, a dependency's replacement) runs our Diff too, and its Create must not take
+   * the old order back. A Create that follows no replacement never happens for an existing resource.
+   */
+  recordPossibleSuccessor(resourceKey: string, replacement: PlannedReplacement): void {
+    this.planned.set(resourceKey, replacement);
+  }
+
+  /** The planned replacement for this resource, consumed: one Create per Diff. */
+  takePlannedReplacement(resourceKey: string): PlannedReplacement | undefined {
+    const found = this.planned.get(resourceKey);
+    this.planned.delete(resourceKey);
+    return found;
+  }
+
+  recordHeldByCreate(orderId: number): void {
+    this.heldByCreate.add(orderId);
+  }
+
+  isHeldByCreate(orderId: number): boolean {
+    return this.heldByCreate.has(orderId);
+  }
+
+  recordRenewed(orderId: number): void {
+    this.renewed.add(orderId);
+  }
+
+  wasRenewed(orderId: number): boolean {
+    return this.renewed.has(orderId);
+  }
 }
 
-export function plannedReplacement(resourceKey: string): PlannedReplacement | undefined {
-  return planned.get(resourceKey);
-}
+export const processLineage = new Lineage();

@@ -1,7 +1,7 @@
 import { inputsCodec } from "./codecs/inputs";
 import { isPlainObject } from "./codecs/combinators";
 import { InputProblem, reportErrors } from "./codecs/report";
-import { DAY_MS, parseExpirationDate, toEpochMs } from "./dates";
+import { parseExpirationDate, toEpochMs } from "./dates";
 import { isUnknown, touchesUnknown, unknownPaths } from "./unknowns";
 
 /** DigiCert's ceiling on a code signing certificate's life since 2026-02-24 (CA/B Forum ballot CSC-31). */
@@ -14,15 +14,23 @@ const NEW_ORGANIZATION_FIELDS = ["name", "address", "city", "state", "zip", "cou
  * properties) and the cross-field rules of DigiCert's parameter table. All problems are reported at once; any
  * problem touching a value unknown during preview is dropped, since it may be fine once the value is known.
  */
-export function validateInputs(raw: Record<string, unknown>, now: number): InputProblem[] {
+export function validateInputs(
+  raw: Record<string, unknown>,
+  now: number,
+  olds: Record<string, unknown> = {},
+): InputProblem[] {
   const unknown = unknownPaths(raw);
   const decoded = inputsCodec.validate(raw, [{ key: "", type: inputsCodec, actual: raw }]);
   const shapeProblems = decoded._tag === "Left" ? reportErrors(decoded.left) : [];
-  const problems = [...shapeProblems, ...crossFieldProblems(raw, now)];
+  const problems = [...shapeProblems, ...crossFieldProblems(raw, now, olds)];
   return problems.filter((p) => !touchesUnknown(p.property, unknown));
 }
 
-function crossFieldProblems(raw: Record<string, unknown>, now: number): InputProblem[] {
+function crossFieldProblems(
+  raw: Record<string, unknown>,
+  now: number,
+  olds: Record<string, unknown>,
+): InputProblem[] {
   const problems: InputProblem[] = [];
   const add = (property: string, reason: string) => problems.push({ property, reason });
 
@@ -69,9 +77,12 @@ function crossFieldProblems(raw: Record<string, unknown>, now: number): InputPro
         `must have exactly one of years (1 to 3), days (1 or more) or customExpirationDate${forms.length > 1 ? ` (found ${forms.join(", ")})` : ""}`,
       );
     }
+    // Judged when the date is set: an order placed with it stays valid in state after the date has passed.
     const dateText = raw.orderValidity.customExpirationDate;
     const date = typeof dateText === "string" ? parseExpirationDate(dateText) : undefined;
-    if (date && toEpochMs(date) <= now) {
+    const alreadyOrdered =
+      isPlainObject(olds.orderValidity) && olds.orderValidity.customExpirationDate === dateText;
+    if (date && toEpochMs(date) <= now && !alreadyOrdered) {
       add("orderValidity.customExpirationDate", "must lie in the future");
     }
   }
@@ -108,26 +119,29 @@ function crossFieldProblems(raw: Record<string, unknown>, now: number): InputPro
     );
   }
 
-  // A renewal window as long as the certificate's life would renew on every `pulumi up`.
-  const lifetime = certificateLifetimeDays(raw.orderValidity, now);
-  if (typeof raw.renewBeforeDays === "number" && lifetime !== undefined && raw.renewBeforeDays >= lifetime) {
-    add(
-      "renewBeforeDays",
-      `must be less than the certificate's life (${lifetime} days here, as code signing certificates live at most ${MAX_CERTIFICATE_DAYS} days), or every update would renew it`,
-    );
+  // A renewal window near the certificate's life would renew again right after each renewal.
+  if (typeof raw.renewBeforeDays === "number" && isPlainObject(raw.orderValidity)) {
+    if (typeof raw.orderValidity.customExpirationDate === "string") {
+      add(
+        "renewBeforeDays",
+        "needs orderValidity.years or orderValidity.days: a renewal with the same custom expiration date would expire with the old one",
+      );
+    }
+    const lifetime = certificateLifetimeDays(raw.orderValidity);
+    if (lifetime !== undefined && raw.renewBeforeDays > lifetime / 2) {
+      add(
+        "renewBeforeDays",
+        `must be at most half the certificate's life (${Math.floor(lifetime / 2)} of ${lifetime} days here; code signing certificates live at most ${MAX_CERTIFICATE_DAYS} days), or renewals would follow each other`,
+      );
+    }
   }
   return problems;
 }
 
-/** The life of a certificate ordered with this validity, in days, capped at DigiCert's ceiling. */
-export function certificateLifetimeDays(orderValidity: unknown, now: number): number | undefined {
-  if (!isPlainObject(orderValidity)) return undefined;
+/** The life of a certificate ordered for these years or days, capped at DigiCert's ceiling. */
+export function certificateLifetimeDays(orderValidity: Record<string, unknown>): number | undefined {
   let days: number | undefined;
   if (typeof orderValidity.years === "number") days = orderValidity.years * 365;
   else if (typeof orderValidity.days === "number") days = orderValidity.days;
-  else if (typeof orderValidity.customExpirationDate === "string") {
-    const date = parseExpirationDate(orderValidity.customExpirationDate);
-    if (date) days = Math.floor((toEpochMs(date) - now) / DAY_MS);
-  }
   return days === undefined ? undefined : Math.min(days, MAX_CERTIFICATE_DAYS);
 }

@@ -49,14 +49,19 @@ export const MISSING_API_KEY_MESSAGE =
   "No DigiCert API key is set. Set it for this stack with `pulumi config set --secret digicert:apiKey <key>` " +
   "(or export DIGICERT_API_KEY). Preview needs no key; creating, refreshing, updating and deleting orders do.";
 
-const url = stringWhere("an http(s) URL such as https://www.digicert.com/services/v2", (s) => {
-  try {
-    const parsed = new URL(s);
-    return parsed.protocol === "https:" || parsed.protocol === "http:";
-  } catch {
-    return false;
-  }
-});
+/** The key travels in a header: plain http only to this machine (the emulator), https everywhere else. */
+const url = stringWhere(
+  "an https URL such as https://www.digicert.com/services/v2 (http only for 127.0.0.1, localhost or [::1])",
+  (s) => {
+    try {
+      const parsed = new URL(s);
+      if (parsed.protocol === "https:") return true;
+      return parsed.protocol === "http:" && ["127.0.0.1", "localhost", "[::1]"].includes(parsed.hostname);
+    } catch {
+      return false;
+    }
+  },
+);
 const duration = stringWhere('a duration such as "30s" or "2m"', (s) => (parseDurationMs(s) ?? 0) > 0);
 const rateLimitsJson = stringWhere(
   'JSON such as [{"limit":100,"window":"5s"},{"limit":1000,"window":"3m"}]',

@@ -2,6 +2,15 @@ import * as pulumi from "@pulumi/pulumi";
 import { CodeSigningOrderArgs, OrderRequestSummary } from "./args";
 import { providerShell } from "./providerShell";
 
+/**
+ * Ties the resource's successive orders together and keeps other resources' orders apart: its project, stack,
+ * parent (two resources of one name may live under different parents) and name, as its URN does.
+ */
+function resourceKeyOf(name: string, opts: pulumi.CustomResourceOptions | undefined): pulumi.Input<string> {
+  const root = `${pulumi.getProject()}/${pulumi.getStack()}`;
+  return opts?.parent ? pulumi.interpolate`${root}/${opts.parent.urn}/${name}` : `${root}/${name}`;
+}
+
 /** Outputs that hold a person's name and address or account data: stored encrypted in state. */
 const SECRET_OUTPUTS = ["shipInfo", "customFields"];
 
@@ -60,8 +69,15 @@ export class CodeSigningOrder extends pulumi.dynamic.Resource {
     super(
       providerShell,
       name,
-      // resourceKey ties the resource's successive orders together and keeps other stacks' orders apart.
-      { ...args, resourceKey: `${pulumi.getProject()}/${pulumi.getStack()}/${name}`, ...outputs },
+      {
+        ...args,
+        // A person's name and address, and account data: secret inputs, so state encrypts them as inputs too
+        // (additionalSecretOutputs only covers outputs).
+        shipInfo: args.shipInfo === undefined ? undefined : pulumi.secret(args.shipInfo),
+        customFields: args.customFields === undefined ? undefined : pulumi.secret(args.customFields),
+        resourceKey: resourceKeyOf(name, opts),
+        ...outputs,
+      },
       { ...opts, additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), ...SECRET_OUTPUTS] },
       "digicert",
       "CodeSigningOrder",

@@ -13,7 +13,7 @@ import {
 } from "../codecs/api";
 import { Product } from "../codecs/inputs";
 import { JsonObject } from "../mapping";
-import { CertCentralApiError, CertCentralTransportError, isNotFound, redact } from "./errors";
+import { CertCentralApiError, CertCentralTransportError, isNothingFound, redact } from "./errors";
 import { RateLimiter } from "./rateLimiter";
 import { RetryPolicy, withRetries } from "./retry";
 
@@ -80,7 +80,7 @@ export class CertCentralClient {
       );
       return found.orders ?? [];
     } catch (error) {
-      if (isNotFound(error)) return [];
+      if (isNothingFound(error)) return [];
       throw error;
     }
   }
@@ -130,10 +130,12 @@ export class CertCentralClient {
     const release = await this.settings.limiter.acquire();
     let status: number;
     let text: string;
+    let retryAfter: unknown;
     try {
       const response = await this.http.request<string>({ method, url: path, data: body });
       status = response.status;
       text = typeof response.data === "string" ? response.data : "";
+      retryAfter = response.headers["retry-after"];
     } catch (error) {
       // Only the kind of failure survives: the axios error holds the request headers, the key among them.
       const timedOut =
@@ -148,7 +150,7 @@ export class CertCentralClient {
     } finally {
       release();
     }
-    if (status < 200 || status >= 300) throw this.apiError(status, text);
+    if (status < 200 || status >= 300) throw this.apiError(status, text, retryAfterMs(retryAfter));
     if (codec === undefined) return undefined as T;
     const parsed = parseJson(text);
     const decoded = parsed.ok ? codec.decode(parsed.value) : undefined;
@@ -164,7 +166,7 @@ export class CertCentralClient {
     return decoded.right;
   }
 
-  private apiError(status: number, text: string): CertCentralApiError {
+  private apiError(status: number, text: string, retryAfter: number | undefined): CertCentralApiError {
     const parsed = parseJson(text);
     const decoded = parsed.ok ? errorBody.decode(parsed.value) : undefined;
     const entries =
@@ -174,7 +176,7 @@ export class CertCentralClient {
             message: redact(e.message ?? "", this.settings.apiKey),
           }))
         : [{ code: `http_${status}`, message: "no DigiCert error body" }];
-    return new CertCentralApiError(status, entries);
+    return new CertCentralApiError(status, entries, retryAfter);
   }
 }
 
@@ -184,4 +186,11 @@ function parseJson(text: string): { ok: true; value: unknown } | { ok: false } {
   } catch {
     return { ok: false };
   }
+}
+
+/** `Retry-After` in seconds (the form APIs use); an HTTP date or anything else is ignored. */
+function retryAfterMs(header: unknown): number | undefined {
+  return typeof header === "string" && /^\d{1,4}$/.test(header.trim())
+    ? Number(header.trim()) * 1000
+    : undefined;
 }

@@ -13,7 +13,9 @@ export interface DigiCertErrorEntry {
 export class CertCentralApiError extends Error {
   readonly httpStatus: number;
   readonly errors: readonly DigiCertErrorEntry[];
-  constructor(httpStatus: number, errors: readonly DigiCertErrorEntry[]) {
+  /** From a `Retry-After` header, when DigiCert (or a gateway before it) sent one. */
+  readonly retryAfterMs?: number;
+  constructor(httpStatus: number, errors: readonly DigiCertErrorEntry[], retryAfterMs?: number) {
     const described =
       errors.length > 0
         ? errors.map((e) => `CertCentral ${e.code}: ${e.message}`).join("; ")
@@ -22,6 +24,7 @@ export class CertCentralApiError extends Error {
     this.name = "CertCentralApiError";
     this.httpStatus = httpStatus;
     this.errors = errors;
+    this.retryAfterMs = retryAfterMs;
   }
 
   /** True if any error's code, or its category before `|`, is one of `codes`. */
@@ -58,12 +61,31 @@ export function mayHaveBeenProcessed(error: unknown): boolean {
   return error instanceof CertCentralTransportError || isRetryable(error);
 }
 
-export function isNotFound(error: unknown): boolean {
-  return error instanceof CertCentralApiError && error.httpStatus === 404;
+/**
+ * DigiCert says this order does not exist (`not_found|order`, or a bare `not_found`). A 404 for a route that
+ * does not exist (a wrong base URL, a proxy's page) says nothing about the order and must never remove it from
+ * state.
+ */
+export function isOrderNotFound(error: unknown): boolean {
+  return (
+    error instanceof CertCentralApiError &&
+    error.httpStatus === 404 &&
+    error.errors.length > 0 &&
+    error.errors.every((e) => e.code === "not_found" || e.code === "not_found|order")
+  );
+}
+
+/** A 404 from the alternative-order-ID search: nothing carries that ID (anything but a missing route). */
+export function isNothingFound(error: unknown): boolean {
+  return (
+    error instanceof CertCentralApiError &&
+    error.httpStatus === 404 &&
+    !error.errors.some((e) => e.code.startsWith("not_found|route") || e.code.startsWith("http_"))
+  );
 }
 
 /** Belt and braces: no message that leaves the provider may contain the key, whatever built it. */
 export function redact(text: string, secret: string | undefined): string {
-  if (!secret || secret.length < 4) return text;
+  if (!secret) return text;
   return text.split(secret).join("[redacted]");
 }

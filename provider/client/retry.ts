@@ -1,5 +1,5 @@
 import { Clock } from "../clock";
-import { isRetryable } from "./errors";
+import { CertCentralApiError, isRetryable } from "./errors";
 
 /** Capped exponential backoff with full jitter, bounded in attempts and in total time. */
 export interface RetryPolicy {
@@ -35,7 +35,12 @@ export async function withRetries<T>(
       return await operation();
     } catch (error) {
       if (!retryable(error) || attempt >= policy.maxAttempts) throw error;
-      const delay = backoffDelayMs(policy, attempt, clock.random);
+      // A server that says when to come back is believed, within the policy's ceiling.
+      const retryAfter = error instanceof CertCentralApiError ? (error.retryAfterMs ?? 0) : 0;
+      const delay = Math.max(
+        backoffDelayMs(policy, attempt, clock.random),
+        Math.min(retryAfter, policy.maxDelayMs),
+      );
       if (clock.now() + delay - started > policy.maxElapsedMs) throw error;
       await clock.sleep(delay);
     }

@@ -20,6 +20,14 @@ export const WAIT_TARGETS = ["none", "approved", "issued"] as const;
 const ALTERNATIVE_ORDER_ID = /^[A-Za-z0-9._-]{1,64}$/;
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
+/** DigiCert's platform IDs are positive; -1 is "OTHER" (CSR and HSM orders). */
+const serverPlatformId = new t.Type<number, number, unknown>(
+  "-1 (OTHER) or a positive integer",
+  (u): u is number => integer(-1).is(u) && u !== 0,
+  (u, c) => (integer(-1).is(u) && u !== 0 ? t.success(u) : t.failure(u, c)),
+  t.identity,
+);
+
 export const idReference = strictObject("an object { id }", { id: integer(1) }, {});
 
 export const certificateCodec = strictObject(
@@ -27,7 +35,7 @@ export const certificateCodec = strictObject(
   {},
   {
     signatureHash: oneOf(SIGNATURE_HASHES),
-    serverPlatform: strictObject("an object { id }", { id: integer(-1) }, {}),
+    serverPlatform: strictObject("an object { id }", { id: serverPlatformId }, {}),
     csr: stringWhere("a PEM certificate signing request (-----BEGIN CERTIFICATE REQUEST-----)", (s) =>
       /-----BEGIN (NEW )?CERTIFICATE REQUEST-----/.test(s),
     ),

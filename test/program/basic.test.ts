@@ -1,6 +1,6 @@
 /** examples/basic: DigiCert's own EV example as a program registers exactly the inputs. */
 import { expect } from "chai";
-import { CODE_SIGNING_ORDER_TYPE } from "../support/providerHost";
+import { CODE_SIGNING_ORDER_TYPE, secret } from "../support/providerHost";
 import { seedInputs } from "../fixtures/digicertExample";
 import { BASIC_PROGRAM_MODULE } from "../../scripts/lib/stackProject";
 import { captureStack, CONFIG_API_KEY, ENV_API_KEY } from "./capture";
@@ -15,7 +15,12 @@ describe("example: basic (DigiCert's EV example) under mocks", function () {
     expect(order.type).to.equal(CODE_SIGNING_ORDER_TYPE);
     expect(order.name).to.equal("release-signing");
     const { __provider: provider, ...inputs } = order.inputs;
-    expect(inputs).to.deep.equal({ ...seedInputs, resourceKey: "codesigning/dev/release-signing" });
+    expect(inputs).to.deep.equal({
+      ...seedInputs,
+      shipInfo: secret(seedInputs.shipInfo),
+      customFields: secret(seedInputs.customFields),
+      resourceKey: "codesigning/dev/release-signing",
+    });
     expect(provider).to.be.a("string").that.includes('require("pulumi-digicert-code-signing/provider")');
     expect(JSON.stringify(captured.registrations))
       .not.to.include(CONFIG_API_KEY)

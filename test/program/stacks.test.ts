@@ -8,7 +8,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { Registration } from "../support/captureProgram";
 import { REPO_ROOT } from "../support/programDir";
-import { CODE_SIGNING_ORDER_TYPE, isSecret } from "../support/providerHost";
+import { CODE_SIGNING_ORDER_TYPE, isSecret, secret } from "../support/providerHost";
 import {
   Captured,
   captureStack,
@@ -88,8 +88,9 @@ describe("example project: the stacks' program under mocks", function () {
       container: { id: 654321 },
       orderValidity: { years: 1 },
       csProvisioningMethod: "ship_token",
-      shipInfo: prodShipInfo,
-      customFields: [{ metadataId: 12, value: "release-engineering" }],
+      // A person's name and address, and account data, are secret inputs as well as secret outputs.
+      shipInfo: secret(prodShipInfo),
+      customFields: secret([{ metadataId: 12, value: "release-engineering" }]),
       additionalEmails: ["release-team@example.com"],
       skipApproval: false,
       comments: "EV release signing certificate",

@@ -23,7 +23,7 @@ describe("the provider against the CertCentral emulator", () => {
     expect(posts[0]!.headers["content-type"]).to.match(/^application\/json/);
     const { alternative_order_id: alternativeOrderId, ...rest } = posts[0]!.body as Record<string, unknown>;
     expect(rest).to.deep.equal(seedBody);
-    expect(alternativeOrderId).to.match(/^pcs-[0-9a-f]{48}$/);
+    expect(alternativeOrderId).to.match(/^pcs[0-9a-f]{48}$/);
     expect(id).to.equal(String(outs.orderId));
     expect(outs).to.include({
       status: "pending",

@@ -1,6 +1,7 @@
 import { expect } from "chai";
 import { Emulator, startEmulator } from "../../emulator";
 import { CodeSigningOrderProvider } from "../../provider/codeSigningOrderProvider";
+import { Lineage } from "../../provider/replacements";
 import { ovHsmInputs } from "../fixtures/digicertExample";
 import {
   EMULATOR_KEY,
@@ -215,6 +216,7 @@ describe("the order lifecycle past the first order", () => {
             log: () => undefined,
             regionBaseUrls,
             clock: instantClock(),
+            lineage: new Lineage(),
           },
         );
         const created = await euProvider.create(hsm);
@@ -229,7 +231,7 @@ describe("the order lifecycle past the first order", () => {
             "digicert:region": "eu",
             "digicert:baseUrl": emulator.baseUrl,
           }),
-          { env: {}, log: () => undefined, regionBaseUrls, clock: instantClock() },
+          { env: {}, log: () => undefined, regionBaseUrls, clock: instantClock(), lineage: new Lineage() },
         );
         await custom.create({ ...hsm, resourceKey: "custom" });
         expect(emulator.orders()).to.have.length(1);

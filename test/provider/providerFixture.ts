@@ -1,6 +1,7 @@
 import { Clock } from "../../provider/clock";
 import { RateLimiter } from "../../provider/client/rateLimiter";
 import { CodeSigningOrderProvider } from "../../provider/codeSigningOrderProvider";
+import { Lineage } from "../../provider/replacements";
 import { Emulator, EmulatorOptions, startEmulator } from "../../emulator";
 
 export const EMULATOR_KEY = "emulator-api-key";
@@ -45,7 +46,14 @@ export function providerFor(
   const clock = opts.clock ?? instantClock();
   const provider = new CodeSigningOrderProvider(
     stackConfig({ "digicert:apiKey": EMULATOR_KEY, "digicert:baseUrl": emulator.baseUrl, ...config }),
-    { clock, env: {}, log: (line) => logs.push(line), limiter: opts.limiter ?? new RateLimiter([], clock) },
+    {
+      clock,
+      env: {},
+      log: (line) => logs.push(line),
+      limiter: opts.limiter ?? new RateLimiter([], clock),
+      // Each test's own: the emulator's order IDs restart on reset, real DigiCert's never repeat.
+      lineage: new Lineage(),
+    },
   );
   return { provider, logs, clock };
 }

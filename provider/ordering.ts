@@ -1,0 +1,273 @@
+import { CodeSigningOrderInputs } from "./codecs/inputs";
+import { deriveAlternativeOrderId } from "./alternativeOrderId";
+import { CertCentralApiError, CertCentralTransportError, mayHaveBeenProcessed } from "./client/errors";
+import { backoffDelayMs } from "./client/retry";
+import { ResourceInitError } from "./errors";
+import { LifecycleContext, userFacing } from "./lifecycleContext";
+import {
+  orderRequestBody,
+  orderStateFromInfo,
+  orderStateFromPlacement,
+  OrderState,
+  productOf,
+} from "./mapping";
+import { ComputedOutputs, composeOutputs, isTerminalStatus } from "./state";
+import { DEFAULT_WAIT_TIMEOUT, waitForOrder } from "./waiting";
+
+/** DigiCert's codes for a renewal link it will not make (certcentral-api.md §11): place an unlinked order. */
+const RENEWAL_REFUSED = [
+  "order_not_eligible_for_renewal",
+  "order_renewed_already",
+  "order_not_renewable",
+  "renewal_window_closed",
+  "cannot_renew_expired_order",
+  "product_not_eligible_for_renewal",
+];
+const MAX_POST_ATTEMPTS = 5;
+/** After a timeout DigiCert may still be storing the order: keep looking for this many request timeouts. */
+const GRACE_TIMEOUTS = 3;
+
+type Props = Record<string, unknown>;
+interface Accepted {
+  readonly state: OrderState;
+  readonly extra: Partial<ComputedOutputs>;
+}
+
+/**
+ * Create: take over `existingOrderId`, or find this resource's order by its alternative order ID (an earlier run
+ * may have placed it and lost the answer), or place it; then wait if asked. Once DigiCert has accepted an order,
+ * every failure is a partial failure carrying its ID.
+ */
+export async function createOrder(
+  ctx: LifecycleContext,
+  inputs: CodeSigningOrderInputs,
+  raw: Props,
+  lineageKey: string,
+): Promise<{ id: string; outs: Props }> {
+  const accepted =
+    inputs.existingOrderId !== undefined
+      ? await adoptExistingOrder(ctx, inputs)
+      : await findOrPlace(ctx, inputs, raw, lineageKey);
+  // An order this resource took over may be the very order a replacement's Delete is about to handle.
+  if (accepted.extra.adoptedExistingOrder) ctx.lineage.recordHeldByCreate(accepted.state.orderId);
+  const outs = composeOutputs(raw, { ...accepted.extra, ...accepted.state });
+  return {
+    id: String(accepted.state.orderId),
+    outs: await waitForOrder(
+      ctx,
+      inputs.waitFor ?? "none",
+      inputs.waitTimeout ?? DEFAULT_WAIT_TIMEOUT,
+      outs,
+      accepted.state,
+    ),
+  };
+}
+
+async function findOrPlace(
+  ctx: LifecycleContext,
+  inputs: CodeSigningOrderInputs,
+  raw: Props,
+  lineageKey: string,
+): Promise<Accepted> {
+  const planned = ctx.lineage.takePlannedReplacement(lineageKey);
+  const predecessorOrderId = planned?.predecessorOrderId;
+  const alternativeOrderId =
+    inputs.alternativeOrderId ?? deriveAlternativeOrderId({ resourceKey: lineageKey, predecessorOrderId });
+  const base: Partial<ComputedOutputs> = {
+    assignedAlternativeOrderId: alternativeOrderId,
+    predecessorOrderId,
+  };
+  const renewalOf = planned?.reason === "renewal" ? predecessorOrderId : undefined;
+  if (renewalOf !== undefined) ctx.lineage.recordRenewed(renewalOf);
+
+  const found = await findLiveOrder(ctx, alternativeOrderId, predecessorOrderId);
+  if (found !== undefined) {
+    ctx.log(
+      `found live order ${found} with alternative order ID ${alternativeOrderId}: adopting it, not ordering again`,
+    );
+    // Not a partial failure if this fails: the order is not known to be this resource's until verified, and the
+    // next run finds it again by the same ID.
+    const state = await verifiedOrderState(ctx, inputs, found, alternativeOrderId);
+    return { state, extra: { ...base, adoptedExistingOrder: true } };
+  }
+  return placeOrder(ctx, inputs, raw, alternativeOrderId, base, renewalOf);
+}
+
+/** `existingOrderId`: the way to import. Checked against the declaration; no order is placed. */
+async function adoptExistingOrder(ctx: LifecycleContext, inputs: CodeSigningOrderInputs): Promise<Accepted> {
+  const orderId = inputs.existingOrderId!;
+  const info = await ctx.client.orderInfo(orderId).catch((error: unknown) => {
+    if (error instanceof CertCentralApiError && error.httpStatus === 404) {
+      throw new Error(
+        `existingOrderId: order ${orderId} was not found at DigiCert (or this API key cannot see it)`,
+      );
+    }
+    throw userFacing(error, ctx.settings.apiKey);
+  });
+  const state = orderStateFromInfo(info);
+  const mismatch = declarationMismatch(inputs, productOf(info), state.organizationId);
+  if (mismatch) throw new Error(`existingOrderId: order ${orderId} ${mismatch}`);
+  ctx.log(`adopted existing order ${orderId} (status ${state.status}); no order was placed`);
+  return {
+    state,
+    extra: { adoptedExistingOrder: true, assignedAlternativeOrderId: info.alternative_order_id ?? undefined },
+  };
+}
+
+/** Why an existing order is not the one declared, or undefined if it is. */
+function declarationMismatch(
+  inputs: CodeSigningOrderInputs,
+  product: string | undefined,
+  organizationId: number | undefined,
+): string | undefined {
+  if (product !== undefined && product !== inputs.product) {
+    return `is a ${product} order, not ${inputs.product}`;
+  }
+  const declared = inputs.organization.id;
+  if (declared !== undefined && organizationId !== undefined && organizationId !== declared) {
+    return `belongs to organization ${organizationId}, not organization.id ${declared}`;
+  }
+  return undefined;
+}
+
+/** Order info of an order found by alternative order ID, refused if it is not what this resource declares. */
+async function verifiedOrderState(
+  ctx: LifecycleContext,
+  inputs: CodeSigningOrderInputs,
+  orderId: number,
+  alternativeOrderId: string,
+): Promise<OrderState> {
+  const info = await ctx.client.orderInfo(orderId).catch((error: unknown) => {
+    throw userFacing(error, ctx.settings.apiKey);
+  });
+  const state = orderStateFromInfo(info);
+  const mismatch = declarationMismatch(inputs, productOf(info), state.organizationId);
+  if (mismatch) {
+    throw new Error(
+      `Order ${orderId} already carries alternative order ID ${alternativeOrderId}, but it ${mismatch}. ` +
+        "If an earlier run placed it before the declaration changed, cancel it in CertCentral or adopt it with " +
+        "existingOrderId; to order anew, set a different alternativeOrderId.",
+    );
+  }
+  return state;
+}
+
+/** Live orders carrying this alternative order ID, other than the one being replaced; the oldest wins. */
+async function findLiveOrder(ctx: LifecycleContext, alternativeOrderId: string, exclude?: number) {
+  const orders = await ctx.client.ordersByAlternativeId(alternativeOrderId);
+  const live = orders
+    .filter((o) => o.order_id !== exclude && !isTerminalStatus(o.status))
+    .map((o) => o.order_id)
+    .sort((a, b) => a - b);
+  if (live.length > 1) {
+    ctx.log(
+      `several live orders carry alternative order ID ${alternativeOrderId} (${live.join(", ")}): adopting ${live[0]}`,
+    );
+  }
+  return live[0];
+}
+
+/**
+ * POSTs the order. A POST that may have reached DigiCert (no answer, a 5xx, 408 or 429, an unreadable body) is
+ * never sent again before the order has been looked up by its alternative order ID; after a timeout the look-up
+ * goes on for a while, as DigiCert may still be storing it.
+ */
+async function placeOrder(
+  ctx: LifecycleContext,
+  inputs: CodeSigningOrderInputs,
+  raw: Props,
+  alternativeOrderId: string,
+  base: Partial<ComputedOutputs>,
+  automaticRenewalOf: number | undefined,
+): Promise<Accepted> {
+  let renewalOf = automaticRenewalOf;
+  let extra: Partial<ComputedOutputs> = renewalOf === undefined ? base : { ...base, renewalLinked: true };
+  for (let attempt = 1; ; attempt++) {
+    const body = orderRequestBody(inputs, { alternativeOrderId, renewalOfOrderId: renewalOf });
+    try {
+      const response = await ctx.client.placeOrder(inputs.product, body);
+      ctx.log(`placed ${inputs.product} order ${response.id} (alternative order ID ${alternativeOrderId})`);
+      return { state: orderStateFromPlacement(response, inputs), extra };
+    } catch (error) {
+      const failure = userFacing(error, ctx.settings.apiKey);
+      if (
+        renewalOf !== undefined &&
+        error instanceof CertCentralApiError &&
+        error.hasCode(...RENEWAL_REFUSED)
+      ) {
+        ctx.log(
+          `DigiCert refused to link the new order as a renewal of order ${renewalOf} (${failure.message}); placing an unlinked order instead`,
+        );
+        renewalOf = undefined;
+        extra = { ...base, renewalLinked: false };
+        continue;
+      }
+      if (!mayHaveBeenProcessed(error)) throw failure;
+      const found = await lookUpAfterFailure(ctx, error, alternativeOrderId, base.predecessorOrderId);
+      if (found !== undefined) {
+        ctx.log(
+          `the answer to the order was lost (${failure.message}), but DigiCert has order ${found} with alternative order ID ${alternativeOrderId}: adopting it`,
+        );
+        const state = await afterAcceptance(ctx, found, raw, extra, async () =>
+          orderStateFromInfo(await ctx.client.orderInfo(found)),
+        );
+        return { state, extra };
+      }
+      if (attempt >= MAX_POST_ATTEMPTS) {
+        throw new Error(
+          `${failure.message}. No order was placed: DigiCert has none with alternative order ID ${alternativeOrderId} after ${attempt} attempts.`,
+        );
+      }
+      await ctx.clock.sleep(backoffDelayMs(ctx.settings.retry, attempt, ctx.clock.random));
+    }
+  }
+}
+
+/** Looks for the order a failed POST may have placed; keeps looking for a grace period after a timeout. */
+async function lookUpAfterFailure(
+  ctx: LifecycleContext,
+  error: unknown,
+  alternativeOrderId: string,
+  exclude: number | undefined,
+): Promise<number | undefined> {
+  const mayStillBeStoring =
+    error instanceof CertCentralTransportError ||
+    (error instanceof CertCentralApiError && error.httpStatus === 504);
+  const graceUntil = ctx.clock.now() + (mayStillBeStoring ? GRACE_TIMEOUTS * ctx.settings.timeoutMs : 0);
+  for (let round = 1; ; round++) {
+    let found: number | undefined;
+    try {
+      found = await findLiveOrder(ctx, alternativeOrderId, exclude);
+    } catch (lookupError) {
+      throw new Error(
+        `${userFacing(error, ctx.settings.apiKey).message}. The order may have been placed, and looking it up failed too ` +
+          `(${userFacing(lookupError, ctx.settings.apiKey).message}). Run \`pulumi up\` again: it looks the order up by its ` +
+          `alternative order ID ${alternativeOrderId} and adopts it instead of ordering twice.`,
+      );
+    }
+    const remaining = graceUntil - ctx.clock.now();
+    if (found !== undefined || remaining <= 0) return found;
+    await ctx.clock.sleep(Math.min(remaining, backoffDelayMs(ctx.settings.retry, round, ctx.clock.random)));
+  }
+}
+
+/** Runs a step that follows DigiCert's acceptance of an order; on failure the order still reaches state. */
+async function afterAcceptance<T>(
+  ctx: LifecycleContext,
+  orderId: number,
+  raw: Props,
+  extra: Partial<ComputedOutputs>,
+  step: () => Promise<T>,
+): Promise<T> {
+  try {
+    return await step();
+  } catch (error) {
+    const outs = composeOutputs(raw, { ...extra, orderId, status: "unknown", requests: [] });
+    throw new ResourceInitError(
+      String(orderId),
+      outs,
+      `Order ${orderId} exists at DigiCert and is recorded in state, but a later step failed: ` +
+        `${userFacing(error, ctx.settings.apiKey).message}. Run \`pulumi refresh\` to read its current state.`,
+    );
+  }
+}

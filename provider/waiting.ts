@@ -1,0 +1,62 @@
+import { WaitTarget } from "./codecs/inputs";
+import { parseDurationMs } from "./duration";
+import { ResourceInitError } from "./errors";
+import { LifecycleContext, userFacing } from "./lifecycleContext";
+import { orderStateFromInfo, OrderState } from "./mapping";
+import { composeOutputs, isTerminalStatus, pickComputed } from "./state";
+
+export const DEFAULT_WAIT_TIMEOUT = "30m";
+const MAX_POLL_INTERVAL_MS = 5 * 60_000;
+
+export function reached(target: Exclude<WaitTarget, "none">, state: OrderState): boolean {
+  if (target === "issued") return state.status === "issued";
+  return state.status !== "needs_approval" && !isTerminalStatus(state.status) && state.status !== "unknown";
+}
+
+/**
+ * Polls order info until the order reaches `target`, within `timeoutText`, backing off from the configured poll
+ * interval. Pulumi's customTimeouts never reach a dynamic provider, so this deadline is the provider's own. The
+ * order is already accepted: every way out but success is a partial failure that puts its ID in state.
+ */
+export async function waitForOrder(
+  ctx: LifecycleContext,
+  target: WaitTarget,
+  timeoutText: string,
+  outs: Record<string, unknown>,
+  initial: OrderState,
+): Promise<Record<string, unknown>> {
+  if (target === "none" || reached(target, initial)) return outs;
+  const deadline = ctx.clock.now() + parseDurationMs(timeoutText)!;
+  let state = initial;
+  let current = outs;
+  let interval = ctx.settings.pollIntervalMs;
+  while (ctx.clock.now() < deadline) {
+    await ctx.clock.sleep(Math.min(interval, deadline - ctx.clock.now()));
+    interval = Math.min(interval * 1.5, MAX_POLL_INTERVAL_MS);
+    try {
+      state = orderStateFromInfo(await ctx.client.orderInfo(initial.orderId));
+    } catch (error) {
+      throw new ResourceInitError(
+        String(initial.orderId),
+        current,
+        `Order ${initial.orderId} was placed and is recorded in state (status ${state.status}), but following it failed: ` +
+          `${userFacing(error, ctx.settings.apiKey).message}. \`pulumi refresh\` will follow it.`,
+      );
+    }
+    current = composeOutputs(current, { ...pickComputed(current), ...state });
+    if (reached(target, state)) return current;
+    if (isTerminalStatus(state.status)) {
+      throw new ResourceInitError(
+        String(initial.orderId),
+        current,
+        `Order ${initial.orderId} is ${state.status} at DigiCert; it will not reach "${target}". It is recorded in state.`,
+      );
+    }
+  }
+  throw new ResourceInitError(
+    String(initial.orderId),
+    current,
+    `Order ${initial.orderId} exists at DigiCert with status ${state.status}, but did not reach "${target}" within ` +
+      `waitTimeout ${timeoutText}. It is recorded in state: \`pulumi refresh\` will follow it, and no second order will be placed.`,
+  );
+}
