@@ -168,11 +168,19 @@ describe("engine protocol: CodeSigningOrder through the SDK's provider host", fu
     expect(error.message).to.match(/did not reach "issued" within waitTimeout 300ms/);
   });
 
-  it("never lets the API key out: not in state, errors, or anything the host printed", async () => {
-    const { state } = await up();
-    const bad = await hostError(
-      host.read("999999999", urn, state, {}).then(() => host.create(urn, { ...declared, product: "nope" })),
-    );
-    expect(JSON.stringify([state, bad.message, host.stdout, host.stderr])).to.not.include(API_KEY);
+  it("never lets the API key out: not in state, errors crossing the host, or anything the host printed", async () => {
+    const { id, state } = await up();
+    emulator.injectFault({
+      method: "GET",
+      path: "/order/certificate/",
+      fault: { kind: "error-before", status: 400, code: "bad_request", message: `echoing ${API_KEY}` },
+    });
+    // Read errors cross the host as gRPC errors, and the host prints them with their stack.
+    const refused = await hostError(host.read(id, urn, state, {}));
+    expect(refused.message).to.include("CertCentral bad_request: echoing [redacted] (HTTP 400)");
+    await host.waitForOutput(/bad_request/, { stream: "stderr" });
+    expect(
+      JSON.stringify([state, refused.message, refused.details, host.stdout, host.stderr]),
+    ).to.not.include(API_KEY);
   });
 });

@@ -193,15 +193,32 @@ describe("fault injection: never lose or duplicate a paid order", () => {
     expect(emulator.orders()).to.have.length(0);
   });
 
-  it("never writes the API key into outputs, logs or errors", async () => {
-    const { provider, logs } = providerFor(emulator);
-    const { outs } = await provider.create(inputs);
+  it("never writes the API key into outputs, logs or errors, even when an answer echoes it", async () => {
+    const { provider, logs } = providerFor(emulator, { "digicert:maxAttempts": "1" });
+    const { id, outs } = await provider.create(inputs);
     expect(JSON.stringify(outs)).to.not.include(EMULATOR_KEY);
+    // A transport failure: the HTTP client's error (which holds the request headers) must not get through.
     emulator.injectFault({ method: "GET", path: "/order/certificate/", fault: { kind: "drop-after" } });
-    const error = await rejectionOf(
-      provider.read(String(outs.orderId), outs).then(() => provider.read("x", outs)),
-    );
-    expect(JSON.stringify([error.message, error.stack, logs])).to.not.include(EMULATOR_KEY);
+    const dropped = await rejectionOf(provider.read(id, outs));
+    expect(dropped.message).to.match(/^CertCentral GET \/order\/certificate\/\d+: connection failed/);
+    // An answer that repeats the key (a gateway's error page, say) is redacted.
+    emulator.injectFault({
+      method: "GET",
+      path: "/order/certificate/",
+      fault: {
+        kind: "error-before",
+        status: 400,
+        code: "bad_key",
+        message: `Key ${EMULATOR_KEY} is not allowed here`,
+      },
+    });
+    const echoed = await rejectionOf(provider.read(id, outs));
+    expect(echoed.message).to.equal("CertCentral bad_key: Key [redacted] is not allowed here (HTTP 400)");
+    for (const error of [dropped, echoed]) {
+      expect(JSON.stringify([error.message, error.stack, Object.entries(error), logs])).to.not.include(
+        EMULATOR_KEY,
+      );
+    }
   });
 });
 

@@ -166,7 +166,12 @@ describe("the provider against the CertCentral emulator", () => {
       const provider = new CodeSigningOrderProvider(stackConfig({}), { env: {}, log: () => undefined });
       expect((await provider.check({}, ovHsm)).failures).to.deep.equal([]);
       await provider.diff("1", { ...ovHsm, orderId: 1 }, ovHsm);
-      for (const call of [provider.create(ovHsm), provider.read("1", ovHsm), provider.delete("1", ovHsm)]) {
+      for (const call of [
+        provider.create(ovHsm),
+        provider.read("1", ovHsm),
+        provider.update("1", { ...ovHsm, orderId: 1 }, ovHsm),
+        provider.delete("1", ovHsm),
+      ]) {
         expect((await rejectionOf(call)).message).to.include("pulumi config set --secret digicert:apiKey");
       }
     });

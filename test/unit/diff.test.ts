@@ -96,6 +96,14 @@ describe("diff classification", () => {
     expect(decideDiff({ ...issued, renewBeforeDays: undefined }, news, NOW).replaces).to.deep.equal([]);
   });
 
+  it("treats an issued order whose certificate's validTill has passed as expired", () => {
+    const lapsed = { ...olds, status: "issued", validTill: "2026-11-20" };
+    const decision = decideDiff(lapsed, news, NOW);
+    expect(decision.replaces).to.deep.equal(["status"]);
+    expect(decision.explanation).to.match(/is expired \(valid till 2026-11-20\)/);
+    expect(decideDiff({ ...lapsed, validTill: "2026-11-28" }, news, NOW).replaces).to.deep.equal([]);
+  });
+
   it("replaces an order canceled, rejected, revoked or expired outside Pulumi unless told not to", () => {
     for (const status of ["canceled", "rejected", "revoked", "expired"]) {
       expect(decideDiff({ ...olds, status }, news, NOW).replaces, status).to.deep.equal(["status"]);

@@ -203,16 +203,58 @@ describe("check rules", () => {
     );
   });
 
-  it("reports every problem at once", () => {
+  it("reports every problem at once, and nothing else", () => {
     const found = problems(
       withInputs({
         product: "x",
         orderValidity: { years: 9 },
         paymentMethod: "cash",
-        shipInfo: { name: "n" },
+        shipInfo: { ...seedResourceInputs.shipInfo, method: "SLOW" },
+        csProvisioningMethod: "email",
       }),
     );
-    expect(found.length).to.be.greaterThan(4);
+    expect(found.map((p) => p.property).sort()).to.deep.equal([
+      "certificate.csr",
+      "orderValidity.years",
+      "paymentMethod",
+      "product",
+      "shipInfo",
+      "shipInfo.method",
+    ]);
+  });
+
+  it("judges a custom expiration date in the past only when it is set, not on later updates", () => {
+    const past = { customExpirationDate: "2026-01-15" };
+    expect(properties(withInputs({ orderValidity: past }))).to.deep.equal([
+      "orderValidity.customExpirationDate",
+    ]);
+    expect(validateInputs(withInputs({ orderValidity: past }), NOW, { orderValidity: past })).to.deep.equal(
+      [],
+    );
+  });
+
+  it("keeps renewal windows short of looping, and off custom expiration dates", () => {
+    expect(problems(withInputs({ renewBeforeDays: 182 }))).to.deep.equal([]);
+    expect(problems(withInputs({ renewBeforeDays: 183 }))).to.deep.equal([
+      {
+        property: "renewBeforeDays",
+        reason:
+          "must be at most half the certificate's life (182 of 365 days here; code signing certificates live at most 459 days), or renewals would follow each other",
+      },
+    ]);
+    expect(properties(withInputs({ orderValidity: { years: 3 }, renewBeforeDays: 230 }))).to.deep.equal([
+      "renewBeforeDays",
+    ]);
+    expect(
+      properties(withInputs({ orderValidity: { customExpirationDate: "2027-06-09" }, renewBeforeDays: 30 })),
+    ).to.deep.equal(["renewBeforeDays"]);
+  });
+
+  it("takes -1 (OTHER) or a positive server platform ID", () => {
+    expect(problems(withInputs({ certificate: { serverPlatform: { id: -1 } } }))).to.deep.equal([]);
+    expect(problems(withInputs({ certificate: { serverPlatform: { id: 0 } } }))).to.deep.equal([
+      { property: "certificate.serverPlatform.id", reason: "must be -1 (OTHER) or a positive integer" },
+    ]);
   });
 
   it("never rejects values unknown during preview", () => {

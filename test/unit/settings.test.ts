@@ -47,6 +47,15 @@ describe("provider settings", () => {
     }
   });
 
+  it("sends the key over plain http only to this machine", () => {
+    expect(
+      readSettings(stackConfig({ "digicert:baseUrl": "http://localhost:8443/services/v2" }), {}).baseUrl,
+    ).to.equal("http://localhost:8443/services/v2");
+    expect(() =>
+      readSettings(stackConfig({ "digicert:baseUrl": "http://certcentral.example.com/services/v2" }), {}),
+    ).to.throw(/digicert:baseUrl \(or DIGICERT_BASE_URL\) must be an https URL/);
+  });
+
   it("parses rate limits and durations", () => {
     const s = readSettings(
       stackConfig({ "digicert:rateLimits": '[{"limit":5,"window":"2s"}]', "digicert:pollInterval": "1m30s" }),
@@ -86,6 +95,15 @@ describe("retries", () => {
       expect(failure).to.equal(error);
       expect(calls).to.equal(4);
     }
+  });
+
+  it("waits at least as long as a Retry-After says, within the policy's ceiling", async () => {
+    const clock = instantClock();
+    let calls = 0;
+    await withRetries(policy, clock, async () => {
+      if (++calls < 3) throw new CertCentralApiError(429, [], calls === 1 ? 250 : 60_000);
+    });
+    expect(clock.slept).to.deep.equal([250, 300]);
   });
 
   it("does not retry other 4xx", async () => {

@@ -1,0 +1,175 @@
+import { expect } from "chai";
+import { Emulator } from "../../emulator";
+import { systemClock } from "../../provider/clock";
+import { ovHsmInputs } from "../fixtures/digicertExample";
+import { providerFor, rejectionOf, useEmulator } from "../provider/providerFixture";
+
+/**
+ * The engine's real call orders for replacements, and the faults that hide an accepted order for a while: in
+ * none of them may an order be placed twice, or a resource take over the order it replaces.
+ */
+describe("successive orders of one resource, and late answers", () => {
+  const emulatorOf = useEmulator();
+  let emulator: Emulator;
+  beforeEach(() => {
+    emulator = emulatorOf();
+  });
+  const inputs = ovHsmInputs("codesigning/dev/lineage");
+
+  it("DigiCert stores the order only after the client gave up: looked up until it appears, one order", async function () {
+    this.timeout(10_000);
+    emulator.injectFault({
+      method: "POST",
+      path: "/order/certificate",
+      fault: { kind: "process-late", ms: 500 },
+    });
+    // Real time: the emulator stores the order 500 ms after the POST; the client gives up after 200 ms.
+    const { provider } = providerFor(
+      emulator,
+      { "digicert:requestTimeout": "200ms" },
+      {
+        clock: { ...systemClock, random: () => 0.5, slept: [] },
+      },
+    );
+    const { id } = await provider.create(inputs);
+    expect(emulator.orders()).to.have.length(1);
+    expect(id).to.equal(String(emulator.orders()[0]!.id));
+    expect(emulator.requests().filter((r) => r.method === "POST")).to.have.length(1);
+  });
+
+  it("a replacement whose POST loses its answer never adopts the order it replaces (own alternative order ID)", async () => {
+    const { provider } = providerFor(emulator);
+    const own = { ...inputs, alternativeOrderId: "release2026" };
+    const old = await provider.create(own);
+    const changed = { ...own, orderValidity: { days: 200 } };
+    await provider.diff(old.id, old.outs, changed);
+    emulator.injectFault({ method: "POST", path: "/order/certificate", fault: { kind: "drop-after" } });
+    const next = await provider.create(changed);
+    expect(next.id).to.not.equal(old.id);
+    expect(emulator.orders()).to.have.length(2);
+    expect(next.id).to.equal(String(emulator.orders()[1]!.id));
+  });
+
+  it("a replacement the engine decides (replaceOnChanges: our Diff saw no reason) still gets a new order", async () => {
+    const { provider } = providerFor(emulator);
+    const old = await provider.create(inputs);
+    const edited = { ...inputs, comments: "replace on changes to comments" };
+    const diff = await provider.diff(old.id, old.outs, edited);
+    expect(diff.replaces).to.deep.equal([]);
+    const next = await provider.create(edited);
+    expect(next.id).to.not.equal(old.id);
+    expect(next.outs.predecessorOrderId).to.equal(Number(old.id));
+    expect(emulator.orders()).to.have.length(2);
+  });
+
+  it("pulumi up --replace (no Diff at all) takes the live order back instead of paying twice, and its Delete keeps it", async () => {
+    const { provider, logs } = providerFor(emulator);
+    const old = await provider.create(inputs);
+    const next = await provider.create(inputs);
+    expect(next.id).to.equal(old.id);
+    expect(next.outs.adoptedExistingOrder).to.equal(true);
+    await provider.delete(old.id, old.outs);
+    expect(emulator.order(Number(old.id))!.status).to.equal("needs_approval");
+    expect(logs.join("\n")).to.match(/held by the resource's replacement: not canceled/);
+  });
+
+  it("an order found by alternative order ID that is not what the resource declares is refused, not adopted", async () => {
+    const { provider } = providerFor(emulator);
+    await provider.create({ ...inputs, alternativeOrderId: "shared-name" });
+    const other = providerFor(emulator).provider;
+    const error = await rejectionOf(
+      other.create({
+        ...inputs,
+        resourceKey: "codesigning/prod/lineage",
+        product: "code_signing_ev",
+        alternativeOrderId: "shared-name",
+      }),
+    );
+    expect(error.message).to.match(
+      /already carries alternative order ID shared-name, but it is a code_signing order, not code_signing_ev/,
+    );
+    expect(error).to.not.have.property("id");
+    expect(emulator.orders()).to.have.length(1);
+  });
+
+  it("a 404 for a route (a wrong base URL or a proxy) never removes the order from state", async () => {
+    const { provider } = providerFor(emulator);
+    const { id, outs } = await provider.create(inputs);
+    emulator.injectFault({
+      method: "GET",
+      path: "/order/certificate/",
+      fault: {
+        kind: "error-before",
+        status: 404,
+        code: "not_found|route",
+        message: "The specified route was not found.",
+      },
+    });
+    const error = await rejectionOf(provider.read(id, outs));
+    expect(error.message).to.equal(
+      "CertCentral not_found|route: The specified route was not found. (HTTP 404)",
+    );
+    emulator.injectFault({
+      method: "GET",
+      path: "/order/certificate/",
+      fault: { kind: "error-before", status: 404, code: "not_found|route" },
+    });
+    await rejectionOf(provider.delete(id, outs));
+    expect(emulator.order(Number(id))!.status).to.equal("needs_approval");
+  });
+
+  it("renewing with onDelete revoke leaves the old certificate to expire instead of revoking it", async () => {
+    const { provider, logs, clock } = providerFor(emulator);
+    const renewing = { ...inputs, onDelete: "revoke", renewBeforeDays: 30 };
+    const old = await provider.create(renewing);
+    emulator.approve(Number(old.id));
+    emulator.issue(Number(old.id), {
+      validTill: new Date(clock.now() + 10 * 86_400_000).toISOString().slice(0, 10),
+    });
+    const refreshed = (await provider.read(old.id, old.outs)).props!;
+    expect((await provider.diff(old.id, refreshed, renewing)).replaces).to.deep.equal(["validTill"]);
+    await provider.create(renewing);
+    await provider.delete(old.id, refreshed);
+    expect(emulator.order(Number(old.id))!.status).to.equal("issued");
+    expect(logs.join("\n")).to.match(/was renewed: its certificate is left to expire, not revoked/);
+  });
+
+  it("revoke of an order with a pending reissue cancels the reissue, then revokes", async () => {
+    const { provider } = providerFor(emulator);
+    const { id, outs } = await provider.create({ ...inputs, onDelete: "revoke" });
+    emulator.approve(Number(id));
+    emulator.issue(Number(id));
+    emulator.setStatus(Number(id), "reissue_pending");
+    await provider.delete(id, outs);
+    expect(emulator.order(Number(id))!.status).to.equal("revoked");
+    expect(
+      emulator
+        .requests()
+        .map((r) => `${r.method} ${r.path}`)
+        .slice(-3),
+    ).to.deep.equal([
+      `GET /order/certificate/${id}`,
+      `PUT /order/certificate/${id}/status`,
+      `PUT /order/certificate/${id}/revoke`,
+    ]);
+  });
+
+  it("dropping existingOrderId after the import keeps the order (an update, not a new order)", async () => {
+    const { provider } = providerFor(emulator);
+    const original = await provider.create(inputs);
+    const importing = {
+      ...inputs,
+      resourceKey: "codesigning/dev/imported",
+      existingOrderId: Number(original.id),
+    };
+    const adopted = await provider.create(importing);
+    const { existingOrderId: _dropped, ...imported } = importing;
+    expect(await provider.diff(adopted.id, adopted.outs, imported)).to.deep.include({
+      changes: true,
+      replaces: [],
+    });
+    expect(
+      (await provider.diff(adopted.id, adopted.outs, { ...importing, existingOrderId: 1 })).replaces,
+    ).to.deep.equal(["existingOrderId"]);
+  });
+});
