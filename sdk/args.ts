@@ -80,14 +80,21 @@ export interface CertificateArgs {
 export interface OrganizationArgs {
   /** An existing organization's ID. Give this or the details below, not both. */
   id?: pulumi.Input<number>;
+  /** A new organization's legal name. */
   name?: pulumi.Input<string>;
+  /** A new organization's street address. */
   address?: pulumi.Input<string>;
+  /** A second address line. */
   address2?: pulumi.Input<string>;
+  /** A new organization's city. */
   city?: pulumi.Input<string>;
+  /** A new organization's state or province. */
   state?: pulumi.Input<string>;
+  /** A new organization's postal code. */
   zip?: pulumi.Input<string>;
   /** Two-letter country code. */
   country?: pulumi.Input<string>;
+  /** A new organization's telephone number. */
   telephone?: pulumi.Input<string>;
   /** Create a new organization even if one with these details exists. */
   skipDuplicateOrgCheck?: pulumi.Input<boolean>;
@@ -103,11 +110,17 @@ export interface OrderValidityArgs {
 }
 
 export interface ShipInfoArgs {
+  /** The recipient's name. */
   name: pulumi.Input<string>;
+  /** The street address. */
   addr1: pulumi.Input<string>;
+  /** A second address line. */
   addr2?: pulumi.Input<string>;
+  /** The city. */
   city: pulumi.Input<string>;
+  /** The state or province. */
   state: pulumi.Input<string>;
+  /** The postal code. */
   zip: pulumi.Input<string>;
   /** Two-letter country code. */
   country: pulumi.Input<string>;
@@ -116,12 +129,15 @@ export interface ShipInfoArgs {
 }
 
 export interface CustomFieldArgs {
+  /** The custom field's ID in your account (CertCentral's `metadata_id`). */
   metadataId: pulumi.Input<number>;
+  /** Its value, validated by DigiCert as your account's field settings say. */
   value: pulumi.Input<string>;
 }
 
 /** A request of the order (its approval), as DigiCert reports it. */
 export interface OrderRequestSummary {
+  /** The request ID. */
   id: number;
   /** `pending`, `submitted`, `approved` or `rejected`. */
   status: string;

@@ -38,7 +38,10 @@ export type OrderPlacedResponse = t.TypeOf<typeof orderPlacedResponse>;
 /** An empty organization may arrive as `[]` instead of `{}` (certcentral-api.md §4). */
 const organizationRef = t.union([t.partial({ id: nullable(apiId) }), t.array(t.unknown)]);
 
-/** `GET /order/certificate/{id}`: only the fields the resource surfaces are decoded. */
+/**
+ * `GET /order/certificate/{id}`: only the fields the resource uses are decoded, so an odd value in any other field
+ * cannot fail a refresh.
+ */
 export const orderInfoResponse = t.intersection([
   t.type({ id: apiId }),
   t.partial({
@@ -58,10 +61,6 @@ export const orderInfoResponse = t.intersection([
     product_name_id: nullable(t.string),
     requests: nullable(t.array(t.intersection([requestSummary, t.partial({ type: nullable(t.string) })]))),
     alternative_order_id: nullable(t.string),
-    renewal_of_order_id: nullable(apiId),
-    is_renewed: nullable(t.boolean),
-    renewed_order_id: nullable(apiId),
-    order_valid_till: nullable(t.string),
   }),
 ]);
 export type OrderInfoResponse = t.TypeOf<typeof orderInfoResponse>;
