@@ -80,6 +80,15 @@ describe("emulator: injected faults", () => {
     expect(emulator.orders()).to.have.length(1);
   });
 
+  it("process-late stores the order only after the hold, answering then", async () => {
+    emulator.injectFault({ fault: { kind: "process-late", ms: 400 } });
+    const answered = placeOrder();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(emulator.orders()).to.have.length(0);
+    expect((await answered).status).to.equal(201);
+    expect(emulator.orders()).to.have.length(1);
+  });
+
   it("malformed-json answers the normal status with a body that is not JSON", async () => {
     emulator.injectFault({ fault: { kind: "malformed-json" } });
     const response = await api.post("/order/certificate/code_signing", csrOrderBody(), {
