@@ -4,20 +4,10 @@ import * as os from "os";
 import * as path from "path";
 import { captureRegistrations } from "../support/captureProgram";
 import { createProgramDir, PACKAGE_NAME, removeProgramDir, REPO_ROOT } from "../support/programDir";
-import { HostError, ProviderHost, secret, UNKNOWN, urnFor } from "../support/providerHost";
+import { hostErrorOf, ProviderHost, secret, UNKNOWN, urnFor } from "../support/providerHost";
 
 const ECHO_TYPE = "pulumi-nodejs:dynamic/echo:Echo";
 const urn = urnFor({ stack: "dev", project: "codesigning", name: "echo", type: ECHO_TYPE });
-
-async function rejection(promise: Promise<unknown>): Promise<HostError> {
-  try {
-    await promise;
-  } catch (err) {
-    if (err instanceof HostError) return err;
-    throw err;
-  }
-  throw new Error("expected the call to fail");
-}
 
 describe("engine harness: the SDK's dynamic-provider host over gRPC", function () {
   this.timeout(20_000);
@@ -83,7 +73,7 @@ describe("engine harness: the SDK's dynamic-provider host over gRPC", function (
   });
 
   it("Check errors come back as gRPC UNKNOWN with the message, and the host logs the stack", async () => {
-    const err = await rejection(host.check(urn, {}, news({ throwInCheck: true })));
+    const err = await hostErrorOf(host.check(urn, {}, news({ throwInCheck: true })));
     expect(err.code).to.equal(2);
     expect(err.details).to.equal("check exploded");
     expect(err.initFailure).to.equal(undefined);
@@ -130,7 +120,7 @@ describe("engine harness: the SDK's dynamic-provider host over gRPC", function (
   });
 
   it("Create with a partial failure decodes ErrorResourceInitFailed", async () => {
-    const err = await rejection(host.create(urn, news({ value: "b", partial: true })));
+    const err = await hostErrorOf(host.create(urn, news({ value: "b", partial: true })));
     expect(err.code).to.equal(2);
     expect(err.details).to.equal("placed, but the follow-up step failed");
     expect(err.initFailure).to.deep.equal({
@@ -176,7 +166,7 @@ describe("engine harness: the SDK's dynamic-provider host over gRPC", function (
     const created = await host.create(urn, news({ value: "d" }));
     await host.delete(created.id, urn, created.properties);
     expect(await host.waitForOutput(/^echo delete echo-d d$/)).to.equal("echo delete echo-d d");
-    const err = await rejection(host.delete(created.id, urn, { ...created.properties, failDelete: true }));
+    const err = await hostErrorOf(host.delete(created.id, urn, { ...created.properties, failDelete: true }));
     expect(err.details).to.equal("cannot delete echo-d");
   });
 
@@ -184,7 +174,7 @@ describe("engine harness: the SDK's dynamic-provider host over gRPC", function (
     const slow = await ProviderHost.start({ cwd: dir, callTimeoutMs: 300 });
     extraHosts.push(slow);
     await slow.configure({});
-    const err = await rejection(slow.create(urn, news({ value: "h", hang: true })));
+    const err = await hostErrorOf(slow.create(urn, news({ value: "h", hang: true })));
     expect(err.code).to.equal(4); // DEADLINE_EXCEEDED
   });
 
@@ -194,7 +184,7 @@ describe("engine harness: the SDK's dynamic-provider host over gRPC", function (
     const inCheckout = await ProviderHost.start({ cwd: REPO_ROOT });
     extraHosts.push(inCheckout);
     await inCheckout.configure({});
-    const err = await rejection(inCheckout.create(urn, news({ value: "c", requirePackage: true })));
+    const err = await hostErrorOf(inCheckout.create(urn, news({ value: "c", requirePackage: true })));
     expect(err.details).to.match(/Cannot find module 'pulumi-digicert-code-signing\/package.json'/);
   });
 

@@ -1,21 +1,11 @@
 import { expect } from "chai";
 import { Emulator, startEmulator } from "../../emulator";
 import { createProgramDir, removeProgramDir } from "../support/programDir";
-import { HostError, ProviderHost, secret, UNKNOWN, urnFor } from "../support/providerHost";
+import { hostErrorOf, ProviderHost, secret, UNKNOWN, urnFor } from "../support/providerHost";
 import { captureOrder, PROJECT, STACK } from "./engineFixture";
 
 const API_KEY = "emulator-api-key";
 type Props = Record<string, unknown>;
-
-async function hostError(promise: Promise<unknown>): Promise<HostError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof HostError) return error;
-    throw error;
-  }
-  throw new Error("expected the call to fail");
-}
 
 /**
  * The whole lifecycle through `@pulumi/pulumi`'s own dynamic-provider host, driven over gRPC the way the engine
@@ -158,7 +148,7 @@ describe("engine protocol: CodeSigningOrder through the SDK's provider host", fu
   });
 
   it("a partial failure from Create reaches the engine with the order's ID and properties", async () => {
-    const error = await hostError(up({ ...declared, waitFor: "issued", waitTimeout: "300ms" }));
+    const error = await hostErrorOf(up({ ...declared, waitFor: "issued", waitTimeout: "300ms" }));
     expect(error.code).to.equal(2);
     const order = emulator.orders()[0]!;
     expect(emulator.orders()).to.have.length(1);
@@ -176,7 +166,7 @@ describe("engine protocol: CodeSigningOrder through the SDK's provider host", fu
       fault: { kind: "error-before", status: 400, code: "bad_request", message: `echoing ${API_KEY}` },
     });
     // Read errors cross the host as gRPC errors, and the host prints them with their stack.
-    const refused = await hostError(host.read(id, urn, state, {}));
+    const refused = await hostErrorOf(host.read(id, urn, state, {}));
     expect(refused.message).to.include("CertCentral bad_request: echoing [redacted] (HTTP 400)");
     await host.waitForOutput(/bad_request/, { stream: "stderr" });
     expect(

@@ -75,6 +75,17 @@ export class HostError extends Error {
   }
 }
 
+/** What `promise` failed with, as a HostError (a test fails if it succeeded or failed another way). */
+export async function hostErrorOf(promise: Promise<unknown>): Promise<HostError> {
+  try {
+    await promise;
+  } catch (error) {
+    if (error instanceof HostError) return error;
+    throw error;
+  }
+  throw new Error("expected the call to fail");
+}
+
 export interface StartOptions {
   /** The folder the host runs in: a user-like program folder (see programDir.ts), never the checkout. */
   cwd: string;
