@@ -100,8 +100,8 @@ export class CodeSigningOrderProvider {
   }
 
   async read(id: string, props?: Props): Promise<{ id?: string; props?: Props; inputs?: Props }> {
+    decodeStoredState(props ?? {});
     const old = migrateState(props ?? {});
-    decodeStoredState(old);
     const ctx = this.lifecycle();
     const info = await ctx.client.orderInfo(parseOrderId(id)).catch((error: unknown) => {
       if (isOrderNotFound(error)) return undefined;
@@ -125,7 +125,7 @@ export class CodeSigningOrderProvider {
   }
 
   async delete(id: string, props: Props): Promise<void> {
-    await deleteOrder(this.lifecycle(), parseOrderId(id), decodeStoredState(props));
+    await deleteOrder(this.lifecycle(), parseOrderId(id), decodeStoredState(props), lineageKey(props));
   }
 
   /** The client and settings every operation past preview needs; fails with how to set the key. */

@@ -3,6 +3,8 @@ import { CertCentralApiError, isOrderNotFound } from "./client/errors";
 import { LifecycleContext, userFacing } from "./lifecycleContext";
 import { orderStateFromInfo } from "./mapping";
 import { isTerminalStatus } from "./state";
+import { deriveAlternativeOrderId } from "./alternativeOrderId";
+import { DAY_MS, parseApiDate } from "./dates";
 
 const ALREADY_GONE = ["order_already_revoked", "order_is_revoked", "order_already_canceled"];
 const CANCEL_NOTE = "Canceled by Pulumi (CodeSigningOrder deleted)";
@@ -16,6 +18,7 @@ export async function deleteOrder(
   ctx: LifecycleContext,
   orderId: number,
   stored: StoredState,
+  lineageKey: string | undefined,
 ): Promise<void> {
   const onDelete = stored.onDelete ?? "cancel";
   if (onDelete === "retain") {
@@ -43,9 +46,18 @@ export async function deleteOrder(
         );
         return;
       }
-      if (ctx.lineage.wasRenewed(orderId)) {
+      // Revoking invalidates software signed with the certificate. That is what destroying a resource with
+      // onDelete: revoke asks for, but not when the resource was replaced (renewed, or given a new definition):
+      // its successor may not even be issued yet. Nor is there any point once the certificate has expired.
+      const validTill = state.validTill === undefined ? undefined : parseApiDate(state.validTill);
+      if (validTill !== undefined && ctx.clock.now() >= validTill + DAY_MS) {
+        ctx.log(`order ${orderId}: its certificate expired ${state.validTill}; not revoked`);
+        return;
+      }
+      const successor = await successorOf(ctx, orderId, stored, lineageKey);
+      if (successor !== undefined) {
         ctx.log(
-          `order ${orderId} was renewed: its certificate is left to expire, not revoked, so software signed with it keeps validating`,
+          `order ${orderId} was succeeded by order ${successor}: its certificate is left to expire, not revoked, so software signed with it keeps validating`,
         );
         return;
       }
@@ -74,4 +86,27 @@ export async function deleteOrder(
     if (error instanceof CertCentralApiError && error.hasCode(...ALREADY_GONE)) return;
     throw userFacing(error, ctx.settings.apiKey);
   }
+}
+
+/**
+ * A live order that succeeds this one: it carries the alternative order ID derived from this order (or the user's
+ * own ID) and is newer. Asked of DigiCert, so it holds whichever process placed the successor.
+ */
+async function successorOf(
+  ctx: LifecycleContext,
+  orderId: number,
+  stored: StoredState,
+  lineageKey: string | undefined,
+): Promise<number | undefined> {
+  const alternativeOrderId =
+    stored.alternativeOrderId ??
+    (lineageKey === undefined
+      ? undefined
+      : deriveAlternativeOrderId({ resourceKey: lineageKey, predecessorOrderId: orderId }));
+  if (alternativeOrderId === undefined) return undefined;
+  const orders = await ctx.client.ordersByAlternativeId(alternativeOrderId);
+  const successors = orders
+    .filter((o) => o.order_id > orderId && !isTerminalStatus(o.status))
+    .map((o) => o.order_id);
+  return successors.length === 0 ? undefined : Math.max(...successors);
 }

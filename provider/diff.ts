@@ -18,6 +18,8 @@ export const REPLACING_INPUTS: readonly string[] = [
   "csProvisioningMethod",
   "container",
   "existingOrderId",
+  // The order's identity at DigiCert: a new one means a new order (and is how to force one).
+  "alternativeOrderId",
 ];
 export const IN_PLACE_INPUTS: readonly string[] = INPUT_KEYS.filter((k) => !REPLACING_INPUTS.includes(k));
 

@@ -1,6 +1,7 @@
 import { CodeSigningOrderInputs } from "./codecs/inputs";
 import { deriveAlternativeOrderId } from "./alternativeOrderId";
-import { CertCentralApiError, CertCentralTransportError, mayHaveBeenProcessed } from "./client/errors";
+import { CertCentralApiError, mayHaveBeenProcessed } from "./client/errors";
+import { OrderInfoResponse } from "./codecs/api";
 import { backoffDelayMs } from "./client/retry";
 import { ResourceInitError } from "./errors";
 import { LifecycleContext, userFacing } from "./lifecycleContext";
@@ -11,6 +12,7 @@ import {
   OrderState,
   productOf,
 } from "./mapping";
+import { PlannedReplacement } from "./replacements";
 import { ComputedOutputs, composeOutputs, isTerminalStatus } from "./state";
 import { DEFAULT_WAIT_TIMEOUT, waitForOrder } from "./waiting";
 
@@ -24,7 +26,7 @@ const RENEWAL_REFUSED = [
   "product_not_eligible_for_renewal",
 ];
 const MAX_POST_ATTEMPTS = 5;
-/** After a timeout DigiCert may still be storing the order: keep looking for this many request timeouts. */
+/** After an ambiguous failure DigiCert may still be storing the order: keep looking for this many request timeouts. */
 const GRACE_TIMEOUTS = 3;
 
 type Props = Record<string, unknown>;
@@ -44,23 +46,32 @@ export async function createOrder(
   raw: Props,
   lineageKey: string,
 ): Promise<{ id: string; outs: Props }> {
-  const accepted =
-    inputs.existingOrderId !== undefined
-      ? await adoptExistingOrder(ctx, inputs)
-      : await findOrPlace(ctx, inputs, raw, lineageKey);
+  const planned = ctx.lineage.takePlannedReplacement(lineageKey);
+  // A replacement of the imported order itself (renewal, drift, new definition) orders anew.
+  const importing =
+    inputs.existingOrderId !== undefined && planned?.predecessorOrderId !== inputs.existingOrderId;
+  const accepted = importing
+    ? await adoptExistingOrder(ctx, inputs)
+    : await findOrPlace(ctx, inputs, raw, lineageKey, planned);
   // An order this resource took over may be the very order a replacement's Delete is about to handle.
   if (accepted.extra.adoptedExistingOrder) ctx.lineage.recordHeldByCreate(accepted.state.orderId);
   const outs = composeOutputs(raw, { ...accepted.extra, ...accepted.state });
-  return {
-    id: String(accepted.state.orderId),
-    outs: await waitForOrder(
-      ctx,
-      inputs.waitFor ?? "none",
-      inputs.waitTimeout ?? DEFAULT_WAIT_TIMEOUT,
-      outs,
-      accepted.state,
-    ),
-  };
+  const target = inputs.waitFor ?? "none";
+  const timeout = inputs.waitTimeout ?? DEFAULT_WAIT_TIMEOUT;
+  try {
+    return {
+      id: String(accepted.state.orderId),
+      outs: await waitForOrder(ctx, target, timeout, outs, accepted.state),
+    };
+  } catch (error) {
+    // An order taken over without a known predecessor may be the one an engine-forced replacement
+    // (`pulumi up --replace`) is about to delete: finish this Create, so that Delete runs in this process, which
+    // knows to keep it. A partial failure would leave that Delete to a later run that does not.
+    if (!(accepted.extra.adoptedExistingOrder && planned === undefined && error instanceof ResourceInitError))
+      throw error;
+    ctx.log(`${error.message} (the order was taken over, so this is reported, not failed)`);
+    return { id: error.id, outs: error.properties };
+  }
 }
 
 async function findOrPlace(
@@ -68,19 +79,108 @@ async function findOrPlace(
   inputs: CodeSigningOrderInputs,
   raw: Props,
   lineageKey: string,
+  planned: PlannedReplacement | undefined,
 ): Promise<Accepted> {
-  const planned = ctx.lineage.takePlannedReplacement(lineageKey);
-  const predecessorOrderId = planned?.predecessorOrderId;
+  if (planned === undefined) {
+    // No Diff came first: a new resource, or one the engine replaces without asking (`--replace`). Its latest
+    // live order, if any, is taken over: that recovers a lost answer, and never pays twice.
+    const current = await currentOrderOf(ctx, inputs, lineageKey);
+    if (current.live !== undefined) {
+      ctx.log(
+        `found live order ${current.live.orderId} with alternative order ID ${current.live.alternativeOrderId}: adopting it, not ordering again`,
+      );
+      const state = await verifiedOrderState(
+        ctx,
+        inputs,
+        current.live.orderId,
+        current.live.alternativeOrderId,
+      );
+      return {
+        state,
+        extra: { assignedAlternativeOrderId: current.live.alternativeOrderId, adoptedExistingOrder: true },
+      };
+    }
+    // The look-up for the successor of the latest order was part of the walk: none is live.
+    return placeAfter(ctx, inputs, raw, lineageKey, current.latest, undefined, { lookedUp: true });
+  }
+  return placeAfter(ctx, inputs, raw, lineageKey, planned.predecessorOrderId, planned.reason, {
+    lookedUp: false,
+  });
+}
+
+interface CurrentOrder {
+  /** The resource's latest live order, with the alternative order ID it carries. */
+  readonly live?: { readonly orderId: number; readonly alternativeOrderId: string };
+  /** The resource's latest order, live or not. */
+  readonly latest?: number;
+}
+
+/** Orders of one resource: each derived ID names its predecessor, so they form a chain this walks to its end. */
+const MAX_GENERATIONS = 100;
+
+async function currentOrderOf(
+  ctx: LifecycleContext,
+  inputs: CodeSigningOrderInputs,
+  lineageKey: string,
+): Promise<CurrentOrder> {
+  if (inputs.alternativeOrderId !== undefined) {
+    const orders = await ordersCarrying(ctx, inputs.alternativeOrderId);
+    const live = newest(orders.filter((o) => !isTerminalStatus(o.status)));
+    return {
+      live: live === undefined ? undefined : { orderId: live, alternativeOrderId: inputs.alternativeOrderId },
+      latest: newest(orders),
+    };
+  }
+  let latest: number | undefined;
+  let live: CurrentOrder["live"];
+  for (let generation = 0; generation < MAX_GENERATIONS; generation++) {
+    const alternativeOrderId = deriveAlternativeOrderId({
+      resourceKey: lineageKey,
+      predecessorOrderId: latest,
+    });
+    const orders = await ordersCarrying(ctx, alternativeOrderId);
+    if (orders.length === 0) return { live, latest };
+    const newestLive = newest(orders.filter((o) => !isTerminalStatus(o.status)));
+    if (newestLive !== undefined) live = { orderId: newestLive, alternativeOrderId };
+    latest = newest(orders);
+  }
+  throw new Error(
+    `More than ${MAX_GENERATIONS} successive orders carry this resource's alternative order IDs`,
+  );
+}
+
+function newest(orders: readonly { order_id: number }[]): number | undefined {
+  return orders.length === 0 ? undefined : Math.max(...orders.map((o) => o.order_id));
+}
+
+async function ordersCarrying(ctx: LifecycleContext, alternativeOrderId: string) {
+  return ctx.client.ordersByAlternativeId(alternativeOrderId).catch((error: unknown) => {
+    throw userFacing(error, ctx.settings.apiKey);
+  });
+}
+
+/**
+ * Places the successor of `predecessorOrderId` (or a first order), unless an earlier run already did and lost the
+ * answer: a live order carrying the successor's alternative order ID, newer than the predecessor, is taken over.
+ */
+async function placeAfter(
+  ctx: LifecycleContext,
+  inputs: CodeSigningOrderInputs,
+  raw: Props,
+  lineageKey: string,
+  predecessorOrderId: number | undefined,
+  reason: PlannedReplacement["reason"] | undefined,
+  opts: { readonly lookedUp: boolean },
+): Promise<Accepted> {
   const alternativeOrderId =
     inputs.alternativeOrderId ?? deriveAlternativeOrderId({ resourceKey: lineageKey, predecessorOrderId });
   const base: Partial<ComputedOutputs> = {
     assignedAlternativeOrderId: alternativeOrderId,
     predecessorOrderId,
   };
-  const renewalOf = planned?.reason === "renewal" ? predecessorOrderId : undefined;
-  if (renewalOf !== undefined) ctx.lineage.recordRenewed(renewalOf);
+  const renewalOf = reason === "renewal" ? predecessorOrderId : undefined;
 
-  const found = await findLiveOrder(ctx, alternativeOrderId, predecessorOrderId);
+  const found = opts.lookedUp ? undefined : await findLiveOrder(ctx, alternativeOrderId, predecessorOrderId);
   if (found !== undefined) {
     ctx.log(
       `found live order ${found} with alternative order ID ${alternativeOrderId}: adopting it, not ordering again`,
@@ -105,7 +205,9 @@ async function adoptExistingOrder(ctx: LifecycleContext, inputs: CodeSigningOrde
     throw userFacing(error, ctx.settings.apiKey);
   });
   const state = orderStateFromInfo(info);
-  const mismatch = declarationMismatch(inputs, productOf(info), state.organizationId);
+  const mismatch = isTerminalStatus(state.status)
+    ? `is ${state.status}: there is nothing to take over`
+    : declarationMismatch(inputs, productOf(info), state.organizationId);
   if (mismatch) throw new Error(`existingOrderId: order ${orderId} ${mismatch}`);
   ctx.log(`adopted existing order ${orderId} (status ${state.status}); no order was placed`);
   return {
@@ -140,28 +242,39 @@ async function verifiedOrderState(
   const info = await ctx.client.orderInfo(orderId).catch((error: unknown) => {
     throw userFacing(error, ctx.settings.apiKey);
   });
-  const state = orderStateFromInfo(info);
-  const mismatch = declarationMismatch(inputs, productOf(info), state.organizationId);
+  refuseIfForeign(inputs, info, alternativeOrderId);
+  return orderStateFromInfo(info);
+}
+
+/** An order carrying our alternative order ID that is not what this resource declares is never taken over. */
+function refuseIfForeign(
+  inputs: CodeSigningOrderInputs,
+  info: OrderInfoResponse,
+  alternativeOrderId: string,
+): void {
+  const mismatch = declarationMismatch(inputs, productOf(info), orderStateFromInfo(info).organizationId);
   if (mismatch) {
     throw new Error(
-      `Order ${orderId} already carries alternative order ID ${alternativeOrderId}, but it ${mismatch}. ` +
+      `Order ${info.id} already carries alternative order ID ${alternativeOrderId}, but it ${mismatch}. ` +
         "If an earlier run placed it before the declaration changed, cancel it in CertCentral or adopt it with " +
         "existingOrderId; to order anew, set a different alternativeOrderId.",
     );
   }
-  return state;
 }
 
-/** Live orders carrying this alternative order ID, other than the one being replaced; the oldest wins. */
-async function findLiveOrder(ctx: LifecycleContext, alternativeOrderId: string, exclude?: number) {
+/**
+ * The live order carrying this alternative order ID that a lost answer would have left: newer than the order it
+ * succeeds (a user's own ID is shared by all of a resource's orders). The newest wins.
+ */
+async function findLiveOrder(ctx: LifecycleContext, alternativeOrderId: string, predecessor?: number) {
   const orders = await ctx.client.ordersByAlternativeId(alternativeOrderId);
   const live = orders
-    .filter((o) => o.order_id !== exclude && !isTerminalStatus(o.status))
+    .filter((o) => (predecessor === undefined || o.order_id > predecessor) && !isTerminalStatus(o.status))
     .map((o) => o.order_id)
-    .sort((a, b) => a - b);
+    .sort((a, b) => b - a);
   if (live.length > 1) {
     ctx.log(
-      `several live orders carry alternative order ID ${alternativeOrderId} (${live.join(", ")}): adopting ${live[0]}`,
+      `several live orders carry alternative order ID ${alternativeOrderId} (${live.join(", ")}): adopting ${live[0]}; cancel the others in CertCentral`,
     );
   }
   return live[0];
@@ -208,31 +321,35 @@ async function placeOrder(
         ctx.log(
           `the answer to the order was lost (${failure.message}), but DigiCert has order ${found} with alternative order ID ${alternativeOrderId}: adopting it`,
         );
-        const state = await afterAcceptance(ctx, found, raw, extra, async () =>
-          orderStateFromInfo(await ctx.client.orderInfo(found)),
-        );
-        return { state, extra };
+        const info = await afterAcceptance(ctx, found, raw, extra, () => ctx.client.orderInfo(found));
+        refuseIfForeign(inputs, info, alternativeOrderId);
+        return { state: orderStateFromInfo(info), extra };
       }
       if (attempt >= MAX_POST_ATTEMPTS) {
         throw new Error(
           `${failure.message}. No order was placed: DigiCert has none with alternative order ID ${alternativeOrderId} after ${attempt} attempts.`,
         );
       }
-      await ctx.clock.sleep(backoffDelayMs(ctx.settings.retry, attempt, ctx.clock.random));
+      const retryAfter = error instanceof CertCentralApiError ? (error.retryAfterMs ?? 0) : 0;
+      await ctx.clock.sleep(
+        Math.max(backoffDelayMs(ctx.settings.retry, attempt, ctx.clock.random), retryAfter),
+      );
     }
   }
 }
 
-/** Looks for the order a failed POST may have placed; keeps looking for a grace period after a timeout. */
+/**
+ * Looks for the order a failed POST may have placed. Only a 429 is a plain refusal; after any other ambiguous
+ * failure DigiCert (behind its gateways) may still be storing the order, so the look-up goes on for a few request
+ * timeouts before the POST may be sent again.
+ */
 async function lookUpAfterFailure(
   ctx: LifecycleContext,
   error: unknown,
   alternativeOrderId: string,
   exclude: number | undefined,
 ): Promise<number | undefined> {
-  const mayStillBeStoring =
-    error instanceof CertCentralTransportError ||
-    (error instanceof CertCentralApiError && error.httpStatus === 504);
+  const mayStillBeStoring = !(error instanceof CertCentralApiError && error.httpStatus === 429);
   const graceUntil = ctx.clock.now() + (mayStillBeStoring ? GRACE_TIMEOUTS * ctx.settings.timeoutMs : 0);
   for (let round = 1; ; round++) {
     let found: number | undefined;

@@ -19,9 +19,6 @@ export class Lineage {
   private readonly planned = new Map<string, PlannedReplacement>();
   /** Existing orders a Create took over as its own: a Delete of the same order must not cancel it. */
   private readonly heldByCreate = new Set<number>();
-  /** Orders a Create renewed: deleting them must not revoke software's signatures. */
-  private readonly renewed = new Set<number>();
-
   /**
    * Diff records, for any existing order, that a Create for this resource would succeed it: a replacement decided
    * by the engine (`replaceOnChanges`, a dependency's replacement) runs our Diff too, and its Create must not take
@@ -44,14 +41,6 @@ export class Lineage {
 
   isHeldByCreate(orderId: number): boolean {
     return this.heldByCreate.has(orderId);
-  }
-
-  recordRenewed(orderId: number): void {
-    this.renewed.add(orderId);
-  }
-
-  wasRenewed(orderId: number): boolean {
-    return this.renewed.has(orderId);
   }
 }
 

@@ -119,6 +119,13 @@ function crossFieldProblems(
     );
   }
 
+  // DigiCert's own renewals happen outside state; both together would pay for two renewals.
+  if (typeof raw.renewBeforeDays === "number" && typeof raw.autoRenew === "number" && raw.autoRenew > 0) {
+    add(
+      "autoRenew",
+      "must be 0 when renewBeforeDays is set: DigiCert would renew the order too, and both renewals are paid",
+    );
+  }
   // A renewal window near the certificate's life would renew again right after each renewal.
   if (typeof raw.renewBeforeDays === "number" && isPlainObject(raw.orderValidity)) {
     if (typeof raw.orderValidity.customExpirationDate === "string") {

@@ -16,6 +16,7 @@ const storedFields = {
   organizationId: apiId,
   existingOrderId: apiId,
   onDelete: oneOf(ON_DELETE_ACTIONS),
+  alternativeOrderId: t.string,
   stateVersion: t.number,
 };
 type StoredField = keyof typeof storedFields;

@@ -3,6 +3,9 @@ import { Emulator } from "../../emulator";
 import { systemClock } from "../../provider/clock";
 import { ovHsmInputs } from "../fixtures/digicertExample";
 import { providerFor, rejectionOf, useEmulator } from "../provider/providerFixture";
+import { CodeSigningOrderProvider } from "../../provider/codeSigningOrderProvider";
+
+const DAY = 86_400_000;
 
 /**
  * The engine's real call orders for replacements, and the faults that hide an accepted order for a while: in
@@ -131,7 +134,9 @@ describe("successive orders of one resource, and late answers", () => {
     await provider.create(renewing);
     await provider.delete(old.id, refreshed);
     expect(emulator.order(Number(old.id))!.status).to.equal("issued");
-    expect(logs.join("\n")).to.match(/was renewed: its certificate is left to expire, not revoked/);
+    expect(logs.join("\n")).to.match(
+      /was succeeded by order \d+: its certificate is left to expire, not revoked/,
+    );
   });
 
   it("revoke of an order with a pending reissue cancels the reissue, then revokes", async () => {
@@ -142,13 +147,13 @@ describe("successive orders of one resource, and late answers", () => {
     emulator.setStatus(Number(id), "reissue_pending");
     await provider.delete(id, outs);
     expect(emulator.order(Number(id))!.status).to.equal("revoked");
-    expect(
-      emulator
-        .requests()
-        .map((r) => `${r.method} ${r.path}`)
-        .slice(-3),
-    ).to.deep.equal([
+    const calls = emulator
+      .requests()
+      .map((r) => `${r.method} ${r.path.replace(/alternate\/.*/, "alternate/…")}`);
+    // order info, the look-up for a successor (none: this is a destroy), cancel the reissue, revoke
+    expect(calls.slice(-4)).to.deep.equal([
       `GET /order/certificate/${id}`,
+      "GET /order/alternate/…",
       `PUT /order/certificate/${id}/status`,
       `PUT /order/certificate/${id}/revoke`,
     ]);
@@ -171,5 +176,106 @@ describe("successive orders of one resource, and late answers", () => {
     expect(
       (await provider.diff(adopted.id, adopted.outs, { ...importing, existingOrderId: 1 })).replaces,
     ).to.deep.equal(["existingOrderId"]);
+  });
+
+  /** Places an order, approves and issues it (valid till `validTill`, if given) and refreshes it into state. */
+  async function issued(
+    provider: CodeSigningOrderProvider,
+    declared: Record<string, unknown>,
+    validTill?: string,
+    validFrom?: string,
+  ) {
+    const created = await provider.create(declared);
+    emulator.approve(Number(created.id));
+    emulator.issue(Number(created.id), validTill === undefined ? undefined : { validTill, validFrom });
+    return { id: created.id, state: (await provider.read(created.id, created.outs)).props! };
+  }
+  const inDays = (clock: { now(): number }, days: number) =>
+    new Date(clock.now() + days * DAY).toISOString().slice(0, 10);
+
+  it("with the user's own ID, a second replacement that loses its answer never adopts the first, retired order", async () => {
+    const { provider } = providerFor(emulator);
+    const own = { ...inputs, alternativeOrderId: "release2026" };
+    const first = await issued(provider, own);
+    const secondInputs = { ...own, orderValidity: { days: 300 } };
+    await provider.diff(first.id, first.state, secondInputs);
+    const second = await issued(provider, secondInputs);
+    const thirdInputs = { ...own, orderValidity: { days: 200 } };
+    await provider.diff(second.id, second.state, thirdInputs);
+    emulator.injectFault({ method: "POST", path: "/order/certificate", fault: { kind: "drop-after" } });
+    const third = await provider.create(thirdInputs);
+    expect(emulator.orders()).to.have.length(3);
+    expect(third.id).to.equal(String(emulator.orders()[2]!.id));
+  });
+
+  it("pulumi up --replace after a renewal takes the current order, not the retired first one", async () => {
+    const { provider, clock } = providerFor(emulator);
+    const renewing = { ...inputs, renewBeforeDays: 30, autoRenew: 0 };
+    const first = await issued(provider, renewing, inDays(clock, 10));
+    await provider.diff(first.id, first.state, renewing);
+    const renewal = await provider.create(renewing);
+    expect(renewal.id).to.not.equal(first.id);
+    // The engine's targeted replace: Check without olds, then Create, no Diff.
+    const replaced = await provider.create(renewing);
+    expect(replaced.id).to.equal(renewal.id);
+    expect(emulator.orders()).to.have.length(2);
+  });
+
+  it("a renewed certificate is not revoked even when the old order's Delete runs in a later process", async () => {
+    const { provider, clock } = providerFor(emulator);
+    const renewing = { ...inputs, onDelete: "revoke", renewBeforeDays: 30, autoRenew: 0 };
+    const old = await issued(provider, renewing, inDays(clock, 10));
+    await provider.diff(old.id, old.state, renewing);
+    await provider.create(renewing);
+    const later = providerFor(emulator);
+    await later.provider.delete(old.id, old.state);
+    expect(emulator.order(Number(old.id))!.status).to.equal("issued");
+    expect(later.logs.join("\n")).to.match(/was succeeded by order \d+/);
+  });
+
+  it("an expired certificate is not revoked", async () => {
+    const { provider, clock, logs } = providerFor(emulator);
+    const old = await issued(
+      provider,
+      { ...inputs, onDelete: "revoke" },
+      inDays(clock, -3),
+      inDays(clock, -400),
+    );
+    await provider.delete(old.id, old.state);
+    expect(emulator.order(Number(old.id))!.status).to.equal("issued");
+    expect(logs.join("\n")).to.match(/its certificate expired .*; not revoked/);
+  });
+
+  it("a resource that imported an order gets a new order when that order dies, and never takes over a dead one", async () => {
+    const { provider } = providerFor(emulator);
+    const original = await provider.create({ ...inputs, resourceKey: "codesigning/dev/elsewhere" });
+    const importing = { ...inputs, existingOrderId: Number(original.id) };
+    const adopted = await provider.create(importing);
+    emulator.setStatus(Number(adopted.id), "revoked");
+    const refreshed = (await provider.read(adopted.id, adopted.outs)).props!;
+    expect((await provider.diff(adopted.id, refreshed, importing)).replaces).to.deep.equal(["status"]);
+    const successor = await provider.create(importing);
+    expect(successor.id).to.not.equal(adopted.id);
+    expect(emulator.orders()).to.have.length(2);
+    const dead = await rejectionOf(providerFor(emulator).provider.create(importing));
+    expect(dead.message).to.equal(
+      `existingOrderId: order ${adopted.id} is revoked: there is nothing to take over`,
+    );
+  });
+
+  it("state written by a newer version is refused, not rewritten", async () => {
+    const { provider } = providerFor(emulator);
+    const { id, outs } = await provider.create(inputs);
+    const newer = { ...outs, stateVersion: 99 };
+    for (const call of [
+      provider.read(id, newer),
+      provider.diff(id, newer, inputs),
+      provider.delete(id, newer),
+    ]) {
+      expect((await rejectionOf(call)).message).to.match(
+        /written by a newer pulumi-digicert-code-signing \(state version 99/,
+      );
+    }
+    expect(emulator.order(Number(id))!.status).to.equal("needs_approval");
   });
 });

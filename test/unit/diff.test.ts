@@ -28,6 +28,7 @@ describe("diff classification", () => {
       csProvisioningMethod: "client_app",
       container: { id: 1 },
       existingOrderId: 99,
+      alternativeOrderId: "release-2027",
     };
     for (const [key, value] of Object.entries(cases)) {
       const decision = decideDiff(olds, { ...news, [key]: value }, NOW);

@@ -196,11 +196,11 @@ describe("check rules", () => {
       "waitFor",
       "waitTimeout",
     ]);
-    expect(problems(withInputs({ renewBeforeDays: 30 }))).to.deep.equal([]);
-    expect(properties(withInputs({ renewBeforeDays: 365 }))).to.include("renewBeforeDays");
-    expect(properties(withInputs({ orderValidity: { days: 100 }, renewBeforeDays: 100 }))).to.include(
-      "renewBeforeDays",
-    );
+    expect(problems(withInputs({ renewBeforeDays: 30, autoRenew: 0 }))).to.deep.equal([]);
+    expect(properties(withInputs({ renewBeforeDays: 365, autoRenew: 0 }))).to.include("renewBeforeDays");
+    expect(
+      properties(withInputs({ orderValidity: { days: 100 }, renewBeforeDays: 100, autoRenew: 0 })),
+    ).to.include("renewBeforeDays");
   });
 
   it("reports every problem at once, and nothing else", () => {
@@ -234,19 +234,26 @@ describe("check rules", () => {
   });
 
   it("keeps renewal windows short of looping, and off custom expiration dates", () => {
-    expect(problems(withInputs({ renewBeforeDays: 182 }))).to.deep.equal([]);
-    expect(problems(withInputs({ renewBeforeDays: 183 }))).to.deep.equal([
+    expect(problems(withInputs({ renewBeforeDays: 182, autoRenew: 0 }))).to.deep.equal([]);
+    expect(properties(withInputs({ renewBeforeDays: 30, autoRenew: 1 }))).to.deep.equal(["autoRenew"]);
+    expect(problems(withInputs({ renewBeforeDays: 183, autoRenew: 0 }))).to.deep.equal([
       {
         property: "renewBeforeDays",
         reason:
           "must be at most half the certificate's life (182 of 365 days here; code signing certificates live at most 459 days), or renewals would follow each other",
       },
     ]);
-    expect(properties(withInputs({ orderValidity: { years: 3 }, renewBeforeDays: 230 }))).to.deep.equal([
-      "renewBeforeDays",
-    ]);
     expect(
-      properties(withInputs({ orderValidity: { customExpirationDate: "2027-06-09" }, renewBeforeDays: 30 })),
+      properties(withInputs({ orderValidity: { years: 3 }, renewBeforeDays: 230, autoRenew: 0 })),
+    ).to.deep.equal(["renewBeforeDays"]);
+    expect(
+      properties(
+        withInputs({
+          orderValidity: { customExpirationDate: "2027-06-09" },
+          renewBeforeDays: 30,
+          autoRenew: 0,
+        }),
+      ),
     ).to.deep.equal(["renewBeforeDays"]);
   });
 
