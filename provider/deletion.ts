@@ -54,6 +54,12 @@ export async function deleteOrder(
         ctx.log(`order ${orderId}: its certificate expired ${state.validTill}; not revoked`);
         return;
       }
+      if (ctx.lineage.isBeingReplaced(orderId)) {
+        ctx.log(
+          `order ${orderId} is being replaced: its certificate is left to expire, not revoked, so software signed with it keeps validating`,
+        );
+        return;
+      }
       const successor = await successorOf(ctx, orderId, stored, lineageKey);
       if (successor !== undefined) {
         ctx.log(

@@ -41,11 +41,8 @@ export function decideDiff(
   now: number,
 ): DiffDecision {
   const organizationKept = sameOrganization(olds, news);
-  // Dropping `existingOrderId` once the order is adopted (a finished import) keeps the order.
-  const importFinished =
-    news.existingOrderId === undefined &&
-    olds.existingOrderId !== undefined &&
-    olds.existingOrderId === olds.orderId;
+  // Dropping `existingOrderId` (a finished import) keeps whatever order the resource holds now.
+  const importFinished = news.existingOrderId === undefined && olds.existingOrderId !== undefined;
   const kept = (key: string) =>
     (key === "organization" && organizationKept) || (key === "existingOrderId" && importFinished);
   const replaces = REPLACING_INPUTS.filter((key) => differs(key, olds[key], news[key]) && !kept(key));

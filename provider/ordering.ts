@@ -13,13 +13,15 @@ import {
   productOf,
 } from "./mapping";
 import { PlannedReplacement } from "./replacements";
+import { CertCentralClient } from "./client/certcentralClient";
 import { ComputedOutputs, composeOutputs, isTerminalStatus } from "./state";
 import { DEFAULT_WAIT_TIMEOUT, waitForOrder } from "./waiting";
 
 /** DigiCert's codes for a renewal link it will not make (certcentral-api.md §11): place an unlinked order. */
+// Not `order_renewed_already`: a renewal may already exist (DigiCert's auto-renew, an earlier run), and a second,
+// unlinked order would be paid twice.
 const RENEWAL_REFUSED = [
   "order_not_eligible_for_renewal",
-  "order_renewed_already",
   "order_not_renewable",
   "renewal_window_closed",
   "cannot_renew_expired_order",
@@ -36,9 +38,9 @@ interface Accepted {
 }
 
 /**
- * Create: take over `existingOrderId`, or find this resource's order by its alternative order ID (an earlier run
- * may have placed it and lost the answer), or place it; then wait if asked. Once DigiCert has accepted an order,
- * every failure is a partial failure carrying its ID.
+ * Create: place this resource's order, unless an earlier run placed it and lost the answer (found by its
+ * alternative order ID), or `existingOrderId` names one to take over; then wait if asked. Once DigiCert has
+ * accepted an order, every failure is a partial failure carrying its ID.
  */
 export async function createOrder(
   ctx: LifecycleContext,
@@ -47,70 +49,78 @@ export async function createOrder(
   lineageKey: string,
 ): Promise<{ id: string; outs: Props }> {
   const planned = ctx.lineage.takePlannedReplacement(lineageKey);
-  // A replacement of the imported order itself (renewal, drift, new definition) orders anew.
-  const importing =
-    inputs.existingOrderId !== undefined && planned?.predecessorOrderId !== inputs.existingOrderId;
-  const accepted = importing
-    ? await adoptExistingOrder(ctx, inputs)
-    : await findOrPlace(ctx, inputs, raw, lineageKey, planned);
+  const accepted =
+    planned === undefined
+      ? await withoutPredecessor(ctx, inputs, raw, lineageKey)
+      : await placeAfter(ctx, inputs, raw, lineageKey, planned.predecessorOrderId, planned.reason, {
+          lookedUp: false,
+        });
   // An order this resource took over may be the very order a replacement's Delete is about to handle.
   if (accepted.extra.adoptedExistingOrder) ctx.lineage.recordHeldByCreate(accepted.state.orderId);
   const outs = composeOutputs(raw, { ...accepted.extra, ...accepted.state });
-  const target = inputs.waitFor ?? "none";
-  const timeout = inputs.waitTimeout ?? DEFAULT_WAIT_TIMEOUT;
-  try {
-    return {
-      id: String(accepted.state.orderId),
-      outs: await waitForOrder(ctx, target, timeout, outs, accepted.state),
-    };
-  } catch (error) {
-    // An order taken over without a known predecessor may be the one an engine-forced replacement
-    // (`pulumi up --replace`) is about to delete: finish this Create, so that Delete runs in this process, which
-    // knows to keep it. A partial failure would leave that Delete to a later run that does not.
-    if (!(accepted.extra.adoptedExistingOrder && planned === undefined && error instanceof ResourceInitError))
-      throw error;
-    ctx.log(`${error.message} (the order was taken over, so this is reported, not failed)`);
-    return { id: error.id, outs: error.properties };
-  }
+  return {
+    id: String(accepted.state.orderId),
+    outs: await waitForOrder(
+      ctx,
+      inputs.waitFor ?? "none",
+      inputs.waitTimeout ?? DEFAULT_WAIT_TIMEOUT,
+      outs,
+      accepted.state,
+    ),
+  };
 }
 
-async function findOrPlace(
+/** Statuses of an order a lost answer leaves behind: it was placed moments (or days) ago and is not issued yet. */
+const FRESH_STATUSES = ["needs_approval", "pending"];
+
+/**
+ * No Diff came first: a new resource, or one the engine replaces without asking (`pulumi up --replace`, where
+ * Check gets no old inputs either). The two look the same here, so only what is safe in both is done:
+ * - `existingOrderId`: take over its latest successor (renewals since the import), or the order itself;
+ * - a live order not issued yet carries this resource's latest ID: a lost answer; take it over, never pay twice;
+ * - an issued one: this resource had orders before (an earlier stack of the same name, or `--replace`); refuse,
+ *   saying how to keep it or order anew, rather than guess;
+ * - otherwise place the order.
+ */
+async function withoutPredecessor(
   ctx: LifecycleContext,
   inputs: CodeSigningOrderInputs,
   raw: Props,
   lineageKey: string,
-  planned: PlannedReplacement | undefined,
 ): Promise<Accepted> {
-  if (planned === undefined) {
-    // No Diff came first: a new resource, or one the engine replaces without asking (`--replace`). Its latest
-    // live order, if any, is taken over: that recovers a lost answer, and never pays twice.
-    const current = await currentOrderOf(ctx, inputs, lineageKey);
-    if (current.live !== undefined) {
-      ctx.log(
-        `found live order ${current.live.orderId} with alternative order ID ${current.live.alternativeOrderId}: adopting it, not ordering again`,
-      );
-      const state = await verifiedOrderState(
-        ctx,
-        inputs,
-        current.live.orderId,
-        current.live.alternativeOrderId,
-      );
-      return {
-        state,
-        extra: { assignedAlternativeOrderId: current.live.alternativeOrderId, adoptedExistingOrder: true },
-      };
-    }
-    // The look-up for the successor of the latest order was part of the walk: none is live.
-    return placeAfter(ctx, inputs, raw, lineageKey, current.latest, undefined, { lookedUp: true });
+  const current = await currentOrderOf(ctx, inputs, lineageKey, inputs.existingOrderId);
+  const live = current.live;
+  if (
+    inputs.existingOrderId !== undefined &&
+    (live === undefined || live.orderId === inputs.existingOrderId)
+  ) {
+    return adoptExistingOrder(ctx, inputs);
   }
-  return placeAfter(ctx, inputs, raw, lineageKey, planned.predecessorOrderId, planned.reason, {
-    lookedUp: false,
-  });
+  if (live !== undefined && (inputs.existingOrderId !== undefined || FRESH_STATUSES.includes(live.status))) {
+    ctx.log(
+      `found live order ${live.orderId} with alternative order ID ${live.alternativeOrderId}: adopting it, not ordering again`,
+    );
+    const state = await verifiedOrderState(ctx, inputs, live.orderId, live.alternativeOrderId);
+    return {
+      state,
+      extra: { assignedAlternativeOrderId: live.alternativeOrderId, adoptedExistingOrder: true },
+    };
+  }
+  if (live !== undefined) {
+    throw new Error(
+      `Order ${live.orderId} (${live.status}) already carries this resource's alternative order ID ` +
+        `${live.alternativeOrderId}: it was placed for a resource of this project, stack and name before (an earlier ` +
+        "stack, or `pulumi up --replace`). No order was placed. To keep that order, set " +
+        `existingOrderId: ${live.orderId}; to order anew, set a new alternativeOrderId.`,
+    );
+  }
+  // The look-up for the successor of the latest order was part of the walk: none is live.
+  return placeAfter(ctx, inputs, raw, lineageKey, current.latest, undefined, { lookedUp: true });
 }
 
 interface CurrentOrder {
-  /** The resource's latest live order, with the alternative order ID it carries. */
-  readonly live?: { readonly orderId: number; readonly alternativeOrderId: string };
+  /** The resource's latest live order, with the alternative order ID it carries and its status. */
+  readonly live?: { readonly orderId: number; readonly alternativeOrderId: string; readonly status: string };
   /** The resource's latest order, live or not. */
   readonly latest?: number;
 }
@@ -122,16 +132,21 @@ async function currentOrderOf(
   ctx: LifecycleContext,
   inputs: CodeSigningOrderInputs,
   lineageKey: string,
+  start: number | undefined,
 ): Promise<CurrentOrder> {
+  const liveOf = (orders: readonly AlternateOrder[], alternativeOrderId: string): CurrentOrder["live"] => {
+    const live = orders
+      .filter((o) => !isTerminalStatus(o.status) && (start === undefined || o.order_id > start))
+      .sort((a, b) => b.order_id - a.order_id)[0];
+    return (
+      live && { orderId: live.order_id, alternativeOrderId, status: (live.status ?? "unknown").toLowerCase() }
+    );
+  };
   if (inputs.alternativeOrderId !== undefined) {
     const orders = await ordersCarrying(ctx, inputs.alternativeOrderId);
-    const live = newest(orders.filter((o) => !isTerminalStatus(o.status)));
-    return {
-      live: live === undefined ? undefined : { orderId: live, alternativeOrderId: inputs.alternativeOrderId },
-      latest: newest(orders),
-    };
+    return { live: liveOf(orders, inputs.alternativeOrderId), latest: newest(orders) ?? start };
   }
-  let latest: number | undefined;
+  let latest = start;
   let live: CurrentOrder["live"];
   for (let generation = 0; generation < MAX_GENERATIONS; generation++) {
     const alternativeOrderId = deriveAlternativeOrderId({
@@ -140,14 +155,15 @@ async function currentOrderOf(
     });
     const orders = await ordersCarrying(ctx, alternativeOrderId);
     if (orders.length === 0) return { live, latest };
-    const newestLive = newest(orders.filter((o) => !isTerminalStatus(o.status)));
-    if (newestLive !== undefined) live = { orderId: newestLive, alternativeOrderId };
+    live = liveOf(orders, alternativeOrderId) ?? live;
     latest = newest(orders);
   }
   throw new Error(
     `More than ${MAX_GENERATIONS} successive orders carry this resource's alternative order IDs`,
   );
 }
+
+type AlternateOrder = Awaited<ReturnType<CertCentralClient["ordersByAlternativeId"]>>[number];
 
 function newest(orders: readonly { order_id: number }[]): number | undefined {
   return orders.length === 0 ? undefined : Math.max(...orders.map((o) => o.order_id));
@@ -267,7 +283,7 @@ function refuseIfForeign(
  * succeeds (a user's own ID is shared by all of a resource's orders). The newest wins.
  */
 async function findLiveOrder(ctx: LifecycleContext, alternativeOrderId: string, predecessor?: number) {
-  const orders = await ctx.client.ordersByAlternativeId(alternativeOrderId);
+  const orders = await ordersCarrying(ctx, alternativeOrderId);
   const live = orders
     .filter((o) => (predecessor === undefined || o.order_id > predecessor) && !isTerminalStatus(o.status))
     .map((o) => o.order_id)

@@ -20,12 +20,24 @@ export class Lineage {
   /** Existing orders a Create took over as its own: a Delete of the same order must not cancel it. */
   private readonly heldByCreate = new Set<number>();
   /**
+   * Orders whose resource went through Diff in this process. The engine only deletes such an order in the same
+   * deployment when it replaces the resource (a removed or destroyed resource gets no Diff), whatever the
+   * replacement's order of steps (`deleteBeforeReplace` deletes first) and whatever the new order's ID is.
+   */
+  private readonly diffed = new Set<number>();
+  /**
    * Diff records, for any existing order, that a Create for this resource would succeed it: a replacement decided
    * by the engine (`replaceOnChanges`, a dependency's replacement) runs our Diff too, and its Create must not take
    * the old order back. A Create that follows no replacement never happens for an existing resource.
    */
   recordPossibleSuccessor(resourceKey: string, replacement: PlannedReplacement): void {
     this.planned.set(resourceKey, replacement);
+    this.diffed.add(replacement.predecessorOrderId);
+  }
+
+  /** True when this order's resource was diffed in this process: a Delete of it is part of a replacement. */
+  isBeingReplaced(orderId: number): boolean {
+    return this.diffed.has(orderId);
   }
 
   /** The planned replacement for this resource, consumed: one Create per Diff. */

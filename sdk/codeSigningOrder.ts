@@ -3,12 +3,21 @@ import { CodeSigningOrderArgs, OrderRequestSummary } from "./args";
 import { providerShell } from "./providerShell";
 
 /**
- * Ties the resource's successive orders together and keeps other resources' orders apart: its project, stack,
- * parent (two resources of one name may live under different parents) and name, as its URN does.
+ * Ties the resource's successive orders together and keeps other resources' orders apart: its organization,
+ * project, stack, parent (two resources of one name may live under different parents) and name, as its URN does.
  */
 function resourceKeyOf(name: string, opts: pulumi.CustomResourceOptions | undefined): pulumi.Input<string> {
-  const root = `${pulumi.getProject()}/${pulumi.getStack()}`;
+  const root = `${organization()}${pulumi.getProject()}/${pulumi.getStack()}`;
   return opts?.parent ? pulumi.interpolate`${root}/${opts.parent.urn}/${name}` : `${root}/${name}`;
+}
+
+/** The Pulumi organization, so that two organizations' stacks of one name never share orders; older CLIs set none. */
+function organization(): string {
+  try {
+    return `${pulumi.getOrganization()}/`;
+  } catch {
+    return "";
+  }
 }
 
 /** Outputs that hold a person's name and address or account data: stored encrypted in state. */

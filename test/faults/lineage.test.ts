@@ -135,7 +135,7 @@ describe("successive orders of one resource, and late answers", () => {
     await provider.delete(old.id, refreshed);
     expect(emulator.order(Number(old.id))!.status).to.equal("issued");
     expect(logs.join("\n")).to.match(
-      /was succeeded by order \d+: its certificate is left to expire, not revoked/,
+      /(is being replaced|was succeeded by order \d+): its certificate is left to expire, not revoked/,
     );
   });
 
@@ -257,7 +257,11 @@ describe("successive orders of one resource, and late answers", () => {
     const successor = await provider.create(importing);
     expect(successor.id).to.not.equal(adopted.id);
     expect(emulator.orders()).to.have.length(2);
-    const dead = await rejectionOf(providerFor(emulator).provider.create(importing));
+    // Re-run without a Diff (a new process, `--replace`): the import's latest successor is the resource's order.
+    expect((await providerFor(emulator).provider.create(importing)).id).to.equal(successor.id);
+    // Another resource importing the dead order has nothing to take over.
+    const other = { ...importing, resourceKey: "codesigning/dev/other-import" };
+    const dead = await rejectionOf(providerFor(emulator).provider.create(other));
     expect(dead.message).to.equal(
       `existingOrderId: order ${adopted.id} is revoked: there is nothing to take over`,
     );
@@ -277,5 +281,80 @@ describe("successive orders of one resource, and late answers", () => {
       );
     }
     expect(emulator.order(Number(id))!.status).to.equal("needs_approval");
+  });
+
+  it("pulumi up --replace of an issued order refuses, saying how to keep it or order anew, and nothing is touched", async () => {
+    const { provider } = providerFor(emulator);
+    const current = await issued(provider, inputs);
+    const error = await rejectionOf(provider.create(inputs));
+    expect(error.message).to.match(
+      new RegExp(
+        `Order ${current.id} \\(issued\\) already carries this resource's alternative order ID .* No order was placed\\. To keep that order, set existingOrderId: ${current.id}`,
+      ),
+    );
+    expect(emulator.orders()).to.have.length(1);
+    expect(emulator.order(Number(current.id))!.status).to.equal("issued");
+  });
+
+  it("an imported resource renewed twice never goes back to the imported order", async () => {
+    const { provider, clock } = providerFor(emulator);
+    const original = await issued(
+      { ...providerFor(emulator) }.provider,
+      { ...inputs, resourceKey: "elsewhere" },
+      inDays(clock, 10),
+    );
+    const importing = {
+      ...inputs,
+      existingOrderId: Number(original.id),
+      renewBeforeDays: 30,
+      autoRenew: 0,
+      onDelete: "revoke",
+    };
+    const adopted = await provider.create(importing);
+    const imported = (await provider.read(adopted.id, adopted.outs)).props!;
+    expect((await provider.diff(adopted.id, imported, importing)).replaces).to.deep.equal(["validTill"]);
+    const renewal = await provider.create(importing);
+    emulator.approve(Number(renewal.id));
+    emulator.issue(Number(renewal.id), { validTill: inDays(clock, 5) });
+    const renewed = (await provider.read(renewal.id, renewal.outs)).props!;
+    expect((await provider.diff(renewal.id, renewed, importing)).replaces).to.deep.equal(["validTill"]);
+    const second = await provider.create(importing);
+    expect([original.id, renewal.id]).to.not.include(second.id);
+    await provider.delete(renewal.id, renewed);
+    expect(emulator.order(Number(renewal.id))!.status).to.equal("issued");
+    expect(emulator.orders()).to.have.length(3);
+  });
+
+  it("DigiCert's order_renewed_already is an error, not a reason for a second, unlinked order", async () => {
+    const { provider, clock } = providerFor(emulator);
+    const renewing = { ...inputs, renewBeforeDays: 30, autoRenew: 0 };
+    const old = await issued(provider, renewing, inDays(clock, 10));
+    await provider.diff(old.id, old.state, renewing);
+    emulator.injectFault({
+      method: "POST",
+      path: "/order/certificate",
+      fault: {
+        kind: "error-before",
+        status: 400,
+        code: "order_renewed_already",
+        message: "Order already renewed.",
+      },
+    });
+    const error = await rejectionOf(provider.create(renewing));
+    expect(error.message).to.equal("CertCentral order_renewed_already: Order already renewed. (HTTP 400)");
+    expect(emulator.orders()).to.have.length(1);
+  });
+
+  it("with deleteBeforeReplace the old certificate is deleted first, and still not revoked", async () => {
+    const { provider, logs } = providerFor(emulator);
+    const revoking = { ...inputs, onDelete: "revoke" };
+    const old = await issued(provider, revoking);
+    const changed = { ...revoking, orderValidity: { days: 200 } };
+    expect((await provider.diff(old.id, old.state, changed)).replaces).to.deep.equal(["orderValidity"]);
+    await provider.delete(old.id, old.state);
+    expect(emulator.order(Number(old.id))!.status).to.equal("issued");
+    expect(logs.join("\n")).to.match(/is being replaced: its certificate is left to expire/);
+    await provider.create(changed);
+    expect(emulator.orders()).to.have.length(2);
   });
 });
