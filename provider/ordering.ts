@@ -58,16 +58,29 @@ export async function createOrder(
   // An order this resource took over may be the very order a replacement's Delete is about to handle.
   if (accepted.extra.adoptedExistingOrder) ctx.lineage.recordHeldByCreate(accepted.state.orderId);
   const outs = composeOutputs(raw, { ...accepted.extra, ...accepted.state });
-  return {
-    id: String(accepted.state.orderId),
-    outs: await waitForOrder(
-      ctx,
-      inputs.waitFor ?? "none",
-      inputs.waitTimeout ?? DEFAULT_WAIT_TIMEOUT,
-      outs,
-      accepted.state,
-    ),
-  };
+  const wait = waitForOrder(
+    ctx,
+    inputs.waitFor ?? "none",
+    inputs.waitTimeout ?? DEFAULT_WAIT_TIMEOUT,
+    outs,
+    accepted.state,
+  );
+  try {
+    return { id: String(accepted.state.orderId), outs: await wait };
+  } catch (error) {
+    // An order taken over without a Diff may also be held by the resource an engine-forced replacement
+    // (`--replace`) is replacing; as a partial failure, that resource's Delete would run in a later `pulumi up`, which
+    // cannot know it must keep the order. A plain failure leaves both as they were, and the next `pulumi up` finds
+    // the order again by its alternative order ID: it is not lost.
+    if (!(error instanceof ResourceInitError && accepted.extra.adoptedExistingOrder && planned === undefined))
+      throw error;
+    const status = typeof error.properties.status === "string" ? error.properties.status : "unknown";
+    throw new Error(
+      `Order ${error.id} (status ${status}), taken over rather than placed, did not reach "${inputs.waitFor}" ` +
+        `within waitTimeout ${inputs.waitTimeout ?? DEFAULT_WAIT_TIMEOUT}. It is not recorded in state yet: the next ` +
+        "`pulumi up` finds it again by its alternative order ID, and no second order is placed.",
+    );
+  }
 }
 
 /** Statuses of an order a lost answer leaves behind: it was placed moments (or days) ago and is not issued yet. */

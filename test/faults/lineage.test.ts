@@ -357,4 +357,21 @@ describe("successive orders of one resource, and late answers", () => {
     await provider.create(changed);
     expect(emulator.orders()).to.have.length(2);
   });
+
+  it("a wait that fails after a takeover without a Diff is a plain failure, and the next run finds the order again", async () => {
+    const { provider } = providerFor(emulator, { "digicert:pollInterval": "10s" });
+    emulator.injectFault({ method: "POST", path: "/order/certificate", fault: { kind: "drop-after" } });
+    await rejectionOf(provider.create({ ...inputs, waitFor: "issued", waitTimeout: "1m" }));
+    // The lost answer was recovered (adopted) in that run, so its wait failure was a partial one...
+    const placed = emulator.orders()[0]!;
+    // ...and a later run without a Diff takes it over again, waits, and fails plainly, leaving no state behind.
+    const error = await rejectionOf(
+      providerFor(emulator).provider.create({ ...inputs, waitFor: "issued", waitTimeout: "1m" }),
+    );
+    expect(error.message).to.match(
+      new RegExp(`^Order ${placed.id} \\(status needs_approval\\), taken over rather than placed`),
+    );
+    expect(error).to.not.have.property("id");
+    expect(emulator.orders()).to.have.length(1);
+  });
 });
