@@ -2,7 +2,13 @@ import { expect } from "chai";
 import { Emulator, startEmulator } from "../../emulator";
 import { ResourceInitError } from "../../provider/errors";
 import { ovHsmInputs } from "../fixtures/digicertExample";
-import { EMULATOR_KEY, providerFor, rejectionOf, useEmulator } from "../provider/providerFixture";
+import {
+  EMULATOR_KEY,
+  providerFor,
+  rejectionOf,
+  useEmulator,
+  refuseNextOrder,
+} from "../provider/providerFixture";
 
 /**
  * Fault injection: for each way a request to DigiCert can go wrong, exactly one order exists per resource, its
@@ -175,16 +181,7 @@ describe("fault injection: never lose or duplicate a paid order", () => {
   });
 
   it("no order is placed when DigiCert rejects the request (4xx is final)", async () => {
-    emulator.injectFault({
-      method: "POST",
-      path: "/order/certificate",
-      fault: {
-        kind: "error-before",
-        status: 400,
-        code: "invalid_organization",
-        message: "Organization is not valid.",
-      },
-    });
+    refuseNextOrder(emulator, "invalid_organization", "Organization is not valid.");
     const { provider } = providerFor(emulator);
     const error = await rejectionOf(provider.create(inputs));
     expect(error.message).to.equal("CertCentral invalid_organization: Organization is not valid. (HTTP 400)");

@@ -2,10 +2,14 @@ import { expect } from "chai";
 import { Emulator } from "../../emulator";
 import { systemClock } from "../../provider/clock";
 import { ovHsmInputs } from "../fixtures/digicertExample";
-import { providerFor, rejectionOf, useEmulator } from "../provider/providerFixture";
-import { CodeSigningOrderProvider } from "../../provider/codeSigningOrderProvider";
-
-const DAY = 86_400_000;
+import {
+  providerFor,
+  rejectionOf,
+  useEmulator,
+  placeAndIssue,
+  refuseNextOrder,
+  daysFrom,
+} from "../provider/providerFixture";
 
 /**
  * The engine's real call orders for replacements, and the faults that hide an accepted order for a while: in
@@ -178,28 +182,13 @@ describe("successive orders of one resource, and late answers", () => {
     ).to.deep.equal(["existingOrderId"]);
   });
 
-  /** Places an order, approves and issues it (valid till `validTill`, if given) and refreshes it into state. */
-  async function issued(
-    provider: CodeSigningOrderProvider,
-    declared: Record<string, unknown>,
-    validTill?: string,
-    validFrom?: string,
-  ) {
-    const created = await provider.create(declared);
-    emulator.approve(Number(created.id));
-    emulator.issue(Number(created.id), validTill === undefined ? undefined : { validTill, validFrom });
-    return { id: created.id, state: (await provider.read(created.id, created.outs)).props! };
-  }
-  const inDays = (clock: { now(): number }, days: number) =>
-    new Date(clock.now() + days * DAY).toISOString().slice(0, 10);
-
   it("with the user's own ID, a second replacement that loses its answer never adopts the first, retired order", async () => {
     const { provider } = providerFor(emulator);
     const own = { ...inputs, alternativeOrderId: "release2026" };
-    const first = await issued(provider, own);
+    const first = await placeAndIssue(emulator, provider, own);
     const secondInputs = { ...own, orderValidity: { days: 300 } };
     await provider.diff(first.id, first.state, secondInputs);
-    const second = await issued(provider, secondInputs);
+    const second = await placeAndIssue(emulator, provider, secondInputs);
     const thirdInputs = { ...own, orderValidity: { days: 200 } };
     await provider.diff(second.id, second.state, thirdInputs);
     emulator.injectFault({ method: "POST", path: "/order/certificate", fault: { kind: "drop-after" } });
@@ -211,7 +200,7 @@ describe("successive orders of one resource, and late answers", () => {
   it("pulumi up --replace after a renewal takes the current order, not the retired first one", async () => {
     const { provider, clock } = providerFor(emulator);
     const renewing = { ...inputs, renewBeforeDays: 30, autoRenew: 0 };
-    const first = await issued(provider, renewing, inDays(clock, 10));
+    const first = await placeAndIssue(emulator, provider, renewing, { validTill: daysFrom(clock, 10) });
     await provider.diff(first.id, first.state, renewing);
     const renewal = await provider.create(renewing);
     expect(renewal.id).to.not.equal(first.id);
@@ -224,7 +213,7 @@ describe("successive orders of one resource, and late answers", () => {
   it("a renewed certificate is not revoked even when the old order's Delete runs in a later process", async () => {
     const { provider, clock } = providerFor(emulator);
     const renewing = { ...inputs, onDelete: "revoke", renewBeforeDays: 30, autoRenew: 0 };
-    const old = await issued(provider, renewing, inDays(clock, 10));
+    const old = await placeAndIssue(emulator, provider, renewing, { validTill: daysFrom(clock, 10) });
     await provider.diff(old.id, old.state, renewing);
     await provider.create(renewing);
     const later = providerFor(emulator);
@@ -235,11 +224,14 @@ describe("successive orders of one resource, and late answers", () => {
 
   it("an expired certificate is not revoked", async () => {
     const { provider, clock, logs } = providerFor(emulator);
-    const old = await issued(
+    const old = await placeAndIssue(
+      emulator,
       provider,
       { ...inputs, onDelete: "revoke" },
-      inDays(clock, -3),
-      inDays(clock, -400),
+      {
+        validTill: daysFrom(clock, -3),
+        validFrom: daysFrom(clock, -400),
+      },
     );
     await provider.delete(old.id, old.state);
     expect(emulator.order(Number(old.id))!.status).to.equal("issued");
@@ -285,7 +277,7 @@ describe("successive orders of one resource, and late answers", () => {
 
   it("pulumi up --replace of an issued order refuses, saying how to keep it or order anew, and nothing is touched", async () => {
     const { provider } = providerFor(emulator);
-    const current = await issued(provider, inputs);
+    const current = await placeAndIssue(emulator, provider, inputs);
     const error = await rejectionOf(provider.create(inputs));
     expect(error.message).to.match(
       new RegExp(
@@ -298,10 +290,13 @@ describe("successive orders of one resource, and late answers", () => {
 
   it("an imported resource renewed twice never goes back to the imported order", async () => {
     const { provider, clock } = providerFor(emulator);
-    const original = await issued(
-      { ...providerFor(emulator) }.provider,
+    const original = await placeAndIssue(
+      emulator,
+      providerFor(emulator).provider,
       { ...inputs, resourceKey: "elsewhere" },
-      inDays(clock, 10),
+      {
+        validTill: daysFrom(clock, 10),
+      },
     );
     const importing = {
       ...inputs,
@@ -315,7 +310,7 @@ describe("successive orders of one resource, and late answers", () => {
     expect((await provider.diff(adopted.id, imported, importing)).replaces).to.deep.equal(["validTill"]);
     const renewal = await provider.create(importing);
     emulator.approve(Number(renewal.id));
-    emulator.issue(Number(renewal.id), { validTill: inDays(clock, 5) });
+    emulator.issue(Number(renewal.id), { validTill: daysFrom(clock, 5) });
     const renewed = (await provider.read(renewal.id, renewal.outs)).props!;
     expect((await provider.diff(renewal.id, renewed, importing)).replaces).to.deep.equal(["validTill"]);
     const second = await provider.create(importing);
@@ -328,18 +323,9 @@ describe("successive orders of one resource, and late answers", () => {
   it("DigiCert's order_renewed_already is an error, not a reason for a second, unlinked order", async () => {
     const { provider, clock } = providerFor(emulator);
     const renewing = { ...inputs, renewBeforeDays: 30, autoRenew: 0 };
-    const old = await issued(provider, renewing, inDays(clock, 10));
+    const old = await placeAndIssue(emulator, provider, renewing, { validTill: daysFrom(clock, 10) });
     await provider.diff(old.id, old.state, renewing);
-    emulator.injectFault({
-      method: "POST",
-      path: "/order/certificate",
-      fault: {
-        kind: "error-before",
-        status: 400,
-        code: "order_renewed_already",
-        message: "Order already renewed.",
-      },
-    });
+    refuseNextOrder(emulator, "order_renewed_already", "Order already renewed.");
     const error = await rejectionOf(provider.create(renewing));
     expect(error.message).to.equal("CertCentral order_renewed_already: Order already renewed. (HTTP 400)");
     expect(emulator.orders()).to.have.length(1);
@@ -348,7 +334,7 @@ describe("successive orders of one resource, and late answers", () => {
   it("with deleteBeforeReplace the old certificate is deleted first, and still not revoked", async () => {
     const { provider, logs } = providerFor(emulator);
     const revoking = { ...inputs, onDelete: "revoke" };
-    const old = await issued(provider, revoking);
+    const old = await placeAndIssue(emulator, provider, revoking);
     const changed = { ...revoking, orderValidity: { days: 200 } };
     expect((await provider.diff(old.id, old.state, changed)).replaces).to.deep.equal(["orderValidity"]);
     await provider.delete(old.id, old.state);

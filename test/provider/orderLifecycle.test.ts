@@ -10,14 +10,12 @@ import {
   rejectionOf,
   stackConfig,
   useEmulator,
+  placeAndIssue,
+  refuseNextOrder,
+  daysFrom,
 } from "./providerFixture";
 
-const DAY = 86_400_000;
 const hsm = ovHsmInputs("codesigning/dev/lifecycle", { days: 400 });
-
-function isoDay(ms: number): string {
-  return new Date(ms).toISOString().slice(0, 10);
-}
 
 describe("the order lifecycle past the first order", () => {
   const emulatorOf = useEmulator();
@@ -26,23 +24,10 @@ describe("the order lifecycle past the first order", () => {
     emulator = emulatorOf();
   });
 
-  /** Places and issues an order through the provider, and refreshes it into state. */
-  async function issuedOrder(
-    provider: CodeSigningOrderProvider,
-    inputs: Record<string, unknown>,
-    validTill?: string,
-  ) {
-    const created = await provider.create(inputs);
-    emulator.approve(Number(created.id));
-    emulator.issue(Number(created.id), validTill ? { validTill } : undefined);
-    const read = await provider.read(created.id, created.outs);
-    return { id: created.id, state: read.props! };
-  }
-
   describe("adopting an existing order (existingOrderId, the way to import)", () => {
     it("takes the order over with its current state and places none", async () => {
       const { provider } = providerFor(emulator);
-      const original = await issuedOrder(provider, { ...hsm, resourceKey: "elsewhere" });
+      const original = await placeAndIssue(emulator, provider, { ...hsm, resourceKey: "elsewhere" });
       emulator.clearRequests();
       const adopted = await provider.create({ ...hsm, existingOrderId: Number(original.id) });
       expect(adopted.id).to.equal(original.id);
@@ -82,7 +67,7 @@ describe("the order lifecycle past the first order", () => {
       const clock = instantClock();
       const { provider, logs } = providerFor(emulator, {}, { clock });
       const inputs = { ...hsm, renewBeforeDays: 30 };
-      const old = await issuedOrder(provider, inputs, isoDay(clock.now() + 20 * DAY));
+      const old = await placeAndIssue(emulator, provider, inputs, { validTill: daysFrom(clock, 20) });
 
       const diff = await provider.diff(old.id, old.state, inputs);
       expect(diff.replaces).to.deep.equal(["validTill"]);
@@ -104,7 +89,7 @@ describe("the order lifecycle past the first order", () => {
       const clock = instantClock();
       const { provider } = providerFor(emulator, {}, { clock });
       const inputs = { ...hsm, renewBeforeDays: 30 };
-      const old = await issuedOrder(provider, inputs, isoDay(clock.now() + 90 * DAY));
+      const old = await placeAndIssue(emulator, provider, inputs, { validTill: daysFrom(clock, 90) });
       expect((await provider.diff(old.id, old.state, inputs)).replaces).to.deep.equal([]);
     });
 
@@ -112,18 +97,9 @@ describe("the order lifecycle past the first order", () => {
       const clock = instantClock();
       const { provider, logs } = providerFor(emulator, {}, { clock });
       const inputs = { ...hsm, renewBeforeDays: 30 };
-      const old = await issuedOrder(provider, inputs, isoDay(clock.now() + 5 * DAY));
+      const old = await placeAndIssue(emulator, provider, inputs, { validTill: daysFrom(clock, 5) });
       await provider.diff(old.id, old.state, inputs);
-      emulator.injectFault({
-        method: "POST",
-        path: "/order/certificate",
-        fault: {
-          kind: "error-before",
-          status: 400,
-          code: "order_not_eligible_for_renewal",
-          message: "Order is not eligible for renewal.",
-        },
-      });
+      refuseNextOrder(emulator, "order_not_eligible_for_renewal", "Order is not eligible for renewal.");
       emulator.clearRequests();
       const renewed = await provider.create(inputs);
       const posts = emulator.requests().filter((r) => r.method === "POST");

@@ -82,3 +82,30 @@ export function useEmulator(options: EmulatorOptions = {}): () => Emulator {
   beforeEach(() => emulator!.reset());
   return () => emulator!;
 }
+
+/** Places an order through the provider, has the emulator approve and issue it, and refreshes it into state. */
+export async function placeAndIssue(
+  emulator: Emulator,
+  provider: CodeSigningOrderProvider,
+  inputs: Record<string, unknown>,
+  validity: { validTill?: string; validFrom?: string } = {},
+): Promise<{ id: string; state: Record<string, unknown> }> {
+  const created = await provider.create(inputs);
+  emulator.approve(Number(created.id));
+  emulator.issue(Number(created.id), validity.validTill === undefined ? undefined : validity);
+  return { id: created.id, state: (await provider.read(created.id, created.outs)).props! };
+}
+
+/** The emulator answers the next order POST with DigiCert's error `code` (HTTP 400 unless given). */
+export function refuseNextOrder(emulator: Emulator, code: string, message: string, status = 400): void {
+  emulator.injectFault({
+    method: "POST",
+    path: "/order/certificate",
+    fault: { kind: "error-before", status, code, message },
+  });
+}
+
+/** The date `days` from the clock's now, as DigiCert writes validity dates. */
+export function daysFrom(clock: { now(): number }, days: number): string {
+  return new Date(clock.now() + days * 86_400_000).toISOString().slice(0, 10);
+}
