@@ -127,24 +127,32 @@ async function hostDemo(emulator: Emulator): Promise<void> {
   );
 
   const dir = createProgramDir({ name: PROJECT_NAME });
-  const host = await ProviderHost.start({ cwd: dir, project: PROJECT_NAME });
-  let logged = 0;
-  const providerLog = () => {
-    const lines = host.stdout.slice(logged);
-    logged = host.stdout.length;
-    if (lines.length > 0) kv("provider log", lines.join("\n"));
+  const urn = urnFor({ stack: STACK, project: PROJECT_NAME, name: registration.name });
+  const news = registration.inputs;
+  let hostVersion: string | undefined;
+  /** Each pulumi command starts its own provider host, so each step here does too. */
+  const withHost = async <T>(step: (host: ProviderHost) => Promise<T>): Promise<T> => {
+    const host = await ProviderHost.start({ cwd: dir, project: PROJECT_NAME });
+    try {
+      await host.configure({ ...stackConfig, "digicert:apiKey": secret(API_KEY) });
+      hostVersion ??= host.pluginVersion;
+      const result = await step(host);
+      if (host.stdout.length > 0) kv("provider log", host.stdout.join("\n"));
+      if ([...host.stdout, ...host.stderr].some((line) => line.includes(API_KEY))) {
+        throw new StepFailure("the provider host printed the API key");
+      }
+      return result;
+    } finally {
+      await host.close();
+    }
   };
   try {
-    await host.configure({ ...stackConfig, "digicert:apiKey": secret(API_KEY) });
+    heading("1. pulumi preview: Check");
+    const planned = await withHost((host) => host.check(urn, {}, news));
     kv(
       "provider host",
-      `SDK ${host.pluginVersion}, started in a program folder, configured (apiKey as a secret)`,
+      `SDK ${hostVersion}, one per command, in a program folder, configured (apiKey as a secret)`,
     );
-    const urn = urnFor({ stack: STACK, project: PROJECT_NAME, name: registration.name });
-    const news = registration.inputs;
-
-    heading("1. pulumi preview: Check");
-    const planned = await host.check(urn, {}, news);
     if (planned.failures.length > 0) {
       throw new StepFailure(
         `check failed:\n${planned.failures.map((f) => `  ${f.property}: ${f.reason}`).join("\n")}`,
@@ -155,14 +163,16 @@ async function hostDemo(emulator: Emulator): Promise<void> {
     apiCalls(nextCalls());
 
     heading("2. pulumi up: Check, Create");
-    const checked = await host.check(urn, {}, news);
-    const created = await host.create(urn, checked.inputs);
-    // The provider's log travels on a pipe beside the gRPC answer; wait for its line about the order.
-    await host.waitForOutput(/placed|adopt/).catch(() => undefined);
+    const { checked, created } = await withHost(async (host) => {
+      const checked = await host.check(urn, {}, news);
+      const created = await host.create(urn, checked.inputs);
+      // The provider's log travels on a pipe beside the gRPC answer; wait for its line about the order.
+      await host.waitForOutput(/placed|adopt/).catch(() => undefined);
+      return { checked, created };
+    });
     const placed = decodeOutputs(created.properties, "Create");
     kv("resource ID", created.id);
     printOrder(placed);
-    providerLog();
     apiCalls(nextCalls());
 
     heading("3. Approval and issuance (CertCentral, emulated)");
@@ -180,39 +190,38 @@ async function hostDemo(emulator: Emulator): Promise<void> {
     );
 
     heading("4. pulumi refresh: Read");
-    const read = await host.read(created.id, urn, created.properties, checked.inputs);
+    const read = await withHost((host) => host.read(created.id, urn, created.properties, checked.inputs));
     if (read.id === "") throw new StepFailure("Read answered that the order is gone");
     const refreshed = decodeOutputs(read.properties, "Read");
     printOrder(refreshed);
     if (refreshed.status !== "issued")
       throw new StepFailure(`status after refresh is ${refreshed.status}, not issued`);
-    providerLog();
     apiCalls(nextCalls());
 
     heading("5. pulumi up again: Check, Diff against the refreshed state");
-    const again = await host.check(urn, read.inputs, news);
-    const diff = await host.diff(created.id, urn, read.properties, again.inputs, { oldInputs: read.inputs });
+    const diff = await withHost(async (host) => {
+      const again = await host.check(urn, read.inputs, news);
+      return host.diff(created.id, urn, read.properties, again.inputs, { oldInputs: read.inputs });
+    });
     kv("diff", diff.changes === "DIFF_NONE" ? "no changes: nothing to update, no new order" : diff.changes);
     if (diff.changes !== "DIFF_NONE") {
       throw new StepFailure(
         `expected no changes after refresh; replaces: ${diff.replaces.join(", ") || "-"}`,
       );
     }
-    providerLog();
     apiCalls(nextCalls());
 
     heading("6. pulumi destroy: Delete");
-    await host.delete(created.id, urn, read.properties, { oldInputs: read.inputs });
-    await host.waitForOutput(/revoked|canceled|rejected|retained|left with DigiCert/).catch(() => undefined);
+    await withHost(async (host) => {
+      await host.delete(created.id, urn, read.properties, { oldInputs: read.inputs });
+      await host
+        .waitForOutput(/revoked|canceled|rejected|retained|left with DigiCert|not revoked/)
+        .catch(() => undefined);
+    });
     kv("on delete", refreshed.onDelete ?? "cancel");
     kv("order status", `${emulator.order(placed.orderId)?.status ?? "?"} (at the emulator)`);
-    providerLog();
     apiCalls(nextCalls());
-
-    const leaked = [...host.stdout, ...host.stderr].some((line) => line.includes(API_KEY));
-    if (leaked) throw new StepFailure("the provider host printed the API key");
   } finally {
-    await host.close();
     removeProgramDir(dir);
   }
 }
