@@ -95,8 +95,9 @@ export async function deleteOrder(
 }
 
 /**
- * A live order that succeeds this one: it carries the alternative order ID derived from this order (or the user's
- * own ID) and is newer. Asked of DigiCert, so it holds whichever process placed the successor.
+ * An order that succeeds this one, live or not (a successor DigiCert rejected still means this order was
+ * replaced): it carries the alternative order ID derived from this order (or the user's own ID) and is newer.
+ * Asked of DigiCert, so it holds whichever process placed the successor.
  */
 async function successorOf(
   ctx: LifecycleContext,
@@ -111,8 +112,6 @@ async function successorOf(
       : deriveAlternativeOrderId({ resourceKey: lineageKey, predecessorOrderId: orderId }));
   if (alternativeOrderId === undefined) return undefined;
   const orders = await ctx.client.ordersByAlternativeId(alternativeOrderId);
-  const successors = orders
-    .filter((o) => o.order_id > orderId && !isTerminalStatus(o.status))
-    .map((o) => o.order_id);
+  const successors = orders.filter((o) => o.order_id > orderId).map((o) => o.order_id);
   return successors.length === 0 ? undefined : Math.max(...successors);
 }

@@ -23,7 +23,7 @@ export const REPLACING_INPUTS: readonly string[] = [
 ];
 export const IN_PLACE_INPUTS: readonly string[] = INPUT_KEYS.filter((k) => !REPLACING_INPUTS.includes(k));
 
-export type ReplacementReason = "definition" | "renewal" | "terminal";
+export type ReplacementReason = "definition" | "renewal" | "terminal" | "import";
 
 export interface DiffDecision {
   readonly changes: boolean;
@@ -54,7 +54,13 @@ export function decideDiff(
     note = `organization changed, but order ${String(olds.orderId)} keeps organization ${String(olds.organizationId)}, created with it: no new order (Pulumi does not edit the organization at DigiCert)`;
   }
   const providerChanged = olds.__provider !== news.__provider || olds.stateVersion !== STATE_VERSION;
-  let reason: ReplacementReason | undefined = replaces.length > 0 ? "definition" : undefined;
+  // A new existingOrderId means taking that order over, not ordering.
+  let reason: ReplacementReason | undefined =
+    replaces.length === 0
+      ? undefined
+      : replaces.includes("existingOrderId") && news.existingOrderId !== undefined
+        ? "import"
+        : "definition";
   let explanation: string | undefined;
 
   const deadStatus = isTerminalStatus(olds.status) ? String(olds.status) : expiredByDate(olds, now);

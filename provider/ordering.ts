@@ -1,6 +1,6 @@
 import { CodeSigningOrderInputs } from "./codecs/inputs";
 import { deriveAlternativeOrderId } from "./alternativeOrderId";
-import { CertCentralApiError, mayHaveBeenProcessed } from "./client/errors";
+import { CertCentralApiError, CertCentralTransportError, mayHaveBeenProcessed } from "./client/errors";
 import { OrderInfoResponse } from "./codecs/api";
 import { backoffDelayMs } from "./client/retry";
 import { ResourceInitError } from "./errors";
@@ -13,6 +13,7 @@ import {
   productOf,
 } from "./mapping";
 import { PlannedReplacement } from "./replacements";
+import { canonicalJson } from "./canonicalJson";
 import { CertCentralClient } from "./client/certcentralClient";
 import { ComputedOutputs, composeOutputs, isTerminalStatus } from "./state";
 import { DEFAULT_WAIT_TIMEOUT, waitForOrder } from "./waiting";
@@ -50,7 +51,7 @@ export async function createOrder(
 ): Promise<{ id: string; outs: Props }> {
   const planned = ctx.lineage.takePlannedReplacement(lineageKey);
   const accepted =
-    planned === undefined
+    planned === undefined || planned.reason === "import"
       ? await withoutPredecessor(ctx, inputs, raw, lineageKey)
       : await placeAfter(ctx, inputs, raw, lineageKey, planned.predecessorOrderId, planned.reason, {
           lookedUp: false,
@@ -109,7 +110,14 @@ async function withoutPredecessor(
   ) {
     return adoptExistingOrder(ctx, inputs);
   }
-  if (live !== undefined && (inputs.existingOrderId !== undefined || FRESH_STATUSES.includes(live.status))) {
+  // Only an ID derived from this resource's own key says the order is this resource's; a user's own ID may be
+  // shared with other resources or stacks.
+  const ours = inputs.existingOrderId !== undefined || inputs.alternativeOrderId === undefined;
+  if (
+    live !== undefined &&
+    ours &&
+    (inputs.existingOrderId !== undefined || FRESH_STATUSES.includes(live.status))
+  ) {
     ctx.log(
       `found live order ${live.orderId} with alternative order ID ${live.alternativeOrderId}: adopting it, not ordering again`,
     );
@@ -121,10 +129,14 @@ async function withoutPredecessor(
   }
   if (live !== undefined) {
     throw new Error(
-      `Order ${live.orderId} (${live.status}) already carries this resource's alternative order ID ` +
-        `${live.alternativeOrderId}: it was placed for a resource of this project, stack and name before (an earlier ` +
-        "stack, or `pulumi up --replace`). No order was placed. To keep that order, set " +
-        `existingOrderId: ${live.orderId}; to order anew, set a new alternativeOrderId.`,
+      `Order ${live.orderId} (${live.status}) already carries ${ours ? "this resource's" : "your"} alternative order ID ` +
+        `${live.alternativeOrderId}. ` +
+        (ours
+          ? "It was placed for a resource of this name before: a lost answer DigiCert has since issued, an earlier " +
+            "stack of the same name, or `pulumi up --replace`. "
+          : "Another resource or stack may hold it, or an earlier run of this one lost its answer. ") +
+        `No order was placed. If it is this resource's order, set existingOrderId: ${live.orderId}; to order anew, ` +
+        "set a new alternativeOrderId.",
     );
   }
   // The look-up for the successor of the latest order was part of the walk: none is live.
@@ -261,6 +273,46 @@ function declarationMismatch(
   return undefined;
 }
 
+/**
+ * Why an order found by alternative order ID (not named by the user) is not the certificate declared: any defining
+ * field DigiCert reports that differs. A field DigiCert leaves out is not judged.
+ */
+function definitionMismatch(inputs: CodeSigningOrderInputs, info: OrderInfoResponse): string | undefined {
+  const basic = declarationMismatch(inputs, productOf(info), orderStateFromInfo(info).organizationId);
+  if (basic) return basic;
+  const declaredBody = orderRequestBody(inputs);
+  const reported: [string, unknown, unknown][] = [
+    ["certificate.csr", squash(inputs.certificate.csr), squash(info.certificate?.csr ?? undefined)],
+    [
+      "certificate.serverPlatform.id",
+      inputs.certificate.serverPlatform?.id,
+      info.certificate?.server_platform?.id,
+    ],
+    ["csProvisioningMethod", inputs.csProvisioningMethod, info.cs_provisioning_method],
+    ["container.id", inputs.container?.id, info.container?.id],
+    [
+      "orderValidity",
+      canonicalJson(declaredBody.order_validity),
+      info.order_validity && canonicalJson(withoutNulls(info.order_validity)),
+    ],
+  ];
+  const differing = reported.filter(
+    ([, declared, actual]) =>
+      declared !== undefined && actual !== undefined && actual !== null && declared !== actual,
+  );
+  return differing.length === 0
+    ? undefined
+    : `differs from the declaration in ${differing.map(([name]) => name).join(", ")}`;
+}
+
+function squash(pem: string | undefined): string | undefined {
+  return pem?.replace(/\s+/g, "");
+}
+
+function withoutNulls(value: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== null && v !== undefined));
+}
+
 /** Order info of an order found by alternative order ID, refused if it is not what this resource declares. */
 async function verifiedOrderState(
   ctx: LifecycleContext,
@@ -281,7 +333,7 @@ function refuseIfForeign(
   info: OrderInfoResponse,
   alternativeOrderId: string,
 ): void {
-  const mismatch = declarationMismatch(inputs, productOf(info), orderStateFromInfo(info).organizationId);
+  const mismatch = definitionMismatch(inputs, info);
   if (mismatch) {
     throw new Error(
       `Order ${info.id} already carries alternative order ID ${alternativeOrderId}, but it ${mismatch}. ` +
@@ -353,6 +405,14 @@ async function placeOrder(
         const info = await afterAcceptance(ctx, found, raw, extra, () => ctx.client.orderInfo(found));
         refuseIfForeign(inputs, info, alternativeOrderId);
         return { state: orderStateFromInfo(info), extra };
+      }
+      if (error instanceof CertCentralTransportError && error.failure === "malformed-response") {
+        // A 2xx is an acceptance: however long the look-up lags, this order is never sent again.
+        throw new Error(
+          `${failure.message}: DigiCert accepted the order but its answer could not be read, and no order with ` +
+            `alternative order ID ${alternativeOrderId} is visible yet. Run \`pulumi up\` again later: it finds the ` +
+            "order by that ID and adopts it instead of ordering twice.",
+        );
       }
       if (attempt >= MAX_POST_ATTEMPTS) {
         throw new Error(

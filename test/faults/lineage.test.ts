@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { Emulator } from "../../emulator";
 import { systemClock } from "../../provider/clock";
-import { ovHsmInputs } from "../fixtures/digicertExample";
+import { ovHsmInputs, SAMPLE_CSR } from "../fixtures/digicertExample";
 import {
   providerFor,
   rejectionOf,
@@ -80,22 +80,49 @@ describe("successive orders of one resource, and late answers", () => {
     expect(logs.join("\n")).to.match(/held by the resource's replacement: not canceled/);
   });
 
-  it("an order found by alternative order ID that is not what the resource declares is refused, not adopted", async () => {
+  it("a user's own alternative order ID on a live order is never taken over without a Diff: it may be another resource's", async () => {
     const { provider } = providerFor(emulator);
     await provider.create({ ...inputs, alternativeOrderId: "shared-name" });
-    const other = providerFor(emulator).provider;
     const error = await rejectionOf(
-      other.create({
+      providerFor(emulator).provider.create({
         ...inputs,
         resourceKey: "codesigning/prod/lineage",
-        product: "code_signing_ev",
         alternativeOrderId: "shared-name",
       }),
     );
     expect(error.message).to.match(
-      /already carries alternative order ID shared-name, but it is a code_signing order, not code_signing_ev/,
+      /^Order 7000001 \(needs_approval\) already carries your alternative order ID shared-name\. Another resource or stack may hold it/,
+    );
+    expect(error.message).to.match(
+      /No order was placed\. If it is this resource's order, set existingOrderId: 7000001/,
     );
     expect(error).to.not.have.property("id");
+    expect(emulator.orders()).to.have.length(1);
+  });
+
+  it("a lost answer's order is not taken over once the declaration changed (a new CSR, another validity)", async () => {
+    // The POST's answer comes too late; once the order is stored, the look-ups after the timeout fail too.
+    emulator.injectFault({ method: "POST", path: "/order/certificate", fault: { kind: "delay", ms: 400 } });
+    const first = providerFor(emulator, { "digicert:requestTimeout": "100ms", "digicert:maxAttempts": "2" });
+    const creating = rejectionOf(first.provider.create(inputs));
+    while (emulator.orders().length === 0) await new Promise((resolve) => setTimeout(resolve, 5));
+    emulator.injectFault({
+      method: "GET",
+      path: "/order/alternate",
+      times: 2,
+      fault: { kind: "error-before", status: 503 },
+    });
+    expect((await creating).message).to.match(/may have been placed/);
+    expect(emulator.orders()).to.have.length(1);
+    const rotated = {
+      ...inputs,
+      certificate: { ...inputs.certificate, csr: SAMPLE_CSR.replace("MIIB", "MIIC") },
+      orderValidity: { days: 200 },
+    };
+    const error = await rejectionOf(providerFor(emulator).provider.create(rotated));
+    expect(error.message).to.match(
+      /already carries alternative order ID \w+, but it differs from the declaration in certificate\.csr, orderValidity/,
+    );
     expect(emulator.orders()).to.have.length(1);
   });
 
@@ -281,7 +308,7 @@ describe("successive orders of one resource, and late answers", () => {
     const error = await rejectionOf(provider.create(inputs));
     expect(error.message).to.match(
       new RegExp(
-        `Order ${current.id} \\(issued\\) already carries this resource's alternative order ID .* No order was placed\\. To keep that order, set existingOrderId: ${current.id}`,
+        `Order ${current.id} \\(issued\\) already carries this resource's alternative order ID .* No order was placed\\. If it is this resource's order, set existingOrderId: ${current.id}`,
       ),
     );
     expect(emulator.orders()).to.have.length(1);
@@ -359,5 +386,46 @@ describe("successive orders of one resource, and late answers", () => {
     );
     expect(error).to.not.have.property("id");
     expect(emulator.orders()).to.have.length(1);
+  });
+
+  it("setting existingOrderId on a resource in state takes that order over, placing none", async () => {
+    const { provider } = providerFor(emulator);
+    const own = await provider.create(inputs);
+    const other = await providerFor(emulator).provider.create({
+      ...inputs,
+      resourceKey: "codesigning/dev/other",
+    });
+    const importing = { ...inputs, existingOrderId: Number(other.id) };
+    expect((await provider.diff(own.id, own.outs, importing)).replaces).to.deep.equal(["existingOrderId"]);
+    const taken = await provider.create(importing);
+    expect(taken.id).to.equal(other.id);
+    expect(emulator.orders()).to.have.length(2);
+  });
+
+  it("an unreadable 2xx is an acceptance: if the order is not visible yet, it is never sent again", async () => {
+    emulator.injectFault({ method: "POST", path: "/order/certificate", fault: { kind: "malformed-json" } });
+    // DigiCert's search lags: it finds nothing for a while.
+    emulator.injectFault({
+      method: "GET",
+      path: "/order/alternate",
+      times: 1000,
+      fault: { kind: "error-before", status: 404, code: "not_found|order", message: "Not found." },
+    });
+    const { provider } = providerFor(emulator, { "digicert:requestTimeout": "1s" });
+    const error = await rejectionOf(provider.create(inputs));
+    expect(error.message).to.match(/DigiCert accepted the order but its answer could not be read/);
+    expect(emulator.requests().filter((r) => r.method === "POST")).to.have.length(1);
+    expect(emulator.orders()).to.have.length(1);
+  });
+
+  it("an order whose successor DigiCert rejected is still not revoked by a later run's pending Delete", async () => {
+    const { provider, clock } = providerFor(emulator);
+    const renewing = { ...inputs, onDelete: "revoke", renewBeforeDays: 30, autoRenew: 0 };
+    const old = await placeAndIssue(emulator, provider, renewing, { validTill: daysFrom(clock, 10) });
+    await provider.diff(old.id, old.state, renewing);
+    const successor = await provider.create(renewing);
+    emulator.reject(Number(successor.id));
+    await providerFor(emulator).provider.delete(old.id, old.state);
+    expect(emulator.order(Number(old.id))!.status).to.equal("issued");
   });
 });
