@@ -63,16 +63,16 @@ function jsonObjectBody(call: ApiCall): Record<string, unknown> {
   return object;
 }
 
-function orderByKey(call: ApiCall, key: ResourceKey | undefined): StoredOrder {
+/** The order a path segment names: by order ID (or, for certificates, by certificate ID), thumbprint or serial. */
+function orderByKey(
+  call: ApiCall,
+  key: ResourceKey | undefined,
+  idKind: "order" | "certificate" = "order",
+): StoredOrder | undefined {
   const store = call.context.runtime.store;
-  const order =
-    key === undefined
-      ? undefined
-      : key.kind === "id"
-        ? store.order(key.id)
-        : store.orderByCertificateHex(key.value);
-  if (!order) throw orderNotFound();
-  return order;
+  if (key === undefined) return undefined;
+  if (key.kind !== "id") return store.orderByCertificateHex(key.value);
+  return idKind === "order" ? store.order(key.id) : store.orderByCertificateId(key.id);
 }
 
 function orderById(call: ApiCall): StoredOrder {
@@ -103,6 +103,7 @@ function placeOrderRoute(call: ApiCall): Answer {
 function orderInfoRoute(call: ApiCall): Answer {
   const { runtime, now } = call.context;
   const order = orderByKey(call, decodeOrUndefined(ResourceKeyFromPathSegment, call.params[0]));
+  if (!order) throw orderNotFound();
   if (runtime.settings.autoProgress === "on-read") autoProgressStep(runtime.store, order, now);
   return { status: 200, body: renderOrderInfo(runtime.store, order, now) };
 }
@@ -147,14 +148,8 @@ function revokeOrderRoute(call: ApiCall): Answer {
 
 /** PUT /certificate/{certificate_id|serial_number}/revoke. */
 function revokeCertificateRoute(call: ApiCall): Answer {
-  const store = call.context.runtime.store;
   const key = decodeOrUndefined(ResourceKeyFromPathSegment, call.params[0]);
-  const order =
-    key === undefined
-      ? undefined
-      : key.kind === "id"
-        ? store.orderByCertificateId(key.id)
-        : store.orderByCertificateHex(key.value);
+  const order = orderByKey(call, key, "certificate");
   if (!order) throw certificateNotFound();
   return revoke(call, order);
 }

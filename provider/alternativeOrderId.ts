@@ -1,4 +1,5 @@
 import { createHash } from "crypto";
+import { isTerminalStatus } from "./state";
 
 /**
  * The alternative order ID a resource's order carries when the user sets none. It is deterministic, so a
@@ -21,4 +22,29 @@ export function deriveAlternativeOrderId(parts: {
     .update(String(parts.predecessorOrderId ?? "first"))
     .digest("hex");
   return `pcs${digest.slice(0, 48)}`;
+}
+
+/** An order as `GET /order/alternate/{id}` lists it. */
+export interface AlternateOrder {
+  readonly order_id: number;
+  readonly status?: string | null;
+}
+
+/** The orders newer than `after` (order IDs grow over time), and only the live ones if asked. */
+export function ordersAfter<O extends AlternateOrder>(
+  orders: readonly O[],
+  opts: { after?: number; liveOnly?: boolean },
+): O[] {
+  return orders.filter(
+    (o) =>
+      (opts.after === undefined || o.order_id > opts.after) && !(opts.liveOnly && isTerminalStatus(o.status)),
+  );
+}
+
+/** The newest of these orders. */
+export function newestOrder<O extends AlternateOrder>(orders: readonly O[]): O | undefined {
+  return orders.reduce<O | undefined>(
+    (newest, o) => (newest === undefined || o.order_id > newest.order_id ? o : newest),
+    undefined,
+  );
 }

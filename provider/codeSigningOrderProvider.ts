@@ -2,13 +2,13 @@ import { CodeSigningOrderInputs, inputsCodec } from "./codecs/inputs";
 import { reportErrors } from "./codecs/report";
 import { decodeStoredState } from "./codecs/state";
 import { CertCentralClient } from "./client/certcentralClient";
-import { isOrderNotFound } from "./client/errors";
 import { limiterFor, RateLimiter } from "./client/rateLimiter";
 import { Clock, systemClock } from "./clock";
 import { deleteOrder } from "./deletion";
 import { decideDiff } from "./diff";
 import { InvalidInputsError } from "./errors";
-import { LifecycleContext, userFacing } from "./lifecycleContext";
+import { redact } from "./client/errors";
+import { LifecycleContext, redactedError } from "./lifecycleContext";
 import { orderStateFromInfo } from "./mapping";
 import { createOrder } from "./ordering";
 import { Lineage, processLineage } from "./replacements";
@@ -21,7 +21,7 @@ import {
   readSettings,
   RegionBaseUrls,
 } from "./settings";
-import { composeOutputs, migrateState, pickComputed, pickInputs } from "./state";
+import { composeOutputs, pickComputed, pickInputs } from "./state";
 
 export interface ProviderDeps {
   readonly clock?: Clock;
@@ -41,6 +41,9 @@ type Props = Record<string, unknown>;
 /**
  * The lifecycle decisions of `CodeSigningOrder`: what check, diff, create, read, update and delete do. The
  * serialized shell (sdk/providerShell.ts) loads this by package name and forwards every call here.
+ *
+ * This is also where the key is kept in: every log line and every error leaving a call is redacted here, once,
+ * whatever step produced it (the client already never puts the key in what it builds).
  */
 export class CodeSigningOrderProvider {
   private readonly clock: Clock;
@@ -55,7 +58,8 @@ export class CodeSigningOrderProvider {
   ) {
     this.clock = deps.clock ?? systemClock;
     this.lineage = deps.lineage ?? processLineage;
-    this.log = deps.log ?? ((line) => console.log(`[digicert] ${line}`));
+    const write = deps.log ?? ((line: string) => console.log(`[digicert] ${line}`));
+    this.log = (line) => write(redact(line, this.apiKey()));
     try {
       this.settingsOrError = readSettings(config, deps.env ?? process.env, deps.regionBaseUrls);
     } catch (error) {
@@ -94,38 +98,50 @@ export class CodeSigningOrderProvider {
     return { changes: decision.changes, replaces: decision.replaces, deleteBeforeReplace: false };
   }
 
-  async create(raw: Props): Promise<{ id: string; outs: Props }> {
-    const inputs = decodeInputs(raw);
-    return createOrder(this.lifecycle(), inputs, raw, lineageKey(raw)!);
+  create(raw: Props): Promise<{ id: string; outs: Props }> {
+    return this.redacting(() => createOrder(this.lifecycle(), decodeInputs(raw), raw, lineageKey(raw)!));
   }
 
-  async read(id: string, props?: Props): Promise<{ id?: string; props?: Props; inputs?: Props }> {
-    decodeStoredState(props ?? {});
-    const old = migrateState(props ?? {});
-    const ctx = this.lifecycle();
-    const info = await ctx.client.orderInfo(parseOrderId(id)).catch((error: unknown) => {
-      if (isOrderNotFound(error)) return undefined;
-      throw userFacing(error, ctx.settings.apiKey);
+  read(id: string, props: Props = {}): Promise<{ id?: string; props?: Props; inputs?: Props }> {
+    return this.redacting(async () => {
+      decodeStoredState(props);
+      const info = await this.lifecycle().client.orderInfoIfExists(parseOrderId(id));
+      if (info === undefined) {
+        this.log(`order ${id} no longer exists at DigiCert: removing it from state`);
+        return {};
+      }
+      const outs = composeOutputs(props, { ...pickComputed(props), ...orderStateFromInfo(info) });
+      return { id, props: outs, inputs: pickInputs(props) };
     });
-    if (info === undefined) {
-      this.log(`order ${id} no longer exists at DigiCert: removing it from state`);
-      return {};
-    }
-    const outs = composeOutputs(old, { ...pickComputed(old), ...orderStateFromInfo(info) });
-    return { id, props: outs, inputs: pickInputs(old) };
   }
 
-  async update(_id: string, olds: Props, news: Props): Promise<{ outs: Props }> {
+  update(_id: string, olds: Props, news: Props): Promise<{ outs: Props }> {
     // Nothing that updates in place is sent to DigiCert: only state changes. All outputs are returned, as the
     // host keeps only what update returns. A key is still required, as for every operation past preview.
-    this.lifecycle();
-    decodeStoredState(olds);
-    decodeInputs(news);
-    return { outs: composeOutputs(news, pickComputed(migrateState(olds))) };
+    return this.redacting(async () => {
+      this.lifecycle();
+      decodeStoredState(olds);
+      decodeInputs(news);
+      return { outs: composeOutputs(news, pickComputed(olds)) };
+    });
   }
 
-  async delete(id: string, props: Props): Promise<void> {
-    await deleteOrder(this.lifecycle(), parseOrderId(id), decodeStoredState(props), lineageKey(props));
+  delete(id: string, props: Props): Promise<void> {
+    return this.redacting(() =>
+      deleteOrder(this.lifecycle(), parseOrderId(id), decodeStoredState(props), lineageKey(props)),
+    );
+  }
+
+  private async redacting<T>(call: () => Promise<T>): Promise<T> {
+    try {
+      return await call();
+    } catch (error) {
+      throw redactedError(error, this.apiKey());
+    }
+  }
+
+  private apiKey(): string | undefined {
+    return this.settingsOrError instanceof ConfigurationError ? undefined : this.settingsOrError.apiKey;
   }
 
   /** The client and settings every operation past preview needs; fails with how to set the key. */

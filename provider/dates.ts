@@ -47,3 +47,9 @@ export function parseApiDate(text: string): number | undefined {
 }
 
 export const DAY_MS = 86_400_000;
+
+/** A certificate valid till `validTill` (DigiCert's `yyyy-MM-dd`, valid through that day) has expired by `now`. */
+export function certificateExpired(validTill: string | undefined, now: number): boolean {
+  const till = validTill === undefined ? undefined : parseApiDate(validTill);
+  return till !== undefined && now >= till + DAY_MS;
+}

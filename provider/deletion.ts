@@ -1,10 +1,10 @@
 import { StoredState } from "./codecs/state";
-import { CertCentralApiError, isOrderNotFound } from "./client/errors";
-import { LifecycleContext, userFacing } from "./lifecycleContext";
+import { CertCentralApiError } from "./client/errors";
+import { LifecycleContext } from "./lifecycleContext";
 import { orderStateFromInfo } from "./mapping";
 import { isTerminalStatus } from "./state";
-import { deriveAlternativeOrderId } from "./alternativeOrderId";
-import { DAY_MS, parseApiDate } from "./dates";
+import { deriveAlternativeOrderId, newestOrder, ordersAfter } from "./alternativeOrderId";
+import { certificateExpired } from "./dates";
 
 const ALREADY_GONE = ["order_already_revoked", "order_is_revoked", "order_already_canceled"];
 const CANCEL_NOTE = "Canceled by Pulumi (CodeSigningOrder deleted)";
@@ -31,10 +31,7 @@ export async function deleteOrder(
     ctx.log(`order ${orderId} is now held by the resource's replacement: not canceled`);
     return;
   }
-  const info = await ctx.client.orderInfo(orderId).catch((error: unknown) => {
-    if (isOrderNotFound(error)) return undefined;
-    throw userFacing(error, ctx.settings.apiKey);
-  });
+  const info = await ctx.client.orderInfoIfExists(orderId);
   if (info === undefined) return;
   const state = orderStateFromInfo(info);
   if (isTerminalStatus(state.status)) return;
@@ -49,8 +46,7 @@ export async function deleteOrder(
       // Revoking invalidates software signed with the certificate. That is what destroying a resource with
       // onDelete: revoke asks for, but not when the resource was replaced (renewed, or given a new definition):
       // its successor may not even be issued yet. Nor is there any point once the certificate has expired.
-      const validTill = state.validTill === undefined ? undefined : parseApiDate(state.validTill);
-      if (validTill !== undefined && ctx.clock.now() >= validTill + DAY_MS) {
+      if (certificateExpired(state.validTill, ctx.clock.now())) {
         ctx.log(`order ${orderId}: its certificate expired ${state.validTill}; not revoked`);
         return;
       }
@@ -90,7 +86,7 @@ export async function deleteOrder(
     ctx.log(`order ${orderId} canceled`);
   } catch (error) {
     if (error instanceof CertCentralApiError && error.hasCode(...ALREADY_GONE)) return;
-    throw userFacing(error, ctx.settings.apiKey);
+    throw error;
   }
 }
 
@@ -111,7 +107,7 @@ async function successorOf(
       ? undefined
       : deriveAlternativeOrderId({ resourceKey: lineageKey, predecessorOrderId: orderId }));
   if (alternativeOrderId === undefined) return undefined;
-  const orders = await ctx.client.ordersByAlternativeId(alternativeOrderId);
-  const successors = orders.filter((o) => o.order_id > orderId).map((o) => o.order_id);
-  return successors.length === 0 ? undefined : Math.max(...successors);
+  return newestOrder(
+    ordersAfter(await ctx.client.ordersByAlternativeId(alternativeOrderId), { after: orderId }),
+  )?.order_id;
 }

@@ -1,7 +1,7 @@
 import { certificateCodec, INPUT_KEYS, orderValidityCodec } from "./codecs/inputs";
 import { certificateBody, orderValidityBody } from "./mapping";
 import { canonicalJson } from "./canonicalJson";
-import { parseApiDate, DAY_MS } from "./dates";
+import { certificateExpired, parseApiDate, DAY_MS } from "./dates";
 import { isTerminalStatus, STATE_VERSION } from "./state";
 import { unknownPaths } from "./unknowns";
 import { isPlainObject } from "./codecs/combinators";
@@ -108,10 +108,7 @@ function sameOrganization(olds: Record<string, unknown>, news: Record<string, un
  */
 function expiredByDate(olds: Record<string, unknown>, now: number): string | undefined {
   if (olds.status !== "issued" || typeof olds.validTill !== "string") return undefined;
-  const validTill = parseApiDate(olds.validTill);
-  return validTill !== undefined && now >= validTill + DAY_MS
-    ? `expired (valid till ${olds.validTill})`
-    : undefined;
+  return certificateExpired(olds.validTill, now) ? `expired (valid till ${olds.validTill})` : undefined;
 }
 
 /** A sentence saying why the certificate is due for renewal, or undefined if it is not. */

@@ -13,11 +13,17 @@ export interface LifecycleContext {
   log(line: string): void;
 }
 
+/** The message of anything thrown, for composing a longer one. */
+export function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
 /**
- * An error fit to show: its message and stack with the key redacted (the host prints both). Our own errors keep
- * their class; anything else becomes a plain Error with its message only.
+ * An error fit to leave the provider: its message and stack with the key redacted (the host prints both). Applied
+ * once, where every call leaves the provider (CodeSigningOrderProvider), not at each step. Our own errors keep
+ * their class (a partial failure keeps its ID and properties); anything else becomes a plain Error.
  */
-export function userFacing(error: unknown, apiKey: string | undefined): Error {
+export function redactedError(error: unknown, apiKey: string | undefined): Error {
   if (error instanceof Error) {
     error.message = redact(error.message, apiKey);
     if (error.stack) error.stack = redact(error.stack, apiKey);

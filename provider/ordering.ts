@@ -1,10 +1,10 @@
 import { CodeSigningOrderInputs } from "./codecs/inputs";
-import { deriveAlternativeOrderId } from "./alternativeOrderId";
+import { AlternateOrder, deriveAlternativeOrderId, newestOrder, ordersAfter } from "./alternativeOrderId";
 import { CertCentralApiError, CertCentralTransportError, mayHaveBeenProcessed } from "./client/errors";
 import { OrderInfoResponse } from "./codecs/api";
-import { backoffDelayMs } from "./client/retry";
+import { backoffDelayMs, retryDelayMs } from "./client/retry";
 import { ResourceInitError } from "./errors";
-import { LifecycleContext, userFacing } from "./lifecycleContext";
+import { LifecycleContext, messageOf } from "./lifecycleContext";
 import {
   orderRequestBody,
   orderStateFromInfo,
@@ -14,13 +14,14 @@ import {
 } from "./mapping";
 import { PlannedReplacement } from "./replacements";
 import { canonicalJson } from "./canonicalJson";
-import { CertCentralClient } from "./client/certcentralClient";
 import { ComputedOutputs, composeOutputs, isTerminalStatus } from "./state";
 import { DEFAULT_WAIT_TIMEOUT, waitForOrder } from "./waiting";
 
-/** DigiCert's codes for a renewal link it will not make (certcentral-api.md §11): place an unlinked order. */
-// Not `order_renewed_already`: a renewal may already exist (DigiCert's auto-renew, an earlier run), and a second,
-// unlinked order would be paid twice.
+/**
+ * DigiCert's codes for a renewal link it will not make (certcentral-api.md §11): place an unlinked order. Not
+ * `order_renewed_already`: a renewal may already exist (DigiCert's auto-renew, an earlier run), and a second,
+ * unlinked order would be paid twice.
+ */
 const RENEWAL_REFUSED = [
   "order_not_eligible_for_renewal",
   "order_not_renewable",
@@ -118,14 +119,7 @@ async function withoutPredecessor(
     ours &&
     (inputs.existingOrderId !== undefined || FRESH_STATUSES.includes(live.status))
   ) {
-    ctx.log(
-      `found live order ${live.orderId} with alternative order ID ${live.alternativeOrderId}: adopting it, not ordering again`,
-    );
-    const state = await verifiedOrderState(ctx, inputs, live.orderId, live.alternativeOrderId);
-    return {
-      state,
-      extra: { assignedAlternativeOrderId: live.alternativeOrderId, adoptedExistingOrder: true },
-    };
+    return takeOver(ctx, inputs, live.orderId, { assignedAlternativeOrderId: live.alternativeOrderId });
   }
   if (live !== undefined) {
     throw new Error(
@@ -160,16 +154,17 @@ async function currentOrderOf(
   start: number | undefined,
 ): Promise<CurrentOrder> {
   const liveOf = (orders: readonly AlternateOrder[], alternativeOrderId: string): CurrentOrder["live"] => {
-    const live = orders
-      .filter((o) => !isTerminalStatus(o.status) && (start === undefined || o.order_id > start))
-      .sort((a, b) => b.order_id - a.order_id)[0];
+    const live = newestOrder(ordersAfter(orders, { after: start, liveOnly: true }));
     return (
       live && { orderId: live.order_id, alternativeOrderId, status: (live.status ?? "unknown").toLowerCase() }
     );
   };
   if (inputs.alternativeOrderId !== undefined) {
-    const orders = await ordersCarrying(ctx, inputs.alternativeOrderId);
-    return { live: liveOf(orders, inputs.alternativeOrderId), latest: newest(orders) ?? start };
+    const orders = await ctx.client.ordersByAlternativeId(inputs.alternativeOrderId);
+    return {
+      live: liveOf(orders, inputs.alternativeOrderId),
+      latest: newestOrder(orders)?.order_id ?? start,
+    };
   }
   let latest = start;
   let live: CurrentOrder["live"];
@@ -178,26 +173,14 @@ async function currentOrderOf(
       resourceKey: lineageKey,
       predecessorOrderId: latest,
     });
-    const orders = await ordersCarrying(ctx, alternativeOrderId);
+    const orders = await ctx.client.ordersByAlternativeId(alternativeOrderId);
     if (orders.length === 0) return { live, latest };
     live = liveOf(orders, alternativeOrderId) ?? live;
-    latest = newest(orders);
+    latest = newestOrder(orders)?.order_id;
   }
   throw new Error(
     `More than ${MAX_GENERATIONS} successive orders carry this resource's alternative order IDs`,
   );
-}
-
-type AlternateOrder = Awaited<ReturnType<CertCentralClient["ordersByAlternativeId"]>>[number];
-
-function newest(orders: readonly { order_id: number }[]): number | undefined {
-  return orders.length === 0 ? undefined : Math.max(...orders.map((o) => o.order_id));
-}
-
-async function ordersCarrying(ctx: LifecycleContext, alternativeOrderId: string) {
-  return ctx.client.ordersByAlternativeId(alternativeOrderId).catch((error: unknown) => {
-    throw userFacing(error, ctx.settings.apiKey);
-  });
 }
 
 /**
@@ -222,29 +205,20 @@ async function placeAfter(
   const renewalOf = reason === "renewal" ? predecessorOrderId : undefined;
 
   const found = opts.lookedUp ? undefined : await findLiveOrder(ctx, alternativeOrderId, predecessorOrderId);
-  if (found !== undefined) {
-    ctx.log(
-      `found live order ${found} with alternative order ID ${alternativeOrderId}: adopting it, not ordering again`,
-    );
-    // Not a partial failure if this fails: the order is not known to be this resource's until verified, and the
-    // next run finds it again by the same ID.
-    const state = await verifiedOrderState(ctx, inputs, found, alternativeOrderId);
-    return { state, extra: { ...base, adoptedExistingOrder: true } };
-  }
+  if (found !== undefined)
+    return takeOver(ctx, inputs, found, { ...base, assignedAlternativeOrderId: alternativeOrderId });
   return placeOrder(ctx, inputs, raw, alternativeOrderId, base, renewalOf);
 }
 
 /** `existingOrderId`: the way to import. Checked against the declaration; no order is placed. */
 async function adoptExistingOrder(ctx: LifecycleContext, inputs: CodeSigningOrderInputs): Promise<Accepted> {
   const orderId = inputs.existingOrderId!;
-  const info = await ctx.client.orderInfo(orderId).catch((error: unknown) => {
-    if (error instanceof CertCentralApiError && error.httpStatus === 404) {
-      throw new Error(
-        `existingOrderId: order ${orderId} was not found at DigiCert (or this API key cannot see it)`,
-      );
-    }
-    throw userFacing(error, ctx.settings.apiKey);
-  });
+  const info = await ctx.client.orderInfoIfExists(orderId);
+  if (info === undefined) {
+    throw new Error(
+      `existingOrderId: order ${orderId} was not found at DigiCert (or this API key cannot see it)`,
+    );
+  }
   const state = orderStateFromInfo(info);
   const mismatch = isTerminalStatus(state.status)
     ? `is ${state.status}: there is nothing to take over`
@@ -313,18 +287,23 @@ function withoutNulls(value: Record<string, unknown>): Record<string, unknown> {
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== null && v !== undefined));
 }
 
-/** Order info of an order found by alternative order ID, refused if it is not what this resource declares. */
-async function verifiedOrderState(
+/**
+ * Takes over an order found by its alternative order ID, once its order info shows it is what this resource
+ * declares. Not a partial failure if that fails: the order is not known to be this resource's until verified, and
+ * the next run finds it again by the same ID.
+ */
+async function takeOver(
   ctx: LifecycleContext,
   inputs: CodeSigningOrderInputs,
   orderId: number,
-  alternativeOrderId: string,
-): Promise<OrderState> {
-  const info = await ctx.client.orderInfo(orderId).catch((error: unknown) => {
-    throw userFacing(error, ctx.settings.apiKey);
-  });
-  refuseIfForeign(inputs, info, alternativeOrderId);
-  return orderStateFromInfo(info);
+  extra: Partial<ComputedOutputs> & { assignedAlternativeOrderId: string },
+): Promise<Accepted> {
+  ctx.log(
+    `found live order ${orderId} with alternative order ID ${extra.assignedAlternativeOrderId}: adopting it, not ordering again`,
+  );
+  const info = await ctx.client.orderInfo(orderId);
+  refuseIfForeign(inputs, info, extra.assignedAlternativeOrderId);
+  return { state: orderStateFromInfo(info), extra: { ...extra, adoptedExistingOrder: true } };
 }
 
 /** An order carrying our alternative order ID that is not what this resource declares is never taken over. */
@@ -348,23 +327,21 @@ function refuseIfForeign(
  * succeeds (a user's own ID is shared by all of a resource's orders). The newest wins.
  */
 async function findLiveOrder(ctx: LifecycleContext, alternativeOrderId: string, predecessor?: number) {
-  const orders = await ordersCarrying(ctx, alternativeOrderId);
-  const live = orders
-    .filter((o) => (predecessor === undefined || o.order_id > predecessor) && !isTerminalStatus(o.status))
-    .map((o) => o.order_id)
-    .sort((a, b) => b - a);
-  if (live.length > 1) {
+  const orders = await ctx.client.ordersByAlternativeId(alternativeOrderId);
+  const live = ordersAfter(orders, { after: predecessor, liveOnly: true });
+  const found = newestOrder(live);
+  if (found !== undefined && live.length > 1) {
     ctx.log(
-      `several live orders carry alternative order ID ${alternativeOrderId} (${live.join(", ")}): adopting ${live[0]}; cancel the others in CertCentral`,
+      `several live orders carry alternative order ID ${alternativeOrderId} (${live.map((o) => o.order_id).join(", ")}): adopting ${found.order_id}; cancel the others in CertCentral`,
     );
   }
-  return live[0];
+  return found?.order_id;
 }
 
 /**
  * POSTs the order. A POST that may have reached DigiCert (no answer, a 5xx, 408 or 429, an unreadable body) is
- * never sent again before the order has been looked up by its alternative order ID; after a timeout the look-up
- * goes on for a while, as DigiCert may still be storing it.
+ * never sent again before the order has been looked up by its alternative order ID (see lookUpAfterFailure), and
+ * never after an unreadable 2xx, which is an acceptance.
  */
 async function placeOrder(
   ctx: LifecycleContext,
@@ -383,46 +360,43 @@ async function placeOrder(
       ctx.log(`placed ${inputs.product} order ${response.id} (alternative order ID ${alternativeOrderId})`);
       return { state: orderStateFromPlacement(response, inputs), extra };
     } catch (error) {
-      const failure = userFacing(error, ctx.settings.apiKey);
+      const failure = messageOf(error);
       if (
         renewalOf !== undefined &&
         error instanceof CertCentralApiError &&
         error.hasCode(...RENEWAL_REFUSED)
       ) {
         ctx.log(
-          `DigiCert refused to link the new order as a renewal of order ${renewalOf} (${failure.message}); placing an unlinked order instead`,
+          `DigiCert refused to link the new order as a renewal of order ${renewalOf} (${failure}); placing an unlinked order instead`,
         );
         renewalOf = undefined;
         extra = { ...base, renewalLinked: false };
         continue;
       }
-      if (!mayHaveBeenProcessed(error)) throw failure;
+      if (!mayHaveBeenProcessed(error)) throw error;
       const found = await lookUpAfterFailure(ctx, error, alternativeOrderId, base.predecessorOrderId);
       if (found !== undefined) {
         ctx.log(
-          `the answer to the order was lost (${failure.message}), but DigiCert has order ${found} with alternative order ID ${alternativeOrderId}: adopting it`,
+          `the answer to the order was lost (${failure}), but DigiCert has order ${found} with alternative order ID ${alternativeOrderId}: adopting it`,
         );
-        const info = await afterAcceptance(ctx, found, raw, extra, () => ctx.client.orderInfo(found));
+        const info = await afterAcceptance(found, raw, extra, () => ctx.client.orderInfo(found));
         refuseIfForeign(inputs, info, alternativeOrderId);
         return { state: orderStateFromInfo(info), extra };
       }
       if (error instanceof CertCentralTransportError && error.failure === "malformed-response") {
         // A 2xx is an acceptance: however long the look-up lags, this order is never sent again.
         throw new Error(
-          `${failure.message}: DigiCert accepted the order but its answer could not be read, and no order with ` +
+          `${failure}: DigiCert accepted the order but its answer could not be read, and no order with ` +
             `alternative order ID ${alternativeOrderId} is visible yet. Run \`pulumi up\` again later: it finds the ` +
             "order by that ID and adopts it instead of ordering twice.",
         );
       }
       if (attempt >= MAX_POST_ATTEMPTS) {
         throw new Error(
-          `${failure.message}. No order was placed: DigiCert has none with alternative order ID ${alternativeOrderId} after ${attempt} attempts.`,
+          `${failure}. No order was placed: DigiCert has none with alternative order ID ${alternativeOrderId} after ${attempt} attempts.`,
         );
       }
-      const retryAfter = error instanceof CertCentralApiError ? (error.retryAfterMs ?? 0) : 0;
-      await ctx.clock.sleep(
-        Math.max(backoffDelayMs(ctx.settings.retry, attempt, ctx.clock.random), retryAfter),
-      );
+      await ctx.clock.sleep(retryDelayMs(ctx.settings.retry, attempt, ctx.clock.random, error));
     }
   }
 }
@@ -446,8 +420,8 @@ async function lookUpAfterFailure(
       found = await findLiveOrder(ctx, alternativeOrderId, exclude);
     } catch (lookupError) {
       throw new Error(
-        `${userFacing(error, ctx.settings.apiKey).message}. The order may have been placed, and looking it up failed too ` +
-          `(${userFacing(lookupError, ctx.settings.apiKey).message}). Run \`pulumi up\` again: it looks the order up by its ` +
+        `${messageOf(error)}. The order may have been placed, and looking it up failed too ` +
+          `(${messageOf(lookupError)}). Run \`pulumi up\` again: it looks the order up by its ` +
           `alternative order ID ${alternativeOrderId} and adopts it instead of ordering twice.`,
       );
     }
@@ -459,7 +433,6 @@ async function lookUpAfterFailure(
 
 /** Runs a step that follows DigiCert's acceptance of an order; on failure the order still reaches state. */
 async function afterAcceptance<T>(
-  ctx: LifecycleContext,
   orderId: number,
   raw: Props,
   extra: Partial<ComputedOutputs>,
@@ -473,7 +446,7 @@ async function afterAcceptance<T>(
       String(orderId),
       outs,
       `Order ${orderId} exists at DigiCert and is recorded in state, but a later step failed: ` +
-        `${userFacing(error, ctx.settings.apiKey).message}. Run \`pulumi refresh\` to read its current state.`,
+        `${messageOf(error)}. Run \`pulumi refresh\` to read its current state.`,
     );
   }
 }

@@ -1,5 +1,4 @@
 import { INPUT_KEYS } from "./codecs/inputs";
-import { isPlainObject } from "./codecs/combinators";
 import { OrderState, withoutUndefined } from "./mapping";
 
 /**
@@ -21,8 +20,8 @@ export interface ComputedOutputs extends OrderState {
   adoptedExistingOrder?: boolean;
 }
 
-export const COMPUTED_KEYS: readonly string[] = [
-  "stateVersion",
+/** The outputs a resource declares beyond its echoed inputs (the SDK names each in the resource's props). */
+export const OUTPUT_KEYS = [
   "orderId",
   "status",
   "requests",
@@ -37,7 +36,9 @@ export const COMPUTED_KEYS: readonly string[] = [
   "predecessorOrderId",
   "renewalLinked",
   "adoptedExistingOrder",
-];
+] as const;
+
+export const COMPUTED_KEYS: readonly string[] = ["stateVersion", ...OUTPUT_KEYS];
 
 export function pickInputs(props: Record<string, unknown>): Record<string, unknown> {
   return Object.fromEntries(
@@ -51,17 +52,15 @@ export function pickComputed(props: Record<string, unknown>): Record<string, unk
   );
 }
 
-/** The outputs to store: inputs first, then computed values (which win on a name clash: there is none). */
+/**
+ * The outputs to store: inputs first, then computed values (which win on a name clash: there is none), stamped
+ * with the current state version: every write migrates. (Version 1 is the first: there is nothing older to read.)
+ */
 export function composeOutputs(
   inputs: Record<string, unknown>,
   computed: Partial<ComputedOutputs>,
 ): Record<string, unknown> {
   return { ...pickInputs(inputs), ...withoutUndefined({ ...computed, stateVersion: STATE_VERSION }) };
-}
-
-/** Reads state written by this or an older implementation. Version 1 is the first; nothing to migrate yet. */
-export function migrateState(props: Record<string, unknown>): Record<string, unknown> {
-  return isPlainObject(props) ? { ...props, stateVersion: STATE_VERSION } : props;
 }
 
 export const TERMINAL_STATUSES: readonly string[] = [

@@ -1,7 +1,7 @@
 import { WaitTarget } from "./codecs/inputs";
 import { parseDurationMs } from "./duration";
 import { ResourceInitError } from "./errors";
-import { LifecycleContext, userFacing } from "./lifecycleContext";
+import { LifecycleContext, messageOf } from "./lifecycleContext";
 import { orderStateFromInfo, OrderState } from "./mapping";
 import { composeOutputs, isTerminalStatus, pickComputed } from "./state";
 
@@ -40,7 +40,7 @@ export async function waitForOrder(
         String(initial.orderId),
         current,
         `Order ${initial.orderId} was placed and is recorded in state (status ${state.status}), but following it failed: ` +
-          `${userFacing(error, ctx.settings.apiKey).message}. \`pulumi refresh\` will follow it.`,
+          `${messageOf(error)}. \`pulumi refresh\` will follow it.`,
       );
     }
     current = composeOutputs(current, { ...pickComputed(current), ...state });

@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { CodeSigningOrderArgs, OrderRequestSummary } from "./args";
 import { providerShell } from "./providerShell";
+import { OUTPUT_KEYS } from "../provider/state";
 
 /**
  * Ties the resource's successive orders together and keeps other resources' orders apart: its organization,
@@ -21,7 +22,7 @@ function organization(): string {
 }
 
 /** Outputs that hold a person's name and address or account data: stored encrypted in state. */
-const SECRET_OUTPUTS = ["shipInfo", "customFields"];
+const SECRET_OUTPUTS = ["shipInfo", "customFields"] as const;
 
 /**
  * A DigiCert code signing certificate order (OV `code_signing` or EV `code_signing_ev`), placed through
@@ -59,31 +60,19 @@ export class CodeSigningOrder extends pulumi.dynamic.Resource {
   declare readonly adoptedExistingOrder: pulumi.Output<boolean | undefined>;
 
   constructor(name: string, args: CodeSigningOrderArgs, opts?: pulumi.CustomResourceOptions) {
-    const outputs = {
-      orderId: undefined,
-      status: undefined,
-      requests: undefined,
-      certificateId: undefined,
-      organizationId: undefined,
-      serialNumber: undefined,
-      thumbprint: undefined,
-      validFrom: undefined,
-      validTill: undefined,
-      dateIssued: undefined,
-      assignedAlternativeOrderId: undefined,
-      predecessorOrderId: undefined,
-      renewalLinked: undefined,
-      adoptedExistingOrder: undefined,
-    };
+    // An output exists on the resource only if its key is in the props.
+    const outputs = Object.fromEntries(OUTPUT_KEYS.map((key) => [key, undefined]));
+    // A person's name and address, and account data: secret inputs too, so state encrypts them as inputs as well
+    // (additionalSecretOutputs only covers outputs).
+    const secrets = Object.fromEntries(
+      SECRET_OUTPUTS.map((key) => [key, args[key] === undefined ? undefined : pulumi.secret(args[key])]),
+    );
     super(
       providerShell,
       name,
       {
         ...args,
-        // A person's name and address, and account data: secret inputs, so state encrypts them as inputs too
-        // (additionalSecretOutputs only covers outputs).
-        shipInfo: args.shipInfo === undefined ? undefined : pulumi.secret(args.shipInfo),
-        customFields: args.customFields === undefined ? undefined : pulumi.secret(args.customFields),
+        ...secrets,
         resourceKey: resourceKeyOf(name, opts),
         ...outputs,
       },

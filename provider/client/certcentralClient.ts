@@ -13,7 +13,13 @@ import {
 } from "../codecs/api";
 import { Product } from "../codecs/inputs";
 import { JsonObject } from "../mapping";
-import { CertCentralApiError, CertCentralTransportError, isNothingFound, redact } from "./errors";
+import {
+  CertCentralApiError,
+  CertCentralTransportError,
+  isNothingFound,
+  isOrderNotFound,
+  redact,
+} from "./errors";
 import { RateLimiter } from "./rateLimiter";
 import { RetryPolicy, withRetries } from "./retry";
 
@@ -63,6 +69,16 @@ export class CertCentralClient {
     return this.idempotent(() =>
       this.send("GET", `/order/certificate/${orderId}`, undefined, orderInfoResponse),
     );
+  }
+
+  /** Order info, or undefined when DigiCert says the order does not exist (never for a missing route). */
+  async orderInfoIfExists(orderId: number): Promise<OrderInfoResponse | undefined> {
+    try {
+      return await this.orderInfo(orderId);
+    } catch (error) {
+      if (isOrderNotFound(error)) return undefined;
+      throw error;
+    }
   }
 
   /** Orders carrying this alternative order ID; none when DigiCert answers 404 or omits `orders`. */

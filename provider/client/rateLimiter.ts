@@ -28,7 +28,7 @@ export const DIGICERT_RATE_WINDOWS: readonly RateWindow[] = [
  */
 export class RateLimiter {
   /** One entry per request in the windows: when its answer came, or Infinity while it is in flight. */
-  private readonly stamps: number[] = [];
+  private stamps: { at: number }[] = [];
   private readonly waiters: ((release: () => void) => void)[] = [];
   private pumping = false;
   private readonly longestWindowMs: number;
@@ -67,20 +67,14 @@ export class RateLimiter {
   }
 
   private take(): () => void {
-    const stamp = { index: this.stamps.push(Infinity) - 1 };
-    this.inFlight.push(stamp);
-    let released = false;
+    const stamp = { at: Infinity };
+    this.stamps.push(stamp);
     return () => {
-      if (released) return;
-      released = true;
-      this.stamps[stamp.index] = this.clock.now();
-      this.inFlight.splice(this.inFlight.indexOf(stamp), 1);
+      if (stamp.at !== Infinity) return;
+      stamp.at = this.clock.now();
       void this.pump();
     };
   }
-
-  /** In-flight stamps know their place in `stamps`, which `forget` shifts. */
-  private readonly inFlight: { index: number }[] = [];
 
   /** How long until every window has room: 0 if now, Infinity if an answer must arrive first. */
   waitMs(now: number): number {
@@ -88,7 +82,10 @@ export class RateLimiter {
     let wait = 0;
     for (const window of this.windows) {
       const since = now - window.windowMs;
-      const inWindow = this.stamps.filter((stamp) => stamp > since).sort((a, b) => a - b);
+      const inWindow = this.stamps
+        .map((stamp) => stamp.at)
+        .filter((at) => at > since)
+        .sort((a, b) => a - b);
       if (inWindow.length >= window.limit) {
         // The request whose leaving the window makes room for one more.
         const blocking = inWindow[inWindow.length - window.limit]!;
@@ -100,17 +97,7 @@ export class RateLimiter {
 
   private forget(now: number): void {
     const horizon = now - this.longestWindowMs - 1000;
-    const kept: number[] = [];
-    const moved = new Map<number, number>();
-    this.stamps.forEach((stamp, i) => {
-      if (stamp >= horizon) {
-        moved.set(i, kept.length);
-        kept.push(stamp);
-      }
-    });
-    if (kept.length === this.stamps.length) return;
-    this.stamps.splice(0, this.stamps.length, ...kept);
-    for (const flight of this.inFlight) flight.index = moved.get(flight.index)!;
+    this.stamps = this.stamps.filter((stamp) => stamp.at >= horizon);
   }
 }
 

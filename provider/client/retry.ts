@@ -22,6 +22,20 @@ export function backoffDelayMs(policy: RetryPolicy, attempt: number, random: () 
   return Math.round(random() * ceiling);
 }
 
+/**
+ * The pause before attempt `attempt + 1` after `error`: the backoff, or longer when the server said when to come
+ * back (`Retry-After`), within the policy's ceiling.
+ */
+export function retryDelayMs(
+  policy: RetryPolicy,
+  attempt: number,
+  random: () => number,
+  error: unknown,
+): number {
+  const retryAfter = error instanceof CertCentralApiError ? (error.retryAfterMs ?? 0) : 0;
+  return Math.max(backoffDelayMs(policy, attempt, random), Math.min(retryAfter, policy.maxDelayMs));
+}
+
 /** Runs `operation` until it succeeds, fails for good, or the policy's attempts or time run out. */
 export async function withRetries<T>(
   policy: RetryPolicy,
@@ -35,12 +49,7 @@ export async function withRetries<T>(
       return await operation();
     } catch (error) {
       if (!retryable(error) || attempt >= policy.maxAttempts) throw error;
-      // A server that says when to come back is believed, within the policy's ceiling.
-      const retryAfter = error instanceof CertCentralApiError ? (error.retryAfterMs ?? 0) : 0;
-      const delay = Math.max(
-        backoffDelayMs(policy, attempt, clock.random),
-        Math.min(retryAfter, policy.maxDelayMs),
-      );
+      const delay = retryDelayMs(policy, attempt, clock.random, error);
       if (clock.now() + delay - started > policy.maxElapsedMs) throw error;
       await clock.sleep(delay);
     }

@@ -22,7 +22,6 @@ export const apiId = new t.Type<number, number, unknown>(
 );
 
 export const requestSummary = t.type({ id: apiId, status: t.string });
-export type RequestSummary = t.TypeOf<typeof requestSummary>;
 
 /** `POST /order/certificate/{product}`: 201 `{ id, requests, certificate_id?, organization? }`. */
 export const orderPlacedResponse = t.intersection([

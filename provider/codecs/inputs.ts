@@ -133,7 +133,6 @@ export const inputsCodec = strictObject(
 
 export type CodeSigningOrderInputs = t.TypeOf<typeof inputsCodec>;
 export type Product = (typeof PRODUCTS)[number];
-export type OnDeleteAction = (typeof ON_DELETE_ACTIONS)[number];
 export type WaitTarget = (typeof WAIT_TARGETS)[number];
 
 /** Every input property name, for telling inputs from outputs in state. */

@@ -2,6 +2,7 @@ import { expect } from "chai";
 import { AxiosInstance } from "axios";
 import { Emulator } from "../../emulator";
 import { csrOrderBody, digicertExampleBody, useTestEmulator, TEST_CSR } from "./harness";
+import { NEW_ORGANIZATION } from "../fixtures/digicertExample";
 
 type Product = "code_signing" | "code_signing_ev";
 
@@ -24,15 +25,7 @@ const without = (body: Record<string, unknown>, ...keys: string[]) => {
   return copy;
 };
 
-const inlineOrganization = {
-  name: "Example Corp",
-  address: "1 Main St",
-  city: "Lehi",
-  state: "ut",
-  zip: "84043",
-  country: "us",
-  telephone: "801-701-9600",
-};
+const inlineOrganization = NEW_ORGANIZATION;
 
 const shipToken = (shipInfo: Record<string, unknown>) => ({
   ...digicertExampleBody(),

@@ -8,6 +8,7 @@ import {
   rejectionOf,
   useEmulator,
   refuseNextOrder,
+  createLosingAnswerAndLookUps,
 } from "../provider/providerFixture";
 
 /**
@@ -158,16 +159,8 @@ describe("fault injection: never lose or duplicate a paid order", () => {
 
   it("when even the lookup fails, the next run finds the order instead of ordering twice", async () => {
     // The POST's answer comes too late; once DigiCert has stored the order, every lookup fails too.
-    emulator.injectFault({ method: "POST", path: "/order/certificate", fault: { kind: "delay", ms: 400 } });
     const first = providerFor(emulator, { "digicert:requestTimeout": "150ms", "digicert:maxAttempts": "2" });
-    const creating = rejectionOf(first.provider.create(inputs));
-    while (emulator.orders().length === 0) await new Promise((resolve) => setTimeout(resolve, 5));
-    emulator.injectFault({
-      method: "GET",
-      path: "/order/alternate",
-      times: 2,
-      fault: { kind: "error-before", status: 503 },
-    });
+    const creating = createLosingAnswerAndLookUps(emulator, first.provider, inputs);
     const error = await creating;
     expect(error.message).to.match(/may have been placed/);
     expect(error.message).to.match(/Run `pulumi up` again/);

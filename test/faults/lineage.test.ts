@@ -9,6 +9,7 @@ import {
   placeAndIssue,
   refuseNextOrder,
   daysFrom,
+  createLosingAnswerAndLookUps,
 } from "../provider/providerFixture";
 
 /**
@@ -102,16 +103,8 @@ describe("successive orders of one resource, and late answers", () => {
 
   it("a lost answer's order is not taken over once the declaration changed (a new CSR, another validity)", async () => {
     // The POST's answer comes too late; once the order is stored, the look-ups after the timeout fail too.
-    emulator.injectFault({ method: "POST", path: "/order/certificate", fault: { kind: "delay", ms: 400 } });
     const first = providerFor(emulator, { "digicert:requestTimeout": "100ms", "digicert:maxAttempts": "2" });
-    const creating = rejectionOf(first.provider.create(inputs));
-    while (emulator.orders().length === 0) await new Promise((resolve) => setTimeout(resolve, 5));
-    emulator.injectFault({
-      method: "GET",
-      path: "/order/alternate",
-      times: 2,
-      fault: { kind: "error-before", status: 503 },
-    });
+    const creating = createLosingAnswerAndLookUps(emulator, first.provider, inputs);
     expect((await creating).message).to.match(/may have been placed/);
     expect(emulator.orders()).to.have.length(1);
     const rotated = {

@@ -2,7 +2,7 @@ import { expect } from "chai";
 import { Emulator, startEmulator } from "../../emulator";
 import { CodeSigningOrderProvider } from "../../provider/codeSigningOrderProvider";
 import { Lineage } from "../../provider/replacements";
-import { ovHsmInputs } from "../fixtures/digicertExample";
+import { ovHsmInputs, NEW_ORGANIZATION } from "../fixtures/digicertExample";
 import {
   EMULATOR_KEY,
   instantClock,
@@ -149,15 +149,7 @@ describe("the order lifecycle past the first order", () => {
   });
 
   describe("an organization created with the order", () => {
-    const newOrg = {
-      name: "Example Corp",
-      address: "1 Main St",
-      city: "Lehi",
-      state: "ut",
-      zip: "84043",
-      country: "us",
-      telephone: "555-0100",
-    };
+    const newOrg = NEW_ORGANIZATION;
 
     it("reports the new organization's ID, and later edits of its details or naming it by ID place no order", async () => {
       const { provider, logs } = providerFor(emulator);

@@ -109,3 +109,25 @@ export function refuseNextOrder(emulator: Emulator, code: string, message: strin
 export function daysFrom(clock: { now(): number }, days: number): string {
   return new Date(clock.now() + days * 86_400_000).toISOString().slice(0, 10);
 }
+
+/**
+ * Creates `inputs` while the emulator answers the POST too late (the order is stored at once, the answer comes
+ * after the client's timeout) and, once the order exists, fails the look-ups that follow: the create fails saying
+ * the order may have been placed. Returns that error.
+ */
+export async function createLosingAnswerAndLookUps(
+  emulator: Emulator,
+  provider: CodeSigningOrderProvider,
+  inputs: Record<string, unknown>,
+): Promise<Error & Record<string, unknown>> {
+  emulator.injectFault({ method: "POST", path: "/order/certificate", fault: { kind: "delay", ms: 400 } });
+  const creating = rejectionOf(provider.create(inputs));
+  while (emulator.orders().length === 0) await new Promise((resolve) => setTimeout(resolve, 5));
+  emulator.injectFault({
+    method: "GET",
+    path: "/order/alternate",
+    times: 2,
+    fault: { kind: "error-before", status: 503 },
+  });
+  return creating;
+}

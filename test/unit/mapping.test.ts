@@ -2,7 +2,7 @@ import { expect } from "chai";
 import { inputsCodec } from "../../provider/codecs/inputs";
 import { orderRequestBody, orderStateFromInfo, orderStateFromPlacement } from "../../provider/mapping";
 import { orderInfoResponse, orderPlacedResponse } from "../../provider/codecs/api";
-import { seedBody, seedInputs } from "../fixtures/digicertExample";
+import { seedBody, seedInputs, NEW_ORGANIZATION } from "../fixtures/digicertExample";
 
 function decode(value: unknown) {
   const result = inputsCodec.decode(value);
@@ -133,15 +133,7 @@ describe("mapping DigiCert's answers to outputs", () => {
   it("takes a new organization's ID from the answer", () => {
     const inputs = decode({
       ...seedInputs,
-      organization: {
-        name: "n",
-        address: "a",
-        city: "c",
-        state: "s",
-        zip: "z",
-        country: "us",
-        telephone: "t",
-      },
+      organization: NEW_ORGANIZATION,
     });
     const placed = decodeWith(orderPlacedResponse, { id: 1, requests: [], organization: { id: 777 } });
     expect(orderStateFromPlacement(placed, inputs).organizationId).to.equal(777);

@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { validateInputs } from "../../provider/rules";
 import { UNKNOWN } from "../../provider/unknowns";
-import { SAMPLE_CSR, seedResourceInputs } from "../fixtures/digicertExample";
+import { SAMPLE_CSR, seedResourceInputs, NEW_ORGANIZATION } from "../fixtures/digicertExample";
 
 const NOW = Date.UTC(2026, 10, 28);
 
@@ -146,15 +146,7 @@ describe("check rules", () => {
     expect(
       problems(
         withInputs({
-          organization: {
-            name: "E",
-            address: "a",
-            city: "c",
-            state: "s",
-            zip: "z",
-            country: "us",
-            telephone: "t",
-          },
+          organization: NEW_ORGANIZATION,
         }),
       ),
     ).to.deep.equal([]);
