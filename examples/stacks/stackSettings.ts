@@ -106,7 +106,7 @@ const CSR_BLOCK =
 
 /**
  * Reads and checks the stack's settings. `stack` only labels the error. Relative file paths (csrFile) are taken
- * from the working directory, which is the project folder when Pulumi runs the program.
+ * from the project folder (the one holding Pulumi.yaml), see `projectFolder`.
  */
 export function readStackSettings(config: ConfigSource, stack: string): StackSettings {
   const problems: string[] = [];
@@ -210,9 +210,22 @@ export function readStackSettings(config: ConfigSource, stack: string): StackSet
   };
 }
 
+/**
+ * The project folder: the nearest one holding Pulumi.yaml, upwards from the working directory. Not the working
+ * directory itself: when Pulumi.yaml's `main` names a file, the CLI runs the program in that file's folder (here
+ * dist/examples/stacks). `pulumi.runtime.getRootDirectory()` is no help: older language hosts leave it empty, and
+ * under mocks it is a placeholder.
+ */
+export function projectFolder(from: string = process.cwd()): string {
+  for (let dir = path.resolve(from); ; dir = path.dirname(dir)) {
+    if (fs.existsSync(path.join(dir, "Pulumi.yaml"))) return dir;
+    if (path.dirname(dir) === dir) return path.resolve(from);
+  }
+}
+
 function readCsrFile(file: string, problems: string[]): string | undefined {
   try {
-    return fs.readFileSync(path.resolve(file), "utf8");
+    return fs.readFileSync(path.resolve(projectFolder(), file), "utf8");
   } catch (error) {
     const why = error instanceof Error && "code" in error ? String(error.code) : String(error);
     problems.push(

@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# npm run setup:pulumi — builds the Pulumi CLI and its Node.js language host from the Go modules pinned in
+# tools/pulumi-cli/ into .pulumi-cli/bin/ (ignored), beside the dynamic-provider launcher that @pulumi/pulumi ships.
+# No binary is downloaded: only Go modules, through the Go module proxy. Skips the build when the binaries of the
+# pinned versions are already there. Prints the folder to put on PATH as its last line.
+set -euo pipefail
+ROOT="$(cd "$(dirname "$0")/.." && pwd)"
+TOOLS="$ROOT/tools/pulumi-cli"
+BIN="$ROOT/.pulumi-cli/bin"
+STAMP="$BIN/.stamp"
+# The CLI's own release, as `pulumi version` prints it.
+CLI_VERSION="$(sed -n 's#^\s*github.com/pulumi/pulumi/pkg/v3 \(v[^ ]*\).*#\1#p' "$TOOLS/go.mod" | head -n1)"
+# The language host's release: the last sdk/v3 that still held it (see tools/pulumi-cli/README.md).
+LANG_VERSION="$(sed -n 's#^\s*github.com/pulumi/pulumi/sdk/v3 \(v[^ ]*\).*#\1#p' "$TOOLS/language-nodejs/go.mod" | head -n1)"
+LAUNCHER="$ROOT/node_modules/@pulumi/pulumi/pulumi-resource-pulumi-nodejs"
+
+say() { printf 'setup:pulumi: %s\n' "$*" >&2; }
+
+command -v go >/dev/null || { say "go is not installed (Go 1.26 or later builds the CLI)"; exit 1; }
+[ -n "$CLI_VERSION" ] && [ -n "$LANG_VERSION" ] || { say "cannot read the pinned versions from tools/pulumi-cli"; exit 1; }
+[ -f "$LAUNCHER" ] || { say "node_modules/@pulumi/pulumi is missing: run npm ci first"; exit 1; }
+
+# What the binaries are built from: any change to the pins (or to Go) rebuilds them.
+fingerprint="$( (cat "$TOOLS/go.mod" "$TOOLS/go.sum" "$TOOLS/language-nodejs/go.mod" "$TOOLS/language-nodejs/go.sum"; go version) | sha256sum | cut -c1-16)"
+if [ -x "$BIN/pulumi" ] && [ -x "$BIN/pulumi-language-nodejs" ] && [ "$(cat "$STAMP" 2>/dev/null)" = "$fingerprint" ]; then
+  say "pulumi $CLI_VERSION is already built"
+else
+  mkdir -p "$BIN"
+  rm -f "$STAMP"
+  export GOFLAGS="-mod=readonly -buildvcs=false"
+  # Progress: `go build -v` names each package as it is compiled; show a count every 200 packages.
+  build() { # <module dir> <output> <version ldflags> <package>
+    local dir="$1" out="$2" ldflags="$3" pkg="$4" started=$SECONDS count=0
+    say "building $(basename "$out") ($pkg); a cold build takes minutes, a cached one seconds"
+    (cd "$dir" && go mod download)
+    rm -f "$out.tmp"
+    (cd "$dir" && go build -v -ldflags "$ldflags" -o "$out.tmp" "$pkg" 2>&1 || true) | while IFS= read -r line; do
+      if [[ "$line" == *": "* || "$line" == "#"* ]]; then
+        printf '%s\n' "$line" >&2 # a compiler message, not a package name
+      else
+        count=$((count + 1))
+        if ((count % 200 == 0)); then say "  $(basename "$out"): $count packages compiled ($((SECONDS - started)) s)"; fi
+      fi
+    done
+    if [ ! -x "$out.tmp" ]; then say "building $(basename "$out") failed (see the messages above)"; exit 1; fi
+    mv "$out.tmp" "$out"
+    say "  $(basename "$out") built in $((SECONDS - started)) s"
+  }
+  build "$TOOLS" "$BIN/pulumi" "-X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=$CLI_VERSION" \
+    github.com/pulumi/pulumi/pkg/v3/cmd/pulumi
+  build "$TOOLS/language-nodejs" "$BIN/pulumi-language-nodejs" "-X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=$LANG_VERSION" \
+    github.com/pulumi/pulumi/sdk/v3/nodejs/cmd/pulumi-language-nodejs
+  printf '%s\n' "$fingerprint" >"$STAMP"
+fi
+# The dynamic-provider launcher is a shell script inside @pulumi/pulumi: the CLI looks for it beside `pulumi`.
+install -m 0755 "$LAUNCHER" "$BIN/pulumi-resource-pulumi-nodejs"
+say "$("$BIN/pulumi" version) in $BIN (put it on PATH: export PATH=\"$BIN:\$PATH\")"
+printf '%s\n' "$BIN"
