@@ -11,8 +11,7 @@ import {
   OrderPlacedResponse,
   revokeRequestResponse,
 } from "../codecs/api";
-import { Product } from "../codecs/inputs";
-import { JsonObject } from "../mapping";
+import { JsonObject } from "../json";
 import {
   CertCentralApiError,
   CertCentralTransportError,
@@ -61,8 +60,8 @@ export class CertCentralClient {
     });
   }
 
-  placeOrder(product: Product, body: JsonObject): Promise<OrderPlacedResponse> {
-    return this.send("POST", `/order/certificate/${product}`, body, orderPlacedResponse);
+  placeOrder(product: string, body: JsonObject): Promise<OrderPlacedResponse> {
+    return this.send("POST", `/order/certificate/${encodeURIComponent(product)}`, body, orderPlacedResponse);
   }
 
   orderInfo(orderId: number): Promise<OrderInfoResponse> {

@@ -1,7 +1,7 @@
 import { Clock } from "../../provider/clock";
 import { RateLimiter } from "../../provider/client/rateLimiter";
 import { CodeSigningOrderProvider } from "../../provider/codeSigningOrderProvider";
-import { Lineage } from "../../provider/replacements";
+import { ReplacementMemory } from "../../provider/replacementMemory";
 import { Emulator, EmulatorOptions, startEmulator } from "../../emulator";
 
 export const EMULATOR_KEY = "emulator-api-key";
@@ -52,7 +52,7 @@ export function providerFor(
       log: (line) => logs.push(line),
       limiter: opts.limiter ?? new RateLimiter([], clock),
       // Each test's own: the emulator's order IDs restart on reset, real DigiCert's never repeat.
-      lineage: new Lineage(),
+      memory: new ReplacementMemory(),
     },
   );
   return { provider, logs, clock };
