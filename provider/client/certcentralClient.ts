@@ -1,3 +1,4 @@
+import { isLeft, isRight } from "fp-ts/Either";
 import axios, { AxiosInstance } from "axios";
 import * as t from "io-ts";
 import { Clock } from "../clock";
@@ -169,8 +170,8 @@ export class CertCentralClient {
     if (codec === undefined) return undefined as T;
     const parsed = parseJson(text);
     const decoded = parsed.ok ? codec.decode(parsed.value) : undefined;
-    if (!decoded || decoded._tag === "Left") {
-      if (text.trim() === "" && codec.decode(undefined)._tag === "Right") return undefined as T;
+    if (!decoded || isLeft(decoded)) {
+      if (text.trim() === "" && isRight(codec.decode(undefined))) return undefined as T;
       throw new CertCentralTransportError(
         "malformed-response",
         method,
@@ -185,7 +186,7 @@ export class CertCentralClient {
     const parsed = parseJson(text);
     const decoded = parsed.ok ? errorBody.decode(parsed.value) : undefined;
     const entries =
-      decoded && decoded._tag === "Right"
+      decoded && isRight(decoded)
         ? decoded.right.errors.map((e) => ({
             code: redact(e.code, this.settings.apiKey),
             message: redact(e.message ?? "", this.settings.apiKey),

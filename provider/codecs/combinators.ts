@@ -1,3 +1,4 @@
+import { isLeft } from "fp-ts/Either";
 import * as t from "io-ts";
 
 /**
@@ -123,7 +124,7 @@ export function strictObject<R extends t.Props, O extends t.Props>(
       const value = u[key];
       if (value === undefined && !isRequired) return;
       const result = codec.validate(value, t.appendContext(c, key, codec, value));
-      if (result._tag === "Left") errors.push(...result.left);
+      if (isLeft(result)) errors.push(...result.left);
       else if (result.right !== undefined) out[key] = result.right;
     };
     for (const [key, codec] of Object.entries(required)) visit(key, codec, true);

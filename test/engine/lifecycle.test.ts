@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { Emulator, startEmulator } from "../../emulator";
-import { createProgramDir, removeProgramDir } from "../support/programDir";
-import { hostErrorOf, ProviderHost, secret, UNKNOWN, urnFor } from "../support/providerHost";
+import { createProgramDir, removeProgramDir } from "../../harness/programDir";
+import { hostErrorOf, ProviderHost, secret, UNKNOWN, urnFor } from "../../harness/providerHost";
 import { captureOrder, PROJECT, STACK } from "./engineFixture";
 
 const API_KEY = "emulator-api-key";
