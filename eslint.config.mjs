@@ -15,7 +15,7 @@ export default tseslint.config(
   {
     // The serialized provider shell must load its implementation with a run-time require by package name
     // (see sdk/providerShell.ts), and tests load built modules the same way.
-    files: ["sdk/providerShell.ts", "test/**/*.ts", "bench/**/*.ts", "scripts/**/*.ts"],
+    files: ["sdk/providerShell.ts", "harness/**/*.ts", "test/**/*.ts", "bench/**/*.ts", "scripts/**/*.ts"],
     rules: { "@typescript-eslint/no-require-imports": "off" },
   },
 );

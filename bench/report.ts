@@ -408,7 +408,7 @@ ${spreadTable(r)}
   summary table; it is not part of \`npm test\`.
 - **What runs**: the SDK's own dynamic-provider host (\`@pulumi/pulumi/cmd/dynamic-provider\`, ${m.pulumiSdk}),
   started as a child process in a folder laid out like a user's program (\`createProgramDir\`: the package under
-  \`node_modules/<name>\`) and driven over gRPC the way the engine drives it (\`test/support/providerHost.ts\`:
+  \`node_modules/<name>\`) and driven over gRPC the way the engine drives it (\`harness/providerHost.ts\`:
   Configure, Check, Diff, Create, Read in refresh form, Delete; secrets stripped from CRUD payloads). Requests go to
   the CertCentral emulator (\`emulator/\`) on 127.0.0.1, in the bench's own process, which records every API request.
 - **Inputs**: DigiCert's own example order (\`code_signing_ev\`, ship_token, existing organization;

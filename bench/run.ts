@@ -6,7 +6,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { startEmulator } from "../emulator";
-import { createProgramDir, removeProgramDir, REPO_ROOT } from "../test/support/programDir";
+import { createProgramDir, removeProgramDir, REPO_ROOT } from "../harness/programDir";
 import { machineInfo, renderReport, renderSummary, Results } from "./report";
 import {
   BURST,

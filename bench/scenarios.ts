@@ -5,7 +5,7 @@
  */
 import { isDeepStrictEqual } from "util";
 import { Emulator, RecordedRequest } from "../emulator";
-import { HostError, ProviderHost, urnFor } from "../test/support/providerHost";
+import { HostError, ProviderHost, urnFor } from "../harness/providerHost";
 import { procStatusBytes } from "./proc";
 import { SAMPLE_BODY } from "./programs/sample";
 import { median, msSince, percentile } from "./stats";

@@ -4,8 +4,8 @@
  * environment the host inherits.
  */
 import * as path from "path";
-import { captureRegistrations, Registration } from "../test/support/captureProgram";
-import { secret } from "../test/support/providerHost";
+import { captureRegistrations, Registration } from "../harness/captureProgram";
+import { secret } from "../harness/providerHost";
 import { PROGRAM_RESOURCE_NAMES } from "./programs/sample";
 
 export const PROJECT = "codesigning";

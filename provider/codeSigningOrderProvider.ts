@@ -1,17 +1,16 @@
-import { CodeSigningOrderInputs, inputsCodec } from "./codecs/inputs";
-import { reportErrors } from "./codecs/report";
-import { decodeStoredState } from "./codecs/state";
+import { decodeInputFields, decodeStoredState } from "./codecs/state";
 import { CertCentralClient } from "./client/certcentralClient";
 import { limiterFor, RateLimiter } from "./client/rateLimiter";
 import { Clock, systemClock } from "./clock";
-import { deleteOrder } from "./deletion";
+import { createOrder } from "./create";
+import { decodeDeclaration } from "./declaration";
+import { deleteOrder } from "./delete";
 import { decideDiff } from "./diff";
-import { InvalidInputsError } from "./errors";
 import { redact } from "./client/errors";
+import { resourceKeyOf } from "./identity";
 import { LifecycleContext, redactedError } from "./lifecycleContext";
 import { orderStateFromInfo } from "./mapping";
-import { createOrder } from "./ordering";
-import { Lineage, processLineage } from "./replacements";
+import { processMemory, ReplacementMemory } from "./replacementMemory";
 import { validateInputs } from "./rules";
 import {
   ConfigSource,
@@ -21,7 +20,7 @@ import {
   readSettings,
   RegionBaseUrls,
 } from "./settings";
-import { composeOutputs, pickComputed, pickInputs } from "./state";
+import { composeOutputs } from "./state";
 
 export interface ProviderDeps {
   readonly clock?: Clock;
@@ -32,8 +31,8 @@ export interface ProviderDeps {
   readonly limiter?: RateLimiter;
   /** Where each region's API lives; tests point the regions at emulators. */
   readonly regionBaseUrls?: RegionBaseUrls;
-  /** What this process knows of successive orders; by default the one the whole process shares. */
-  readonly lineage?: Lineage;
+  /** What crosses calls within a deployment; by default the one the whole process shares. */
+  readonly memory?: ReplacementMemory;
 }
 
 type Props = Record<string, unknown>;
@@ -50,14 +49,14 @@ export class CodeSigningOrderProvider {
   private readonly log: (line: string) => void;
   private readonly settingsOrError: ProviderSettings | ConfigurationError;
   private context?: LifecycleContext;
-  private readonly lineage: Lineage;
+  private readonly memory: ReplacementMemory;
 
   constructor(
     config: ConfigSource | undefined,
     private readonly deps: ProviderDeps = {},
   ) {
     this.clock = deps.clock ?? systemClock;
-    this.lineage = deps.lineage ?? processLineage;
+    this.memory = deps.memory ?? processMemory;
     const write = deps.log ?? ((line: string) => console.log(`[digicert] ${line}`));
     this.log = (line) => write(redact(line, this.apiKey()));
     try {
@@ -85,11 +84,12 @@ export class CodeSigningOrderProvider {
     news: Props,
   ): Promise<{ changes: boolean; replaces: string[]; deleteBeforeReplace: boolean }> {
     const stored = decodeStoredState(olds);
-    const decision = decideDiff(olds, news, this.clock.now());
-    const key = lineageKey(news);
-    if (stored.orderId !== undefined && key !== undefined) {
-      this.lineage.recordPossibleSuccessor(key, {
-        predecessorOrderId: stored.orderId,
+    const declared = decodeInputFields(news);
+    const decision = decideDiff(stored, { raw: news, declared }, this.clock.now());
+    const resourceKey = resourceKeyOf(declared);
+    if (stored.computed.orderId !== undefined && resourceKey !== undefined) {
+      this.memory.rememberDiff(resourceKey, {
+        orderId: stored.computed.orderId,
         reason: decision.reason ?? "engine",
       });
     }
@@ -99,19 +99,19 @@ export class CodeSigningOrderProvider {
   }
 
   create(raw: Props): Promise<{ id: string; outs: Props }> {
-    return this.redacting(() => createOrder(this.lifecycle(), decodeInputs(raw), raw, lineageKey(raw)!));
+    return this.redacting(() => createOrder(this.lifecycle(), decodeDeclaration(raw)));
   }
 
   read(id: string, props: Props = {}): Promise<{ id?: string; props?: Props; inputs?: Props }> {
     return this.redacting(async () => {
-      decodeStoredState(props);
+      const stored = decodeStoredState(props);
       const info = await this.lifecycle().client.orderInfoIfExists(parseOrderId(id));
       if (info === undefined) {
         this.log(`order ${id} no longer exists at DigiCert: removing it from state`);
         return {};
       }
-      const outs = composeOutputs(props, { ...pickComputed(props), ...orderStateFromInfo(info) });
-      return { id, props: outs, inputs: pickInputs(props) };
+      const outs = composeOutputs(stored.echoed, { ...stored.computed, ...orderStateFromInfo(info) });
+      return { id, props: outs, inputs: stored.echoed };
     });
   }
 
@@ -120,16 +120,14 @@ export class CodeSigningOrderProvider {
     // host keeps only what update returns. A key is still required, as for every operation past preview.
     return this.redacting(async () => {
       this.lifecycle();
-      decodeStoredState(olds);
-      decodeInputs(news);
-      return { outs: composeOutputs(news, pickComputed(olds)) };
+      const stored = decodeStoredState(olds);
+      const declaration = decodeDeclaration(news);
+      return { outs: composeOutputs(declaration.inputs, stored.computed) };
     });
   }
 
   delete(id: string, props: Props): Promise<void> {
-    return this.redacting(() =>
-      deleteOrder(this.lifecycle(), parseOrderId(id), decodeStoredState(props), lineageKey(props)),
-    );
+    return this.redacting(() => deleteOrder(this.lifecycle(), parseOrderId(id), decodeStoredState(props)));
   }
 
   private async redacting<T>(call: () => Promise<T>): Promise<T> {
@@ -158,24 +156,9 @@ export class CodeSigningOrderProvider {
       limiter: this.deps.limiter ?? limiterFor(settings.apiKey, settings.rateWindows, this.clock),
       clock: this.clock,
     });
-    this.context = { client, clock: this.clock, settings, log: this.log, lineage: this.lineage };
+    this.context = { client, clock: this.clock, settings, log: this.log, memory: this.memory };
     return this.context;
   }
-}
-
-function decodeInputs(raw: Props): CodeSigningOrderInputs {
-  const { __provider: _ignored, ...inputs } = raw;
-  const decoded = inputsCodec.decode(inputs);
-  if (decoded._tag === "Left") throw new InvalidInputsError(reportErrors(decoded.left));
-  return decoded.right;
-}
-
-/** What ties successive orders of one resource together: set by the SDK, or the user's alternative order ID. */
-function lineageKey(props: Props): string | undefined {
-  if (typeof props.resourceKey === "string") return props.resourceKey;
-  if (typeof props.alternativeOrderId === "string") return `alt:${props.alternativeOrderId}`;
-  if (typeof props.existingOrderId === "number") return `order:${props.existingOrderId}`;
-  return undefined;
 }
 
 function parseOrderId(id: string): number {

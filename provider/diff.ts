@@ -1,16 +1,19 @@
-import { certificateCodec, INPUT_KEYS, orderValidityCodec } from "./codecs/inputs";
+import { certificateCodec, InputKey, INPUT_KEYS, orderValidityCodec } from "./codecs/inputs";
+import { StoredState } from "./codecs/state";
 import { certificateBody, orderValidityBody } from "./mapping";
 import { canonicalJson } from "./canonicalJson";
 import { certificateExpired, parseApiDate, DAY_MS } from "./dates";
-import { isTerminalStatus, STATE_VERSION } from "./state";
+import { isTerminalStatus } from "./orderStatus";
+import { ReplacementReason } from "./plans";
+import { STATE_VERSION } from "./state";
 import { unknownPaths } from "./unknowns";
-import { isPlainObject } from "./codecs/combinators";
+import { CodeSigningOrderInputs } from "./codecs/inputs";
 
 /**
  * Inputs that define the certificate: changing one means a new order, which DigiCert bills again.
  * Everything else is the provider's own bookkeeping or only matters when an order is placed, and updates state.
  */
-export const REPLACING_INPUTS: readonly string[] = [
+export const REPLACING_INPUTS: readonly InputKey[] = [
   "product",
   "organization",
   "certificate",
@@ -21,55 +24,61 @@ export const REPLACING_INPUTS: readonly string[] = [
   // The order's identity at DigiCert: a new one means a new order (and is how to force one).
   "alternativeOrderId",
 ];
-export const IN_PLACE_INPUTS: readonly string[] = INPUT_KEYS.filter((k) => !REPLACING_INPUTS.includes(k));
-
-export type ReplacementReason = "definition" | "renewal" | "terminal" | "import";
+export const IN_PLACE_INPUTS: readonly InputKey[] = INPUT_KEYS.filter((k) => !REPLACING_INPUTS.includes(k));
 
 export interface DiffDecision {
   readonly changes: boolean;
   readonly replaces: string[];
   /** Why a replacement is planned; undefined when none is. */
-  readonly reason?: ReplacementReason;
+  readonly reason?: Exclude<ReplacementReason, "engine">;
   /** A human sentence for the preview when the replacement is not caused by an edit. */
   readonly explanation?: string;
 }
 
-/** Compares the new inputs with the old outputs (which echo the old inputs). Pure; `now` is injected. */
-export function decideDiff(
-  olds: Record<string, unknown>,
-  news: Record<string, unknown>,
-  now: number,
-): DiffDecision {
-  const organizationKept = sameOrganization(olds, news);
+/** The new inputs as Diff sees them: as sent (values may be unknown in preview), and each field that decodes. */
+export interface NewInputs {
+  readonly raw: Record<string, unknown>;
+  readonly declared: Partial<CodeSigningOrderInputs>;
+}
+
+/** Compares the new inputs with the stored state (which echoes the old inputs). Pure; `now` is injected. */
+export function decideDiff(stored: StoredState, news: NewInputs, now: number): DiffDecision {
+  const olds = stored.echoed;
+  const organizationKept = sameOrganization(stored, news);
   // Dropping `existingOrderId` (a finished import) keeps whatever order the resource holds now.
-  const importFinished = news.existingOrderId === undefined && olds.existingOrderId !== undefined;
-  const kept = (key: string) =>
+  const importFinished = news.raw.existingOrderId === undefined && olds.existingOrderId !== undefined;
+  const kept = (key: InputKey) =>
     (key === "organization" && organizationKept) || (key === "existingOrderId" && importFinished);
-  const replaces = REPLACING_INPUTS.filter((key) => differs(key, olds[key], news[key]) && !kept(key));
-  const updated = IN_PLACE_INPUTS.filter((key) => differs(key, olds[key], news[key]));
+  const replaces: string[] = REPLACING_INPUTS.filter(
+    (key) => differs(key, olds[key], news.raw[key]) && !kept(key),
+  );
+  const updated: string[] = IN_PLACE_INPUTS.filter((key) => differs(key, olds[key], news.raw[key]));
   if (importFinished) updated.push("existingOrderId");
+  const { orderId, organizationId } = stored.computed;
   let note: string | undefined;
-  if (organizationKept && differs("organization", olds.organization, news.organization)) {
+  if (organizationKept && differs("organization", olds.organization, news.raw.organization)) {
     updated.push("organization");
-    note = `organization changed, but order ${String(olds.orderId)} keeps organization ${String(olds.organizationId)}, created with it: no new order (Pulumi does not edit the organization at DigiCert)`;
+    note = `organization changed, but order ${orderId} keeps organization ${organizationId}, created with it: no new order (Pulumi does not edit the organization at DigiCert)`;
   }
-  const providerChanged = olds.__provider !== news.__provider || olds.stateVersion !== STATE_VERSION;
-  // A new existingOrderId means taking that order over, not ordering.
-  let reason: ReplacementReason | undefined =
+  const providerChanged =
+    stored.providerCode !== news.raw.__provider || stored.computed.stateVersion !== STATE_VERSION;
+  // A new existingOrderId means adopting that order, not ordering.
+  let reason: DiffDecision["reason"] =
     replaces.length === 0
       ? undefined
-      : replaces.includes("existingOrderId") && news.existingOrderId !== undefined
+      : replaces.includes("existingOrderId") && news.raw.existingOrderId !== undefined
         ? "import"
         : "definition";
   let explanation: string | undefined;
 
-  const deadStatus = isTerminalStatus(olds.status) ? String(olds.status) : expiredByDate(olds, now);
-  if (replaces.length === 0 && deadStatus !== undefined && news.replaceWhenTerminal !== false) {
+  const status = stored.computed.status;
+  const deadStatus = isTerminalStatus(status) ? status : expiredByDate(stored, now);
+  if (replaces.length === 0 && deadStatus !== undefined && news.declared.replaceWhenTerminal !== false) {
     replaces.push("status");
     reason = "terminal";
-    explanation = `order ${String(olds.orderId)} is ${deadStatus} at DigiCert: a new order will be placed (set replaceWhenTerminal: false to keep it as it is)`;
+    explanation = `order ${orderId} is ${deadStatus} at DigiCert: a new order will be placed (set replaceWhenTerminal: false to keep it as it is)`;
   }
-  const renewal = renewalDue(olds, news, now);
+  const renewal = renewalDue(stored, news, now);
   if (replaces.length === 0 && renewal) {
     replaces.push("validTill");
     reason = "renewal";
@@ -88,57 +97,44 @@ export function decideDiff(
  * by its new ID, or correcting the details, means the same organization: the order stays (state is updated).
  * Only a different existing organization (another ID), or details after an ID, means a new order.
  */
-function sameOrganization(olds: Record<string, unknown>, news: Record<string, unknown>): boolean {
-  const created = olds.organizationId;
-  if (
-    typeof created !== "number" ||
-    !isPlainObject(olds.organization) ||
-    olds.organization.id !== undefined
-  ) {
-    return false;
-  }
-  if (!isPlainObject(news.organization) || unknownPaths(news.organization).length > 0) return false;
-  const id = news.organization.id;
-  return id === undefined || id === created;
+function sameOrganization(stored: StoredState, news: NewInputs): boolean {
+  const created = stored.computed.organizationId;
+  const old = stored.declared.organization;
+  if (created === undefined || old === undefined || old.id !== undefined) return false;
+  const next = news.declared.organization;
+  if (next === undefined || unknownPaths(news.raw.organization).length > 0) return false;
+  return next.id === undefined || next.id === created;
 }
 
 /**
  * DigiCert may report an order as `issued` after its certificate expired (list filters say so): the certificate's
  * own `validTill`, once past, makes it as dead as `expired`.
  */
-function expiredByDate(olds: Record<string, unknown>, now: number): string | undefined {
-  if (olds.status !== "issued" || typeof olds.validTill !== "string") return undefined;
-  return certificateExpired(olds.validTill, now) ? `expired (valid till ${olds.validTill})` : undefined;
+function expiredByDate(stored: StoredState, now: number): string | undefined {
+  const { status, validTill } = stored.computed;
+  if (status !== "issued" || validTill === undefined) return undefined;
+  return certificateExpired(validTill, now) ? `expired (valid till ${validTill})` : undefined;
 }
 
 /** A sentence saying why the certificate is due for renewal, or undefined if it is not. */
-function renewalDue(
-  olds: Record<string, unknown>,
-  news: Record<string, unknown>,
-  now: number,
-): string | undefined {
-  const days = news.renewBeforeDays;
-  if (typeof days !== "number" || typeof olds.validTill !== "string") return undefined;
-  if (typeof olds.status === "string" && olds.status !== "issued") return undefined;
-  const validTill = parseApiDate(olds.validTill);
-  if (validTill === undefined || now < validTill - days * DAY_MS) return undefined;
-  return `the certificate of order ${String(olds.orderId)} is valid till ${olds.validTill}, within renewBeforeDays (${days}): a renewal order (a new paid order) will be placed`;
+function renewalDue(stored: StoredState, news: NewInputs, now: number): string | undefined {
+  const days = news.declared.renewBeforeDays;
+  const { status, validTill, orderId } = stored.computed;
+  if (days === undefined || validTill === undefined) return undefined;
+  if (status !== undefined && status !== "issued") return undefined;
+  const till = parseApiDate(validTill);
+  if (till === undefined || now < till - days * DAY_MS) return undefined;
+  return `the certificate of order ${orderId} is valid till ${validTill}, within renewBeforeDays (${days}): a renewal order (a new paid order) will be placed`;
 }
 
-function differs(key: string, old: unknown, next: unknown): boolean {
+function differs(key: InputKey, old: unknown, next: unknown): boolean {
   if (unknownPaths(next).length > 0) return true;
   return canonicalJson(normalize(key, old)) !== canonicalJson(normalize(key, next));
 }
 
 /** Equal meaning, equal form: a default spelled out, or a date written another way, is no change. */
-function normalize(key: string, value: unknown): unknown {
-  if (key === "certificate") {
-    const decoded = certificateCodec.decode(value);
-    return decoded._tag === "Right" ? certificateBody(decoded.right) : value;
-  }
-  if (key === "orderValidity") {
-    const decoded = orderValidityCodec.decode(value);
-    return decoded._tag === "Right" ? orderValidityBody(decoded.right) : value;
-  }
+function normalize(key: InputKey, value: unknown): unknown {
+  if (key === "certificate" && certificateCodec.is(value)) return certificateBody(value);
+  if (key === "orderValidity" && orderValidityCodec.is(value)) return orderValidityBody(value);
   return value;
 }

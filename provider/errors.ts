@@ -7,7 +7,13 @@ export class ResourceInitError extends Error {
   readonly id: string;
   readonly properties: Record<string, unknown>;
   readonly reasons: string[];
-  constructor(id: string, properties: Record<string, unknown>, message: string) {
+  constructor(
+    id: string,
+    properties: Record<string, unknown>,
+    message: string,
+    /** The order's status when the step failed, for messages. */
+    readonly status = "unknown",
+  ) {
     super(message);
     this.name = "ResourceInitError";
     this.id = id;

@@ -1,15 +1,15 @@
 import { CertCentralClient } from "./client/certcentralClient";
 import { redact } from "./client/errors";
 import { Clock } from "./clock";
-import { Lineage } from "./replacements";
+import { ReplacementMemory } from "./replacementMemory";
 import { ProviderSettings } from "./settings";
 
-/** What the create, wait and delete steps share: a client with a key, time, the log, settings and lineage. */
+/** What the operations share: a client with a key, time, the log, settings and the deployment's memory. */
 export interface LifecycleContext {
   readonly client: CertCentralClient;
   readonly clock: Clock;
   readonly settings: ProviderSettings;
-  readonly lineage: Lineage;
+  readonly memory: ReplacementMemory;
   log(line: string): void;
 }
 

@@ -1,14 +1,13 @@
 import { CodeSigningOrderInputs } from "./codecs/inputs";
 import { OrderInfoResponse, OrderPlacedResponse } from "./codecs/api";
 import { formatDigiCertDate, parseExpirationDate } from "./dates";
+import { Json, JsonObject } from "./json";
+import { withoutUndefined } from "./state";
 
 /**
  * Pure mapping between the resource's camelCase inputs and DigiCert's snake_case JSON. Keys are written in the
  * order of DigiCert's own example so a request reads like the documentation.
  */
-
-export type Json = string | number | boolean | null | Json[] | { [key: string]: Json };
-export type JsonObject = { [key: string]: Json };
 
 /** Drops undefined members so the body holds exactly what the user set. */
 function compact(entries: [string, Json | undefined][]): JsonObject {
@@ -158,9 +157,4 @@ export function orderStateFromInfo(info: OrderInfoResponse): OrderState {
 /** The product an order info names, wherever this API version puts it. */
 export function productOf(info: OrderInfoResponse): string | undefined {
   return info.product?.name_id ?? info.product_name_id ?? undefined;
-}
-
-/** The host refuses `undefined` in outputs: absent values are left out instead. */
-export function withoutUndefined<T extends object>(value: T): T {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
 }

@@ -1,3 +1,4 @@
+import { isLeft } from "fp-ts/Either";
 import { inputsCodec } from "./codecs/inputs";
 import { isPlainObject } from "./codecs/combinators";
 import { InputProblem, reportErrors } from "./codecs/report";
@@ -21,7 +22,7 @@ export function validateInputs(
 ): InputProblem[] {
   const unknown = unknownPaths(raw);
   const decoded = inputsCodec.validate(raw, [{ key: "", type: inputsCodec, actual: raw }]);
-  const shapeProblems = decoded._tag === "Left" ? reportErrors(decoded.left) : [];
+  const shapeProblems = isLeft(decoded) ? reportErrors(decoded.left) : [];
   const problems = [...shapeProblems, ...crossFieldProblems(raw, now, olds)];
   return problems.filter((p) => !touchesUnknown(p.property, unknown));
 }

@@ -1,3 +1,4 @@
+import { isLeft } from "fp-ts/Either";
 import * as t from "io-ts";
 import { pipe } from "fp-ts/function";
 import * as E from "fp-ts/Either";
@@ -129,6 +130,6 @@ export function parseRateWindows(text: string): RateWindow[] | undefined {
     return undefined;
   }
   const decoded = rateWindowsCodec.decode(parsed);
-  if (decoded._tag === "Left") return undefined;
+  if (isLeft(decoded)) return undefined;
   return decoded.right.map((w) => ({ limit: w.limit, windowMs: parseDurationMs(w.window)! }));
 }

@@ -3,7 +3,8 @@ import { parseDurationMs } from "./duration";
 import { ResourceInitError } from "./errors";
 import { LifecycleContext, messageOf } from "./lifecycleContext";
 import { orderStateFromInfo, OrderState } from "./mapping";
-import { composeOutputs, isTerminalStatus, pickComputed } from "./state";
+import { isTerminalStatus } from "./orderStatus";
+import { composeOutputs } from "./state";
 
 export const DEFAULT_WAIT_TIMEOUT = "30m";
 const MAX_POLL_INTERVAL_MS = 5 * 60_000;
@@ -41,15 +42,17 @@ export async function waitForOrder(
         current,
         `Order ${initial.orderId} was placed and is recorded in state (status ${state.status}), but following it failed: ` +
           `${messageOf(error)}. \`pulumi refresh\` will follow it.`,
+        state.status,
       );
     }
-    current = composeOutputs(current, { ...pickComputed(current), ...state });
+    current = { ...current, ...composeOutputs({}, state) };
     if (reached(target, state)) return current;
     if (isTerminalStatus(state.status)) {
       throw new ResourceInitError(
         String(initial.orderId),
         current,
         `Order ${initial.orderId} is ${state.status} at DigiCert; it will not reach "${target}". It is recorded in state.`,
+        state.status,
       );
     }
   }
@@ -58,5 +61,6 @@ export async function waitForOrder(
     current,
     `Order ${initial.orderId} exists at DigiCert with status ${state.status}, but did not reach "${target}" within ` +
       `waitTimeout ${timeoutText}. It is recorded in state: \`pulumi refresh\` will follow it, and no second order will be placed.`,
+    state.status,
   );
 }

@@ -4,14 +4,16 @@
  *
  * With `pulumi` on PATH the real CLI runs it, on a throwaway local backend. Without it (the usual case: the CLI is
  * not an npm package) the demo does what the engine would: it captures the program's registration under mocks and
- * drives @pulumi/pulumi's own dynamic-provider host over gRPC (test/support/providerHost.ts), in a folder where the
+ * drives @pulumi/pulumi's own dynamic-provider host over gRPC (harness/providerHost.ts), in a folder where the
  * package resolves by name as it does in a user's project. Exits non-zero when a step fails.
  */
+import { isLeft } from "fp-ts/Either";
 import * as t from "io-ts";
 import { DEFAULT_API_KEY, Emulator, RecordedRequest, startEmulator } from "../emulator";
-import { captureRegistrations } from "../test/support/captureProgram";
-import { createProgramDir, removeProgramDir } from "../test/support/programDir";
-import { CODE_SIGNING_ORDER_TYPE, ProviderHost, secret, urnFor } from "../test/support/providerHost";
+import { computedOutputFields } from "../provider/codecs/state";
+import { captureRegistrations } from "../harness/captureProgram";
+import { createProgramDir, removeProgramDir } from "../harness/programDir";
+import { CODE_SIGNING_ORDER_TYPE, ProviderHost, secret, urnFor } from "../harness/providerHost";
 import { CliError, CliStack, findPulumi } from "./lib/pulumiCli";
 import { apiCalls, heading, kv } from "./lib/report";
 import { loadStackConfig, PROGRAM_MAIN, PROGRAM_MODULE, PROJECT_NAME } from "./lib/stackProject";
@@ -20,24 +22,11 @@ const STACK = "dev";
 /** The emulator accepts this key; it is handed to the provider as a secret and must never be printed. */
 const API_KEY = DEFAULT_API_KEY;
 
-/** A CodeSigningOrder's outputs as the provider host returns them, decoded before anything is read from them. */
+/** A CodeSigningOrder's outputs as the provider host returns them (the provider's own codecs), decoded first. */
+const { orderId, status, requests, ...optionalOutputs } = computedOutputFields;
 const orderOutputs = t.intersection([
-  t.type({
-    orderId: t.number,
-    status: t.string,
-    requests: t.array(t.type({ id: t.number, status: t.string })),
-  }),
-  t.partial({
-    certificateId: t.number,
-    organizationId: t.number,
-    serialNumber: t.string,
-    thumbprint: t.string,
-    validFrom: t.string,
-    validTill: t.string,
-    dateIssued: t.string,
-    assignedAlternativeOrderId: t.string,
-    onDelete: t.string,
-  }),
+  t.type({ orderId, status, requests }),
+  t.partial({ ...optionalOutputs, onDelete: t.string }),
 ]);
 type OrderOutputs = t.TypeOf<typeof orderOutputs>;
 
@@ -45,7 +34,7 @@ class StepFailure extends Error {}
 
 function decodeOutputs(value: unknown, what: string): OrderOutputs {
   const decoded = orderOutputs.decode(value);
-  if (decoded._tag === "Left") throw new StepFailure(`${what}: the outputs are not a CodeSigningOrder's`);
+  if (isLeft(decoded)) throw new StepFailure(`${what}: the outputs are not a CodeSigningOrder's`);
   return decoded.right;
 }
 

@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { CodeSigningOrderArgs, OrderRequestSummary } from "./args";
 import { providerShell } from "./providerShell";
-import { OUTPUT_KEYS } from "../provider/state";
+import { OUTPUT_KEYS, SECRET_INPUTS } from "./outputs";
 
 /**
  * Ties the resource's successive orders together and keeps other resources' orders apart: its organization,
@@ -20,9 +20,6 @@ function organization(): string {
     return "";
   }
 }
-
-/** Outputs that hold a person's name and address or account data: stored encrypted in state. */
-const SECRET_OUTPUTS = ["shipInfo", "customFields"] as const;
 
 /**
  * A DigiCert code signing certificate order (OV `code_signing` or EV `code_signing_ev`), placed through
@@ -65,7 +62,7 @@ export class CodeSigningOrder extends pulumi.dynamic.Resource {
     // A person's name and address, and account data: secret inputs too, so state encrypts them as inputs as well
     // (additionalSecretOutputs only covers outputs).
     const secrets = Object.fromEntries(
-      SECRET_OUTPUTS.map((key) => [key, args[key] === undefined ? undefined : pulumi.secret(args[key])]),
+      SECRET_INPUTS.map((key) => [key, args[key] === undefined ? undefined : pulumi.secret(args[key])]),
     );
     super(
       providerShell,
@@ -76,7 +73,7 @@ export class CodeSigningOrder extends pulumi.dynamic.Resource {
         resourceKey: resourceKeyOf(name, opts),
         ...outputs,
       },
-      { ...opts, additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), ...SECRET_OUTPUTS] },
+      { ...opts, additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), ...SECRET_INPUTS] },
       "digicert",
       "CodeSigningOrder",
     );

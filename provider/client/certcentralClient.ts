@@ -1,3 +1,4 @@
+import { isLeft, isRight } from "fp-ts/Either";
 import axios, { AxiosInstance } from "axios";
 import * as t from "io-ts";
 import { Clock } from "../clock";
@@ -11,8 +12,7 @@ import {
   OrderPlacedResponse,
   revokeRequestResponse,
 } from "../codecs/api";
-import { Product } from "../codecs/inputs";
-import { JsonObject } from "../mapping";
+import { JsonObject } from "../json";
 import {
   CertCentralApiError,
   CertCentralTransportError,
@@ -61,8 +61,8 @@ export class CertCentralClient {
     });
   }
 
-  placeOrder(product: Product, body: JsonObject): Promise<OrderPlacedResponse> {
-    return this.send("POST", `/order/certificate/${product}`, body, orderPlacedResponse);
+  placeOrder(product: string, body: JsonObject): Promise<OrderPlacedResponse> {
+    return this.send("POST", `/order/certificate/${encodeURIComponent(product)}`, body, orderPlacedResponse);
   }
 
   orderInfo(orderId: number): Promise<OrderInfoResponse> {
@@ -170,8 +170,8 @@ export class CertCentralClient {
     if (codec === undefined) return undefined as T;
     const parsed = parseJson(text);
     const decoded = parsed.ok ? codec.decode(parsed.value) : undefined;
-    if (!decoded || decoded._tag === "Left") {
-      if (text.trim() === "" && codec.decode(undefined)._tag === "Right") return undefined as T;
+    if (!decoded || isLeft(decoded)) {
+      if (text.trim() === "" && isRight(codec.decode(undefined))) return undefined as T;
       throw new CertCentralTransportError(
         "malformed-response",
         method,
@@ -186,7 +186,7 @@ export class CertCentralClient {
     const parsed = parseJson(text);
     const decoded = parsed.ok ? errorBody.decode(parsed.value) : undefined;
     const entries =
-      decoded && decoded._tag === "Right"
+      decoded && isRight(decoded)
         ? decoded.right.errors.map((e) => ({
             code: redact(e.code, this.settings.apiKey),
             message: redact(e.message ?? "", this.settings.apiKey),

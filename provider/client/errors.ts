@@ -89,3 +89,37 @@ export function redact(text: string, secret: string | undefined): string {
   if (!secret) return text;
   return text.split(secret).join("[redacted]");
 }
+
+/**
+ * DigiCert's codes for a renewal link it will not make (certcentral-api.md §11). Not `order_renewed_already`: a
+ * renewal may already exist (DigiCert's auto-renew, an earlier run), and a second, unlinked order is paid twice.
+ */
+const RENEWAL_LINK_REFUSED = [
+  "order_not_eligible_for_renewal",
+  "order_not_renewable",
+  "renewal_window_closed",
+  "cannot_renew_expired_order",
+  "product_not_eligible_for_renewal",
+];
+
+export function isRenewalLinkRefused(error: unknown): boolean {
+  return error instanceof CertCentralApiError && error.hasCode(...RENEWAL_LINK_REFUSED);
+}
+
+/** The order is already revoked or canceled: a cancel or revoke of it has nothing left to do. */
+export function isAlreadyGone(error: unknown): boolean {
+  return (
+    error instanceof CertCentralApiError &&
+    error.hasCode("order_already_revoked", "order_is_revoked", "order_already_canceled")
+  );
+}
+
+/** A 429: DigiCert refused the request outright; nothing of it is being stored. */
+export function isRateLimited(error: unknown): boolean {
+  return error instanceof CertCentralApiError && error.httpStatus === 429;
+}
+
+/** A 2xx whose body could not be read: DigiCert accepted the request. */
+export function isUnreadableAcceptance(error: unknown): boolean {
+  return error instanceof CertCentralTransportError && error.failure === "malformed-response";
+}

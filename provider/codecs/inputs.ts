@@ -1,5 +1,5 @@
 import * as t from "io-ts";
-import { integer, listOf, nonEmptyString, oneOf, stringWhere, strictObject } from "./combinators";
+import { integer, integerIn, listOf, nonEmptyString, oneOf, stringWhere, strictObject } from "./combinators";
 import { isValidDuration } from "../duration";
 import { parseExpirationDate } from "../dates";
 
@@ -119,7 +119,7 @@ export const inputsCodec = strictObject(
     alternativeOrderId: stringWhere("1 to 64 characters of letters, digits, '.', '_' or '-'", (s) =>
       ALTERNATIVE_ORDER_ID.test(s),
     ),
-    enableGuestAccess: integer(0, 1),
+    enableGuestAccess: integerIn([0, 1] as const),
     // Lifecycle settings: never sent to DigiCert.
     onDelete: oneOf(ON_DELETE_ACTIONS),
     waitFor: oneOf(WAIT_TARGETS),
@@ -134,32 +134,8 @@ export const inputsCodec = strictObject(
 export type CodeSigningOrderInputs = t.TypeOf<typeof inputsCodec>;
 export type Product = (typeof PRODUCTS)[number];
 export type WaitTarget = (typeof WAIT_TARGETS)[number];
+export type OnDeleteAction = (typeof ON_DELETE_ACTIONS)[number];
 
-/** Every input property name, for telling inputs from outputs in state. */
-export const INPUT_KEYS: readonly string[] = [
-  "product",
-  "certificate",
-  "organization",
-  "orderValidity",
-  "container",
-  "csProvisioningMethod",
-  "shipInfo",
-  "autoRenew",
-  "additionalEmails",
-  "renewalOfOrderId",
-  "skipApproval",
-  "comments",
-  "customRenewalMessage",
-  "disableRenewalNotifications",
-  "customFields",
-  "paymentMethod",
-  "alternativeOrderId",
-  "enableGuestAccess",
-  "onDelete",
-  "waitFor",
-  "waitTimeout",
-  "existingOrderId",
-  "renewBeforeDays",
-  "replaceWhenTerminal",
-  "resourceKey",
-];
+/** Every input property name, for telling inputs from outputs in state: derived from the codec. */
+export const INPUT_KEYS: readonly InputKey[] = inputsCodec.keys;
+export type InputKey = keyof CodeSigningOrderInputs;

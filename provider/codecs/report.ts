@@ -16,9 +16,10 @@ export function reportErrors(errors: t.Errors, pathPrefix = ""): InputProblem[] 
   for (const error of errors) {
     const path = joinPath(
       pathPrefix,
-      error.context.slice(1).map((entry, i, entries) => ({
+      error.context.slice(1).map((entry, i) => ({
         key: entry.key,
-        parentIsArray: isArrayCodec(entries[i - 1]?.type ?? error.context[0]!.type),
+        // The parent's value tells, whatever its codec is called: error.context[i] is this entry's parent.
+        parentIsArray: Array.isArray(error.context[i]!.actual),
       })),
     );
     const failing = error.context[error.context.length - 1]!;
@@ -32,14 +33,6 @@ export function reportErrors(errors: t.Errors, pathPrefix = ""): InputProblem[] 
     problems.push({ property: path, reason });
   }
   return problems;
-}
-
-function isArrayCodec(codec: t.Decoder<unknown, unknown>): boolean {
-  return (
-    codec instanceof t.ArrayType ||
-    codec.name.startsWith("a list of") ||
-    codec.name.startsWith("a non-empty list of")
-  );
 }
 
 function joinPath(prefix: string, keys: { key: string; parentIsArray: boolean }[]): string {

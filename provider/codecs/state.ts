@@ -1,26 +1,52 @@
 import * as t from "io-ts";
+import { isRight } from "fp-ts/Either";
 import { apiId } from "./api";
-import { ON_DELETE_ACTIONS } from "./inputs";
-import { oneOf } from "./combinators";
+import { CodeSigningOrderInputs, inputsCodec } from "./inputs";
 import { STATE_VERSION } from "../state";
 
 /**
- * The parts of a resource's stored state (its outputs, as the engine sends them back) that lifecycle decisions
- * read. Lenient: state written by an older version may lack fields; a value of the wrong type is dropped rather
- * than trusted.
+ * A resource's stored state (its outputs, as the engine sends them back): the inputs echoed, plus what DigiCert and
+ * the provider computed. Decoded field by field and leniently: state written by an older version may lack fields,
+ * and a value of the wrong type is dropped rather than trusted.
  */
-const storedFields = {
+
+/** What DigiCert and the provider computed: the resource's outputs beyond its echoed inputs. */
+export const computedOutputFields = {
   orderId: apiId,
   status: t.string,
-  validTill: t.string,
+  requests: t.array(t.type({ id: apiId, status: t.string })),
+  certificateId: apiId,
   organizationId: apiId,
-  existingOrderId: apiId,
-  onDelete: oneOf(ON_DELETE_ACTIONS),
-  alternativeOrderId: t.string,
-  stateVersion: t.number,
+  serialNumber: t.string,
+  thumbprint: t.string,
+  validFrom: t.string,
+  validTill: t.string,
+  dateIssued: t.string,
+  /** The alternative order ID the order carries at DigiCert (the user's, or the derived one). */
+  assignedAlternativeOrderId: t.string,
+  /** The order this one renews or replaces, if any. */
+  predecessorOrderId: apiId,
+  /** False when DigiCert refused the renewal link and an unlinked order was placed instead. */
+  renewalLinked: t.boolean,
+  /** True when the resource adopted an order that already existed instead of placing one. */
+  adoptedExistingOrder: t.boolean,
 };
-type StoredField = keyof typeof storedFields;
-export type StoredState = { [K in StoredField]?: t.TypeOf<(typeof storedFields)[K]> };
+type FieldsOf<P extends t.Props> = { [K in keyof P]: t.TypeOf<P[K]> };
+export type OutputKey = keyof typeof computedOutputFields;
+export type ComputedOutputs = Partial<FieldsOf<typeof computedOutputFields>> & { stateVersion?: number };
+
+/** The outputs a resource declares beyond its echoed inputs (the SDK names each in the resource's props). */
+export const OUTPUT_KEYS = Object.keys(computedOutputFields) as OutputKey[];
+
+export interface StoredState {
+  /** The echoed inputs that still decode, typed. */
+  readonly declared: Partial<CodeSigningOrderInputs>;
+  /** The echoed inputs as stored: what Diff compares new inputs with and Read echoes back. */
+  readonly echoed: Record<string, unknown>;
+  readonly computed: ComputedOutputs;
+  /** The serialized provider shell the state was written with. */
+  readonly providerCode?: string;
+}
 
 export class NewerStateError extends Error {
   constructor(version: number) {
@@ -33,14 +59,31 @@ export class NewerStateError extends Error {
 }
 
 export function decodeStoredState(props: Record<string, unknown>): StoredState {
-  const state: Record<string, unknown> = {};
-  for (const [key, codec] of Object.entries(storedFields)) {
-    const decoded = codec.decode(props[key]);
-    if (decoded._tag === "Right") state[key] = decoded.right;
+  const { stateVersion } = decodeFields({ stateVersion: t.number }, props);
+  if (stateVersion !== undefined && stateVersion > STATE_VERSION) throw new NewerStateError(stateVersion);
+  const { providerCode } = decodeFields({ providerCode: t.string }, { providerCode: props.__provider });
+  return {
+    declared: decodeInputFields(props),
+    echoed: Object.fromEntries(
+      inputsCodec.keys.filter((k) => props[k] !== undefined).map((k) => [k, props[k]]),
+    ),
+    computed: { ...decodeFields(computedOutputFields, props), stateVersion },
+    providerCode,
+  };
+}
+
+/** Each input that decodes on its own: for inputs that may hold values unknown during preview, or old state. */
+export function decodeInputFields(props: Record<string, unknown>): Partial<CodeSigningOrderInputs> {
+  return decodeFields({ ...inputsCodec.required, ...inputsCodec.optional }, props);
+}
+
+/** Each field of `props` that its codec accepts; the others are left out. */
+function decodeFields<P extends t.Props>(fields: P, props: Record<string, unknown>): Partial<FieldsOf<P>> {
+  const decoded: Partial<FieldsOf<P>> = {};
+  for (const key of Object.keys(fields) as (keyof P & string)[]) {
+    if (props[key] === undefined) continue;
+    const result = fields[key]!.decode(props[key]);
+    if (isRight(result)) decoded[key] = result.right as FieldsOf<P>[typeof key];
   }
-  const stored = state as StoredState;
-  if (stored.stateVersion !== undefined && stored.stateVersion > STATE_VERSION) {
-    throw new NewerStateError(stored.stateVersion);
-  }
-  return stored;
+  return decoded;
 }

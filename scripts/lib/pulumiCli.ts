@@ -8,7 +8,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import * as t from "io-ts";
-import { removeProgramDir } from "../../test/support/programDir";
+import { removeProgramDir } from "../../harness/programDir";
 import { createStackProject } from "./stackProject";
 
 /** The absolute path of `pulumi` on PATH, if there is one. */

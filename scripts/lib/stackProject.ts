@@ -7,7 +7,7 @@ import * as fs from "fs";
 import * as path from "path";
 import * as t from "io-ts";
 import * as yaml from "js-yaml";
-import { createProgramDir, REPO_ROOT } from "../../test/support/programDir";
+import { createProgramDir, REPO_ROOT } from "../../harness/programDir";
 
 export const PROJECT_NAME = "codesigning";
 /** Pulumi.yaml's `main`, relative to the project folder; the same path in the checkout and in a program folder. */
@@ -73,7 +73,7 @@ export function loadStackConfig(stack: string, dir: string = REPO_ROOT): StackCo
 }
 
 /**
- * A program folder (test/support/programDir.ts: the package linked into its node_modules, as `npm install` would
+ * A program folder (harness/programDir.ts: the package linked into its node_modules, as `npm install` would
  * put it) holding this project: Pulumi.yaml and the stack files, the compiled program at Pulumi.yaml's `main`, and
  * the files the program reads. Remove it with `removeProgramDir`.
  */

@@ -9,8 +9,8 @@
 import { expect } from "chai";
 import * as t from "io-ts";
 import { DEFAULT_API_KEY, Emulator, startEmulator } from "../../emulator";
-import { REPO_ROOT } from "../support/programDir";
-import { CODE_SIGNING_ORDER_TYPE, isSecret } from "../support/providerHost";
+import { REPO_ROOT } from "../../harness/programDir";
+import { CODE_SIGNING_ORDER_TYPE, isSecret } from "../../harness/providerHost";
 import { CliStack, findPulumi, StateExport } from "../../scripts/lib/pulumiCli";
 
 const PULUMI = findPulumi();

@@ -1,8 +1,8 @@
 import { expect } from "chai";
 import * as path from "path";
-import { captureRegistrations } from "../support/captureProgram";
-import { REPO_ROOT } from "../support/programDir";
-import { isSecret, SECRET_SIG, SECRET_SIG_KEY } from "../support/providerHost";
+import { captureRegistrations } from "../../harness/captureProgram";
+import { REPO_ROOT } from "../../harness/programDir";
+import { isSecret, SECRET_SIG, SECRET_SIG_KEY } from "../../harness/providerHost";
 
 const fixture = (name: string) => path.join(__dirname, "..", "fixtures", `${name}.js`);
 

@@ -7,7 +7,7 @@ import {
   PROGRAMS_ROOT,
   removeProgramDir,
   REPO_ROOT,
-} from "../support/programDir";
+} from "../../harness/programDir";
 
 describe("engine harness: program folder", () => {
   const made: string[] = [];

@@ -2,9 +2,9 @@ import { expect } from "chai";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { captureRegistrations } from "../support/captureProgram";
-import { createProgramDir, PACKAGE_NAME, removeProgramDir, REPO_ROOT } from "../support/programDir";
-import { hostErrorOf, ProviderHost, secret, UNKNOWN, urnFor } from "../support/providerHost";
+import { captureRegistrations } from "../../harness/captureProgram";
+import { createProgramDir, PACKAGE_NAME, removeProgramDir, REPO_ROOT } from "../../harness/programDir";
+import { hostErrorOf, ProviderHost, secret, UNKNOWN, urnFor } from "../../harness/providerHost";
 
 const ECHO_TYPE = "pulumi-nodejs:dynamic/echo:Echo";
 const urn = urnFor({ stack: "dev", project: "codesigning", name: "echo", type: ECHO_TYPE });

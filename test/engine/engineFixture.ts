@@ -1,5 +1,5 @@
-import { captureRegistrations, Registration } from "../support/captureProgram";
-import { CODE_SIGNING_ORDER_TYPE } from "../support/providerHost";
+import { captureRegistrations, Registration } from "../../harness/captureProgram";
+import { CODE_SIGNING_ORDER_TYPE } from "../../harness/providerHost";
 import { BASIC_PROGRAM_MODULE } from "../../scripts/lib/stackProject";
 
 export const PROJECT = "codesigning";

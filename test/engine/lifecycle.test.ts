@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { Emulator, startEmulator } from "../../emulator";
-import { createProgramDir, removeProgramDir } from "../support/programDir";
-import { hostErrorOf, ProviderHost, secret, UNKNOWN, urnFor } from "../support/providerHost";
+import { createProgramDir, removeProgramDir } from "../../harness/programDir";
+import { hostErrorOf, ProviderHost, secret, UNKNOWN, urnFor } from "../../harness/providerHost";
 import { captureOrder, PROJECT, STACK } from "./engineFixture";
 
 const API_KEY = "emulator-api-key";
@@ -139,6 +139,27 @@ describe("engine protocol: CodeSigningOrder through the SDK's provider host", fu
     await host.delete(id, urn, state);
     expect(emulator.order(Number(id))!.status).to.equal("canceled");
     expect(emulator.order(Number(replacement.id))!.status).to.equal("pending");
+  });
+
+  describe("what crosses calls: one provider host serves the whole deployment (provider/replacementMemory.ts)", () => {
+    it("a replacement the engine decides after our Diff saw none (replaceOnChanges) gets a new order", async () => {
+      const { id, state, checked } = await up();
+      const news = (await host.check(urn, checked, { ...declared, comments: "replace on changes" })).inputs;
+      expect((await host.diff(id, urn, state, news)).replaces ?? []).to.deep.equal([]);
+      // Without Diff's memory this Create would look like a lost answer and adopt the old order.
+      const replacement = await host.create(urn, news);
+      expect(replacement.id).to.not.equal(id);
+      expect(replacement.properties.predecessorOrderId).to.equal(Number(id));
+    });
+
+    it("an order adopted by a Create without a Diff (--replace) is kept by the old resource's Delete", async () => {
+      const { id, state, checked } = await up();
+      const adopted = await host.create(urn, checked);
+      expect(adopted.id).to.equal(id);
+      await host.delete(id, urn, state);
+      expect(emulator.order(Number(id))!.status).to.equal("pending");
+      expect(emulator.orders()).to.have.length(1);
+    });
   });
 
   it("destroy cancels the order", async () => {

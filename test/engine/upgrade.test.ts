@@ -1,9 +1,9 @@
 import { expect } from "chai";
 import * as path from "path";
 import { Emulator, startEmulator } from "../../emulator";
-import { captureRegistrations } from "../support/captureProgram";
-import { createProgramDir, removeProgramDir } from "../support/programDir";
-import { ProviderHost, secret, urnFor } from "../support/providerHost";
+import { captureRegistrations } from "../../harness/captureProgram";
+import { createProgramDir, removeProgramDir } from "../../harness/programDir";
+import { ProviderHost, secret, urnFor } from "../../harness/providerHost";
 import { PROJECT, STACK } from "./engineFixture";
 import { BASIC_PROGRAM_MODULE } from "../../scripts/lib/stackProject";
 

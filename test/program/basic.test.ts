@@ -1,6 +1,6 @@
 /** examples/basic: DigiCert's own EV example as a program registers exactly the inputs. */
 import { expect } from "chai";
-import { CODE_SIGNING_ORDER_TYPE, secret } from "../support/providerHost";
+import { CODE_SIGNING_ORDER_TYPE, secret } from "../../harness/providerHost";
 import { seedInputs } from "../fixtures/digicertExample";
 import { BASIC_PROGRAM_MODULE } from "../../scripts/lib/stackProject";
 import { captureStack, CONFIG_API_KEY, ENV_API_KEY } from "./capture";

@@ -1,5 +1,5 @@
 /**
- * Runs the example programs under mocks (test/support/captureProgram.ts) with a stack's config, as the Pulumi CLI
+ * Runs the example programs under mocks (harness/captureProgram.ts) with a stack's config, as the Pulumi CLI
  * would hand it over: Pulumi.<stack>.yaml, plus a distinctive API key (secret) and base URL in `digicert:*` config
  * and in DIGICERT_* variables, so a test can prove that none of them reaches what is registered.
  */
@@ -7,7 +7,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import * as t from "io-ts";
-import { captureRegistrations, Registration } from "../support/captureProgram";
+import { captureRegistrations, Registration } from "../../harness/captureProgram";
 import { loadStackConfig, PROGRAM_MODULE, PROJECT_NAME } from "../../scripts/lib/stackProject";
 
 export const CONFIG_API_KEY = "cfg-key-5f0c1d7e9b2a4c68";

@@ -6,7 +6,7 @@
 import { expect } from "chai";
 import * as fs from "fs";
 import * as path from "path";
-import { REPO_ROOT, removeProgramDir } from "../support/programDir";
+import { REPO_ROOT, removeProgramDir } from "../../harness/programDir";
 import {
   createStackProject,
   loadProjectFile,

@@ -6,9 +6,9 @@
 import { expect } from "chai";
 import * as fs from "fs";
 import * as path from "path";
-import { Registration } from "../support/captureProgram";
-import { REPO_ROOT } from "../support/programDir";
-import { CODE_SIGNING_ORDER_TYPE, isSecret, secret } from "../support/providerHost";
+import { Registration } from "../../harness/captureProgram";
+import { REPO_ROOT } from "../../harness/programDir";
+import { CODE_SIGNING_ORDER_TYPE, isSecret, secret } from "../../harness/providerHost";
 import {
   Captured,
   captureStack,

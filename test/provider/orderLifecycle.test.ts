@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { Emulator, startEmulator } from "../../emulator";
 import { CodeSigningOrderProvider } from "../../provider/codeSigningOrderProvider";
-import { Lineage } from "../../provider/replacements";
+import { ReplacementMemory } from "../../provider/replacementMemory";
 import { ovHsmInputs, NEW_ORGANIZATION } from "../fixtures/digicertExample";
 import {
   EMULATOR_KEY,
@@ -187,7 +187,7 @@ describe("the order lifecycle past the first order", () => {
             log: () => undefined,
             regionBaseUrls,
             clock: instantClock(),
-            lineage: new Lineage(),
+            memory: new ReplacementMemory(),
           },
         );
         const created = await euProvider.create(hsm);
@@ -202,7 +202,13 @@ describe("the order lifecycle past the first order", () => {
             "digicert:region": "eu",
             "digicert:baseUrl": emulator.baseUrl,
           }),
-          { env: {}, log: () => undefined, regionBaseUrls, clock: instantClock(), lineage: new Lineage() },
+          {
+            env: {},
+            log: () => undefined,
+            regionBaseUrls,
+            clock: instantClock(),
+            memory: new ReplacementMemory(),
+          },
         );
         await custom.create({ ...hsm, resourceKey: "custom" });
         expect(emulator.orders()).to.have.length(1);

@@ -1,7 +1,7 @@
 import { Clock } from "../../provider/clock";
 import { RateLimiter } from "../../provider/client/rateLimiter";
 import { CodeSigningOrderProvider } from "../../provider/codeSigningOrderProvider";
-import { Lineage } from "../../provider/replacements";
+import { ReplacementMemory } from "../../provider/replacementMemory";
 import { Emulator, EmulatorOptions, startEmulator } from "../../emulator";
 
 export const EMULATOR_KEY = "emulator-api-key";
@@ -10,7 +10,11 @@ export const EMULATOR_KEY = "emulator-api-key";
  * A clock whose sleeps return at once and move time forward: backoff, polling and deadlines run in no real
  * time and always the same way. `now` starts from the real time so dates compare sensibly with the emulator's.
  */
-export function instantClock(start = Date.now()): Clock & { slept: number[] } {
+export function instantClock(
+  start = Date.now(),
+  /** Runs at each sleep, before it returns: what happens in the world while the provider waits. */
+  onSleep: () => Promise<void> = async () => undefined,
+): Clock & { slept: number[] } {
   let offset = 0;
   const slept: number[] = [];
   return {
@@ -19,6 +23,7 @@ export function instantClock(start = Date.now()): Clock & { slept: number[] } {
     sleep: async (ms) => {
       slept.push(ms);
       offset += Math.max(0, ms);
+      await onSleep();
       await new Promise((resolve) => setImmediate(resolve));
     },
     random: () => 0.5,
@@ -52,7 +57,7 @@ export function providerFor(
       log: (line) => logs.push(line),
       limiter: opts.limiter ?? new RateLimiter([], clock),
       // Each test's own: the emulator's order IDs restart on reset, real DigiCert's never repeat.
-      lineage: new Lineage(),
+      memory: new ReplacementMemory(),
     },
   );
   return { provider, logs, clock };
@@ -111,23 +116,24 @@ export function daysFrom(clock: { now(): number }, days: number): string {
 }
 
 /**
- * Creates `inputs` while the emulator answers the POST too late (the order is stored at once, the answer comes
- * after the client's timeout) and, once the order exists, fails the look-ups that follow: the create fails saying
- * the order may have been placed. Returns that error.
+ * Creates `inputs` while the emulator stores the order and loses its answer (the connection drops), and every
+ * look-up after that fails too: the create fails saying the order may have been placed. Returns that error. The
+ * faults are queued up front, in the order the provider meets them: no waiting on real time.
  */
 export async function createLosingAnswerAndLookUps(
   emulator: Emulator,
   provider: CodeSigningOrderProvider,
   inputs: Record<string, unknown>,
 ): Promise<Error & Record<string, unknown>> {
-  emulator.injectFault({ method: "POST", path: "/order/certificate", fault: { kind: "delay", ms: 400 } });
-  const creating = rejectionOf(provider.create(inputs));
-  while (emulator.orders().length === 0) await new Promise((resolve) => setTimeout(resolve, 5));
+  // The look-up before the POST finds nothing, as it should (a zero delay is no fault)...
+  emulator.injectFault({ method: "GET", path: "/order/alternate", fault: { kind: "delay", ms: 0 } });
+  // ...the POST stores the order and its answer is lost, and the look-ups after it fail.
   emulator.injectFault({
     method: "GET",
     path: "/order/alternate",
     times: 2,
     fault: { kind: "error-before", status: 503 },
   });
-  return creating;
+  emulator.injectFault({ method: "POST", path: "/order/certificate", fault: { kind: "drop-after" } });
+  return rejectionOf(provider.create(inputs));
 }

@@ -1,10 +1,15 @@
 import { expect } from "chai";
-import { decideDiff, IN_PLACE_INPUTS, REPLACING_INPUTS } from "../../provider/diff";
+import { decodeInputFields, decodeStoredState } from "../../provider/codecs/state";
+import { decideDiff as decide, IN_PLACE_INPUTS, REPLACING_INPUTS } from "../../provider/diff";
 import { STATE_VERSION } from "../../provider/state";
 import { UNKNOWN } from "../../provider/unknowns";
 import { seedResourceInputs } from "../fixtures/digicertExample";
 
 const NOW = Date.UTC(2026, 10, 28);
+type Props = Record<string, unknown>;
+/** As the provider's Diff calls it: stored state and new inputs, each decoded once. */
+const decideDiff = (olds: Props, news: Props, now: number) =>
+  decide(decodeStoredState(olds), { raw: news, declared: decodeInputFields(news) }, now);
 const olds = {
   ...seedResourceInputs,
   __provider: "shell",

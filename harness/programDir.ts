@@ -8,7 +8,7 @@
 import * as fs from "fs";
 import * as path from "path";
 
-/** The checkout root (compiled code lives in dist/test/support, sources in test/support). */
+/** The checkout root (compiled code lives in dist/harness, sources in harness). */
 export const REPO_ROOT = findRepoRoot(__dirname);
 export const PACKAGE_NAME: string = readPackageJson(REPO_ROOT).name as string;
 export const PROGRAMS_ROOT = path.join(REPO_ROOT, ".tmp", "programs");

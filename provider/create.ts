@@ -1,0 +1,45 @@
+import { Declaration } from "./declaration";
+import { ResourceInitError } from "./errors";
+import { executeCreatePlan } from "./executor";
+import { LifecycleContext } from "./lifecycleContext";
+import { lookUpHistory } from "./orderHistory";
+import { historyStart, planCreate } from "./plans";
+import { composeOutputs } from "./state";
+import { DEFAULT_WAIT_TIMEOUT, waitForOrder } from "./waiting";
+
+/**
+ * Create, top to bottom: the predecessor Diff named in this deployment (if any) → the resource's order history at
+ * DigiCert → a plan (place, adopt or refuse) → the executor carries it out → wait if asked. Once DigiCert has
+ * accepted an order, every failure is a partial failure carrying its ID (but see `onWaitFailure`).
+ */
+export async function createOrder(
+  ctx: LifecycleContext,
+  declaration: Declaration,
+): Promise<{ id: string; outs: Record<string, unknown> }> {
+  const predecessor = ctx.memory.takePredecessor(declaration.resourceKey);
+  const history = await lookUpHistory(
+    ctx.client,
+    declaration.identity,
+    historyStart(declaration, predecessor),
+  );
+  const plan = planCreate(declaration, history, predecessor);
+  const accepted = await executeCreatePlan(ctx, declaration, plan);
+  // An order this resource adopted may be the very order a replacement's Delete is about to handle.
+  if (plan.kind === "adopt") ctx.memory.rememberAdopted(accepted.state.orderId);
+
+  const { inputs } = declaration;
+  const outs = composeOutputs(inputs, { ...accepted.outputs, ...accepted.state });
+  const waitTimeout = inputs.waitTimeout ?? DEFAULT_WAIT_TIMEOUT;
+  try {
+    const waited = await waitForOrder(ctx, inputs.waitFor ?? "none", waitTimeout, outs, accepted.state);
+    return { id: String(accepted.state.orderId), outs: waited };
+  } catch (error) {
+    if (!(error instanceof ResourceInitError && plan.kind === "adopt" && plan.onWaitFailure === "plain"))
+      throw error;
+    throw new Error(
+      `Order ${error.id} (status ${error.status}), taken over rather than placed, did not reach "${inputs.waitFor}" ` +
+        `within waitTimeout ${waitTimeout}. It is not recorded in state yet: the next ` +
+        "`pulumi up` finds it again by its alternative order ID, and no second order is placed.",
+    );
+  }
+}

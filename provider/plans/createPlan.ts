@@ -1,0 +1,219 @@
+import { OrderInfoResponse } from "../codecs/api";
+import { ComputedOutputs } from "../codecs/state";
+import { Declaration } from "../declaration";
+import { alternativeOrderIdAfter } from "../identity";
+import { orderStateFromInfo, OrderState } from "../mapping";
+import { liveOrders, newestOrder, OrderHistory } from "../orderHistory";
+import { isFreshStatus, isTerminalStatus } from "../orderStatus";
+import { declarationMismatch, MismatchScope } from "./mismatch";
+
+/** Why Diff planned a replacement; "engine" when the engine replaces for a reason of its own (replaceOnChanges). */
+export type ReplacementReason = "definition" | "renewal" | "terminal" | "import" | "engine";
+
+/** What Diff learned in this deployment: the order a Create for this resource succeeds, and why. */
+export interface Predecessor {
+  readonly orderId: number;
+  readonly reason: ReplacementReason;
+}
+
+export type CreatePlan =
+  | {
+      readonly kind: "place";
+      readonly alternativeOrderId: string;
+      readonly predecessorOrderId?: number;
+      /** Sent as `renewal_of_order_id`; if DigiCert refuses the link, an unlinked order is placed. */
+      readonly renewalOf?: number;
+      readonly reason: string;
+    }
+  | {
+      readonly kind: "adopt";
+      readonly orderId: number;
+      /** `named`: the user's existingOrderId; `found`: found by its alternative order ID. */
+      readonly scope: MismatchScope;
+      /** What the resource records about the adopted order, beyond DigiCert's state of it. */
+      readonly outputs: ComputedOutputs;
+      /**
+       * `plain` when no Diff came first: the order may also be held by the resource an engine-forced replacement
+       * (`--replace`) replaces, whose Delete in a later run could not know to keep it; so a failed wait leaves no
+       * state, and the next `pulumi up` finds the order again by its alternative order ID.
+       */
+      readonly onWaitFailure: "partial" | "plain";
+      readonly reason: string;
+    }
+  | { readonly kind: "refuse"; readonly reason: string };
+
+/** The order the create's history starts after: the predecessor Diff named, or the imported order. */
+export function historyStart(
+  declaration: Declaration,
+  predecessor: Predecessor | undefined,
+): number | undefined {
+  return predecessor !== undefined && predecessor.reason !== "import"
+    ? predecessor.orderId
+    : declaration.inputs.existingOrderId;
+}
+
+/**
+ * Create: place, adopt or refuse, from the declaration, the resource's order history (from `historyStart`) and
+ * the predecessor Diff named in this deployment, if any. Pure.
+ */
+export function planCreate(
+  declaration: Declaration,
+  history: OrderHistory,
+  predecessor?: Predecessor,
+): CreatePlan {
+  if (predecessor !== undefined && predecessor.reason !== "import")
+    return planSuccessor(declaration, history, predecessor);
+  return planWithoutPredecessor(declaration, history, predecessor === undefined ? "plain" : "partial");
+}
+
+/**
+ * A replacement or renewal Diff planned: place the successor, unless an earlier run placed it and lost the answer
+ * (a live order newer than the predecessor carrying the successor's ID): adopt that, never the predecessor.
+ */
+function planSuccessor(
+  declaration: Declaration,
+  history: OrderHistory,
+  predecessor: Predecessor,
+): CreatePlan {
+  const alternativeOrderId = alternativeOrderIdAfter(declaration.identity, predecessor.orderId);
+  const live = liveOrders(history);
+  if (live[0] !== undefined) {
+    return {
+      kind: "adopt",
+      orderId: live[0].orderId,
+      scope: "found",
+      outputs: {
+        assignedAlternativeOrderId: alternativeOrderId,
+        predecessorOrderId: predecessor.orderId,
+        adoptedExistingOrder: true,
+      },
+      onWaitFailure: "partial",
+      reason:
+        `found live order ${live[0].orderId} with alternative order ID ${alternativeOrderId}: adopting it, not ordering again` +
+        (live.length > 1
+          ? ` (several live orders carry it: ${live.map((o) => o.orderId).join(", ")}; cancel the others in CertCentral)`
+          : ""),
+    };
+  }
+  return {
+    kind: "place",
+    alternativeOrderId,
+    predecessorOrderId: predecessor.orderId,
+    renewalOf: predecessor.reason === "renewal" ? predecessor.orderId : undefined,
+    reason: `a ${predecessor.reason} replacement of order ${predecessor.orderId}`,
+  };
+}
+
+/**
+ * No Diff came first: a new resource, or one the engine replaces without asking (`pulumi up --replace`, where Check
+ * gets no old inputs either). The two look the same here, so only what is safe in both is done:
+ * - `existingOrderId`: adopt its latest live successor (renewals since the import), or the order itself;
+ * - a live order not issued yet carries this resource's latest ID: a lost answer; adopt it, never pay twice;
+ * - any other live order: this resource had orders before (an earlier stack of the same name, `--replace`), or
+ *   the user's own ID is another's: refuse, saying how to keep it or order anew, rather than guess;
+ * - otherwise place the next generation's order.
+ */
+function planWithoutPredecessor(
+  declaration: Declaration,
+  history: OrderHistory,
+  onWaitFailure: "partial" | "plain",
+): CreatePlan {
+  const existing = declaration.inputs.existingOrderId;
+  const live = liveOrders(history)[0];
+  if (existing !== undefined && (live === undefined || live.orderId === existing)) {
+    return {
+      kind: "adopt",
+      orderId: existing,
+      scope: "named",
+      outputs: { adoptedExistingOrder: true },
+      onWaitFailure,
+      reason: "existingOrderId",
+    };
+  }
+  // Only an ID derived from this resource's key (or its import) says the order is this resource's; a user's own ID
+  // may be shared with other resources or stacks.
+  const ours = existing !== undefined || declaration.identity.kind === "derived";
+  if (live !== undefined && ours && (existing !== undefined || isFreshStatus(live.status))) {
+    return {
+      kind: "adopt",
+      orderId: live.orderId,
+      scope: "found",
+      outputs: { assignedAlternativeOrderId: live.alternativeOrderId, adoptedExistingOrder: true },
+      onWaitFailure,
+      reason: `found live order ${live.orderId} with alternative order ID ${live.alternativeOrderId}: adopting it, not ordering again`,
+    };
+  }
+  if (live !== undefined) {
+    return {
+      kind: "refuse",
+      reason:
+        `Order ${live.orderId} (${live.status}) already carries ${ours ? "this resource's" : "your"} alternative order ID ` +
+        `${live.alternativeOrderId}. ` +
+        (ours
+          ? "It was placed for a resource of this name before: a lost answer DigiCert has since issued, an earlier " +
+            "stack of the same name, or `pulumi up --replace`. "
+          : "Another resource or stack may hold it, or an earlier run of this one lost its answer. ") +
+        `No order was placed. If it is this resource's order, set existingOrderId: ${live.orderId}; to order anew, ` +
+        "set a new alternativeOrderId.",
+    };
+  }
+  const latest = newestOrder(history)?.orderId ?? history.after;
+  return {
+    kind: "place",
+    alternativeOrderId: alternativeOrderIdAfter(declaration.identity, latest),
+    predecessorOrderId: latest,
+    reason: latest === undefined ? "a first order" : `no live order follows order ${latest}`,
+  };
+}
+
+export type AdoptionVerdict =
+  | { readonly kind: "adopt"; readonly state: OrderState; readonly outputs: ComputedOutputs }
+  | { readonly kind: "refuse"; readonly reason: string };
+
+/**
+ * Whether an order to be adopted (or found after a lost answer) is what the resource declares, now that DigiCert
+ * said what it is (`info`, undefined when it does not exist). Pure.
+ */
+export function judgeAdoption(
+  declaration: Declaration,
+  candidate: { readonly orderId: number; readonly scope: MismatchScope; readonly outputs: ComputedOutputs },
+  info: OrderInfoResponse | undefined,
+): AdoptionVerdict {
+  const { orderId, scope } = candidate;
+  if (scope === "named") {
+    if (info === undefined) {
+      return {
+        kind: "refuse",
+        reason: `existingOrderId: order ${orderId} was not found at DigiCert (or this API key cannot see it)`,
+      };
+    }
+    const state = orderStateFromInfo(info);
+    const mismatch = isTerminalStatus(state.status)
+      ? `is ${state.status}: there is nothing to take over`
+      : declarationMismatch(declaration.inputs, info, "named");
+    if (mismatch) return { kind: "refuse", reason: `existingOrderId: order ${orderId} ${mismatch}` };
+    return {
+      kind: "adopt",
+      state,
+      outputs: { ...candidate.outputs, assignedAlternativeOrderId: info.alternative_order_id ?? undefined },
+    };
+  }
+  const alternativeOrderId = candidate.outputs.assignedAlternativeOrderId;
+  if (info === undefined) {
+    return {
+      kind: "refuse",
+      reason: `Order ${orderId}, listed under alternative order ID ${alternativeOrderId}, was not found at DigiCert. Run \`pulumi up\` again.`,
+    };
+  }
+  const mismatch = declarationMismatch(declaration.inputs, info, "found");
+  if (mismatch) {
+    return {
+      kind: "refuse",
+      reason:
+        `Order ${info.id} already carries alternative order ID ${alternativeOrderId}, but it ${mismatch}. ` +
+        "If an earlier run placed it before the declaration changed, cancel it in CertCentral or adopt it with " +
+        "existingOrderId; to order anew, set a different alternativeOrderId.",
+    };
+  }
+  return { kind: "adopt", state: orderStateFromInfo(info), outputs: candidate.outputs };
+}

@@ -1,0 +1,11 @@
+/**
+ * The lifecycle's decisions as pure functions: from what is declared and what DigiCert reported to a tagged action
+ * with its reason. No HTTP, no clock, no process state: the executor (../executor.ts) carries the actions out.
+ * New rules (reissue, new lifecycle rules) are new action kinds or rows here.
+ */
+export { planCreate, historyStart, judgeAdoption } from "./createPlan";
+export type { CreatePlan, AdoptionVerdict, Predecessor, ReplacementReason } from "./createPlan";
+export { planDelete } from "./deletePlan";
+export type { DeleteFacts, DeletePlan } from "./deletePlan";
+export { declarationMismatch } from "./mismatch";
+export type { MismatchScope } from "./mismatch";

@@ -1,0 +1,24 @@
+/**
+ * The resource's outputs beyond its echoed inputs, and which inputs hold personal or account data. Plain lists:
+ * the SDK must not load io-ts or the provider into a user's program. test/unit/schema.test.ts checks at compile
+ * time that these match the provider's codecs (provider/codecs/state.ts, provider/codecs/inputs.ts).
+ */
+export const OUTPUT_KEYS = [
+  "orderId",
+  "status",
+  "requests",
+  "certificateId",
+  "organizationId",
+  "serialNumber",
+  "thumbprint",
+  "validFrom",
+  "validTill",
+  "dateIssued",
+  "assignedAlternativeOrderId",
+  "predecessorOrderId",
+  "renewalLinked",
+  "adoptedExistingOrder",
+] as const;
+
+/** Outputs that hold a person's name and address or account data: stored encrypted in state. */
+export const SECRET_INPUTS = ["shipInfo", "customFields"] as const;

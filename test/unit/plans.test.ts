@@ -1,0 +1,306 @@
+import { expect } from "chai";
+import { OrderInfoResponse } from "../../provider/codecs/api";
+import { Declaration, decodeDeclaration } from "../../provider/declaration";
+import { alternativeOrderIdAfter } from "../../provider/identity";
+import { OrderState } from "../../provider/mapping";
+import { HistoryOrder, OrderHistory } from "../../provider/orderHistory";
+import { DeleteFacts, judgeAdoption, planCreate, planDelete, Predecessor } from "../../provider/plans";
+import { ovHsmInputs, SAMPLE_CSR } from "../fixtures/digicertExample";
+
+/**
+ * The README's rules ("Never ordering twice", "Importing", "Revocation") as rows: what is declared, what DigiCert
+ * lists, what Diff remembered → the action. No emulator, no HTTP, no clock.
+ */
+const declared = decodeDeclaration(ovHsmInputs("codesigning/dev/plans"));
+const own = decodeDeclaration({
+  ...ovHsmInputs("codesigning/dev/plans"),
+  alternativeOrderId: "release-2026",
+});
+const importing = (orderId: number) =>
+  decodeDeclaration({ ...ovHsmInputs("codesigning/dev/plans"), existingOrderId: orderId });
+
+const firstId = alternativeOrderIdAfter(declared.identity, undefined);
+const order = (orderId: number, status: string, alternativeOrderId = firstId): HistoryOrder => ({
+  orderId,
+  status,
+  alternativeOrderId,
+});
+const history = (d: Declaration, orders: HistoryOrder[], after?: number): OrderHistory => ({
+  identity: d.identity,
+  after,
+  orders,
+});
+
+interface CreateRow {
+  readonly rule: string;
+  readonly declaration: Declaration;
+  readonly orders: HistoryOrder[];
+  readonly after?: number;
+  readonly predecessor?: Predecessor;
+  readonly expected: Record<string, unknown>;
+}
+
+const createRows: CreateRow[] = [
+  {
+    rule: "a new resource with no order at DigiCert places its first order under the derived ID",
+    declaration: declared,
+    orders: [],
+    expected: { kind: "place", alternativeOrderId: firstId, predecessorOrderId: undefined },
+  },
+  {
+    rule: "a lost answer (no Diff): a live order not issued yet under this resource's ID is adopted, not paid twice",
+    declaration: declared,
+    orders: [order(7, "needs_approval")],
+    expected: { kind: "adopt", orderId: 7, scope: "found", onWaitFailure: "plain" },
+  },
+  {
+    rule: "pulumi up --replace (no Diff) of an issued order: refused, naming the order and existingOrderId",
+    declaration: declared,
+    orders: [order(7, "issued")],
+    expected: { kind: "refuse" },
+  },
+  {
+    rule: "the user's own ID on a live order, without a Diff: refused (it may be another resource's)",
+    declaration: own,
+    orders: [order(7, "needs_approval", "release-2026")],
+    expected: { kind: "refuse" },
+  },
+  {
+    rule: "only dead orders carry the resource's IDs: the next generation is placed after the latest",
+    declaration: declared,
+    orders: [order(7, "rejected")],
+    expected: {
+      kind: "place",
+      alternativeOrderId: alternativeOrderIdAfter(declared.identity, 7),
+      predecessorOrderId: 7,
+    },
+  },
+  {
+    rule: "a replacement Diff planned: the successor is placed under the ID derived from the predecessor",
+    declaration: declared,
+    orders: [],
+    after: 7,
+    predecessor: { orderId: 7, reason: "definition" },
+    expected: {
+      kind: "place",
+      alternativeOrderId: alternativeOrderIdAfter(declared.identity, 7),
+      predecessorOrderId: 7,
+      renewalOf: undefined,
+    },
+  },
+  {
+    rule: "a renewal links the new order to the old one (renewal_of_order_id)",
+    declaration: declared,
+    orders: [],
+    after: 7,
+    predecessor: { orderId: 7, reason: "renewal" },
+    expected: { kind: "place", predecessorOrderId: 7, renewalOf: 7 },
+  },
+  {
+    rule: "a replacement the engine decided (replaceOnChanges) is a new order too, not linked as a renewal",
+    declaration: declared,
+    orders: [],
+    after: 7,
+    predecessor: { orderId: 7, reason: "engine" },
+    expected: { kind: "place", predecessorOrderId: 7, renewalOf: undefined },
+  },
+  {
+    rule: "a replacement whose earlier run lost its answer adopts that newer live order (own ID shared by both)",
+    declaration: own,
+    orders: [order(9, "needs_approval", "release-2026")],
+    after: 7,
+    predecessor: { orderId: 7, reason: "definition" },
+    expected: { kind: "adopt", orderId: 9, scope: "found", onWaitFailure: "partial" },
+  },
+  {
+    rule: "a replacement after a drift (the order died) places a new order",
+    declaration: declared,
+    orders: [],
+    after: 7,
+    predecessor: { orderId: 7, reason: "terminal" },
+    expected: { kind: "place", predecessorOrderId: 7 },
+  },
+  {
+    rule: "import: existingOrderId with no successor adopts the named order, placing none",
+    declaration: importing(5),
+    orders: [],
+    after: 5,
+    expected: { kind: "adopt", orderId: 5, scope: "named", onWaitFailure: "plain" },
+  },
+  {
+    rule: "import: the latest live successor (a renewal since the import) is adopted, never the imported order again",
+    declaration: importing(5),
+    orders: [order(11, "issued"), order(8, "rejected")],
+    after: 5,
+    expected: { kind: "adopt", orderId: 11, scope: "found" },
+  },
+  {
+    rule: "import through a Diff (existingOrderId set on a resource in state): adopted; a failed wait is partial",
+    declaration: importing(5),
+    orders: [],
+    after: 5,
+    predecessor: { orderId: 3, reason: "import" },
+    expected: { kind: "adopt", orderId: 5, scope: "named", onWaitFailure: "partial" },
+  },
+];
+
+describe("planCreate: one row per rule", () => {
+  for (const row of createRows) {
+    it(row.rule, () => {
+      const plan = planCreate(
+        row.declaration,
+        history(row.declaration, row.orders, row.after),
+        row.predecessor,
+      );
+      expect(plan).to.deep.include(row.expected);
+      expect(plan.reason).to.be.a("string").and.not.equal("");
+    });
+  }
+
+  it("a refusal names the order and says how to keep it or order anew", () => {
+    const plan = planCreate(declared, history(declared, [order(7, "issued")]));
+    expect(plan.reason).to.match(/^Order 7 \(issued\) already carries this resource's alternative order ID/);
+    expect(plan.reason).to.match(/set existingOrderId: 7; to order anew, set a new alternativeOrderId/);
+  });
+});
+
+const info = (fields: Partial<OrderInfoResponse> = {}): OrderInfoResponse => ({
+  id: 5,
+  status: "issued",
+  product: { name_id: "code_signing" },
+  organization: { id: 123456 },
+  ...fields,
+});
+
+describe("judgeAdoption: an order is adopted only if it is what is declared", () => {
+  const named = { orderId: 5, scope: "named" as const, outputs: {} };
+  const found = { orderId: 5, scope: "found" as const, outputs: { assignedAlternativeOrderId: firstId } };
+  const rows: [string, typeof named | typeof found, OrderInfoResponse | undefined, RegExp | "adopt"][] = [
+    ["import of an order DigiCert does not know", named, undefined, /was not found at DigiCert/],
+    [
+      "import of a dead order",
+      named,
+      info({ status: "revoked" }),
+      /is revoked: there is nothing to take over/,
+    ],
+    [
+      "import of another product",
+      named,
+      info({ product: { name_id: "code_signing_ev" } }),
+      /not code_signing$/,
+    ],
+    [
+      "import of another organization",
+      named,
+      info({ organization: { id: 99 } }),
+      /not organization.id 123456/,
+    ],
+    ["import of a matching live order", named, info(), "adopt"],
+    [
+      "an order found by ID with another CSR",
+      found,
+      info({ certificate: { csr: SAMPLE_CSR.replace("MIIB", "MIIC") } }),
+      /differs from the declaration in certificate\.csr/,
+    ],
+    ["an order found by ID that matches", found, info({ certificate: { csr: SAMPLE_CSR } }), "adopt"],
+  ];
+  for (const [rule, candidate, answer, expected] of rows) {
+    it(rule, () => {
+      const verdict = judgeAdoption(declared, candidate, answer);
+      if (expected === "adopt") expect(verdict.kind).to.equal("adopt");
+      else expect(verdict).to.have.property("reason").that.matches(expected);
+    });
+  }
+});
+
+const NOW = Date.UTC(2026, 10, 28);
+const state = (status: string, fields: Partial<OrderState> = {}): OrderState => ({
+  orderId: 5,
+  status,
+  requests: [],
+  ...fields,
+});
+const facts = (fields: Partial<DeleteFacts>): DeleteFacts => ({
+  orderId: 5,
+  onDelete: "cancel",
+  adoptedByReplacement: false,
+  beingReplaced: false,
+  now: NOW,
+  ...fields,
+});
+const none: OrderHistory = { orders: [] };
+const issuedOrder = state("issued", { validTill: "2027-06-09" });
+
+describe("planDelete: one row per rule", () => {
+  const rows: [string, DeleteFacts, Record<string, unknown>][] = [
+    ["onDelete retain makes no call", facts({ onDelete: "retain" }), { kind: "forget" }],
+    [
+      "an order the replacement adopted (pulumi up --replace) is kept",
+      facts({ adoptedByReplacement: true }),
+      { kind: "forget" },
+    ],
+    ["otherwise the order's state is needed first", facts({}), { kind: "need", fact: "order" }],
+    ["an order already gone is success", facts({ order: "gone" }), { kind: "forget" }],
+    ["an order already canceled is success", facts({ order: state("canceled") }), { kind: "forget" }],
+    [
+      "an order awaiting approval is canceled by rejecting its request",
+      facts({ order: state("needs_approval", { requests: [{ id: 77, status: "pending" }] }) }),
+      { kind: "reject", requestId: 77 },
+    ],
+    ["a pending order is canceled", facts({ order: state("pending") }), { kind: "cancel" }],
+    [
+      "onDelete revoke cancels an order not issued yet",
+      facts({ onDelete: "revoke", order: state("pending") }),
+      { kind: "cancel" },
+    ],
+    [
+      "onDelete cancel leaves an issued order with DigiCert",
+      facts({ order: issuedOrder }),
+      { kind: "forget" },
+    ],
+    [
+      "an expired certificate is not revoked",
+      facts({ onDelete: "revoke", order: state("issued", { validTill: "2026-11-20" }) }),
+      { kind: "forget" },
+    ],
+    [
+      "an order whose resource is being replaced in this deployment is not revoked",
+      facts({ onDelete: "revoke", order: issuedOrder, beingReplaced: true }),
+      { kind: "forget" },
+    ],
+    [
+      "before revoking, the order's successors at DigiCert are needed",
+      facts({ onDelete: "revoke", order: issuedOrder }),
+      { kind: "need", fact: "successors" },
+    ],
+    [
+      "an order succeeded by a newer one (even a rejected one) is not revoked",
+      facts({ onDelete: "revoke", order: issuedOrder, successors: { orders: [order(9, "rejected")] } }),
+      { kind: "forget" },
+    ],
+    [
+      "pulumi destroy with onDelete revoke revokes an issued certificate",
+      facts({ onDelete: "revoke", order: issuedOrder, successors: none }),
+      { kind: "revoke", cancelReissueFirst: false },
+    ],
+    [
+      "a pending reissue is canceled before the revocation",
+      facts({ onDelete: "revoke", order: state("reissue_pending"), successors: none }),
+      { kind: "revoke", cancelReissueFirst: true },
+    ],
+  ];
+  for (const [rule, given, expected] of rows) {
+    it(rule, () => {
+      expect(planDelete(given)).to.deep.include(expected);
+    });
+  }
+
+  it("says why it keeps a renewed certificate", () => {
+    const plan = planDelete(
+      facts({ onDelete: "revoke", order: issuedOrder, successors: { orders: [order(9, "issued")] } }),
+    );
+    expect(plan)
+      .to.have.property("reason")
+      .that.matches(/was succeeded by order 9: its certificate is left to expire/);
+  });
+});
