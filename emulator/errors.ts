@@ -50,8 +50,13 @@ export const certificateNotFound = (): ApiError =>
 export const badRequestFormat = (detail: string): ApiError =>
   single(400, "bad_request_format", `The request body could not be parsed: ${detail}`);
 
-export const payloadTooLarge = (): ApiError =>
-  single(413, "request_entity_too_large", "The request body is too large.");
+// DigiCert documents no body size limit or 413 code; the code is the emulator's choice (HTTP's reason phrase).
+export const payloadTooLarge = (limit: number): ApiError =>
+  single(
+    413,
+    "request_entity_too_large",
+    `The request body is too large: at most ${limit} bytes are accepted.`,
+  );
 
 // DigiCert's exact codes for missing and invalid parameters are unconfirmed (reference §13 lists
 // `missing_field`/`required_param:…` as [U]); the emulator uses these two and names the snake_case field.

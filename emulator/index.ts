@@ -25,7 +25,13 @@ export type {
 export { DEFAULT_API_KEY } from "./runtime";
 export { DEFAULT_RATE_LIMITS } from "./rateLimit";
 export { CONTROL_PREFIX } from "./control";
-export { API_PREFIX } from "./server";
+export { API_PREFIX, MAX_BODY_BYTES } from "./server";
+export {
+  DEFAULT_MAX_RECORDED_REQUESTS,
+  MAX_RECORDED_BODY_BYTES,
+  MAX_RECORDED_BODY_DEPTH,
+  TRUNCATED_BODY_MARKER,
+} from "./recorder";
 
 export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
   const runtime = new EmulatorRuntime(options);
@@ -39,6 +45,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     orders: () => runtime.orders(),
     order: (id) => runtime.order(id),
     requests: () => runtime.requests(),
+    droppedRequests: () => runtime.droppedRequests(),
     clearRequests: () => runtime.clearRequests(),
     reset: () => runtime.reset(),
     approve: (orderId) => runtime.approve(orderId),

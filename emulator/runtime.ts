@@ -7,7 +7,7 @@ import { FaultQueue } from "./faults";
 import { toEmulatedOrder } from "./inspection";
 import { approveOrder, issueOrder, rejectOrder, requireOrder } from "./lifecycle";
 import { DEFAULT_RATE_LIMITS, RollingRateLimiter } from "./rateLimit";
-import { RequestRecorder } from "./recorder";
+import { DEFAULT_MAX_RECORDED_REQUESTS, RequestRecorder } from "./recorder";
 import { Store } from "./store";
 import {
   AlternateLookupNotFound,
@@ -31,13 +31,16 @@ export interface EmulatorSettings {
 export class EmulatorRuntime {
   readonly store = new Store();
   readonly faults = new FaultQueue();
-  readonly recorder = new RequestRecorder();
+  readonly recorder: RequestRecorder;
   readonly limiter: RollingRateLimiter;
   readonly settings: EmulatorSettings;
   readonly now: () => number;
+  private readonly onRequest?: (request: RecordedRequest) => void;
 
   constructor(options: EmulatorOptions = {}) {
     this.limiter = new RollingRateLimiter(options.rateLimits ?? DEFAULT_RATE_LIMITS);
+    this.recorder = new RequestRecorder(options.maxRecordedRequests ?? DEFAULT_MAX_RECORDED_REQUESTS);
+    this.onRequest = options.onRequest;
     this.now = options.now ?? Date.now;
     this.settings = {
       apiKeys: new Set(options.apiKeys ?? [DEFAULT_API_KEY]),
@@ -62,6 +65,21 @@ export class EmulatorRuntime {
 
   clearRequests(): void {
     this.recorder.clear();
+  }
+
+  /** How many recorded requests were dropped (oldest first) to keep the log within maxRecordedRequests. */
+  droppedRequests(): number {
+    return this.recorder.dropped();
+  }
+
+  /** Hands an answered API request to the onRequest option; a throwing listener never breaks the answer. */
+  notifyRequest(record: RecordedRequest): void {
+    if (!this.onRequest) return;
+    try {
+      this.onRequest(structuredClone(record));
+    } catch {
+      // The listener is a log; the emulator keeps serving.
+    }
   }
 
   reset(): void {

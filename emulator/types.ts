@@ -27,6 +27,13 @@ export interface EmulatorOptions {
   alternateLookupNotFound?: AlternateLookupNotFound;
   /** When true, revoke answers 201 with a pending revoke request even with skip_approval. */
   revokeRequiresApproval?: boolean;
+  /**
+   * How many API requests `requests()` keeps (the oldest are dropped first); default 1000. Bodies over 16 KiB
+   * or nested over 32 levels are recorded as a truncated text marker (see `TRUNCATED_BODY_MARKER`).
+   */
+  maxRecordedRequests?: number;
+  /** Called once per API request when its status is known (0: no answer), e.g. for a request log. */
+  onRequest?: (request: RecordedRequest) => void;
 }
 
 export interface RecordedRequest {
@@ -36,7 +43,10 @@ export interface RecordedRequest {
   query: Record<string, string>;
   /** Lower-case header names, as node delivers them; repeated headers joined with ", ". */
   headers: Record<string, string>;
-  /** The parsed JSON body; the raw text when it was not JSON; undefined when empty. */
+  /**
+   * The parsed JSON body; the raw text when it was not JSON; undefined when empty; a string starting with
+   * TRUNCATED_BODY_MARKER when it was too large or too deep to keep.
+   */
   body: unknown;
   /** The status sent; 0 when a drop-after fault closed the socket without an answer. */
   status: number;
@@ -114,8 +124,10 @@ export interface Emulator {
   // inspection
   orders(): EmulatedOrder[];
   order(id: number): EmulatedOrder | undefined;
-  /** Every HTTP request to /services/v2, in order (control calls excluded). */
+  /** The most recent HTTP requests to /services/v2 (up to maxRecordedRequests), in order; control calls excluded. */
   requests(): RecordedRequest[];
+  /** How many older requests were dropped from requests() to stay within maxRecordedRequests. */
+  droppedRequests(): number;
   clearRequests(): void;
   /** Drop orders, requests, faults, rate-limit history (and restart the id counters). */
   reset(): void;
