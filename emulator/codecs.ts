@@ -216,3 +216,17 @@ export const PortFromString = new t.Type<number, string, unknown>(
 );
 
 export const AutoProgressFlag = t.union([t.literal("off"), t.literal("on-read")]);
+
+/** What `util.parseArgs` hands back for the CLI's options (strict mode: only these names, right types). */
+export const CliValues = t.partial({
+  port: t.string,
+  "api-key": t.array(t.string),
+  "auto-progress": t.string,
+  "no-rate-limit": t.boolean,
+  "log-requests": t.boolean,
+  help: t.boolean,
+  version: t.boolean,
+});
+
+/** The bits of package.json the CLI reads. */
+export const PackageManifest = t.type({ name: t.string, version: t.string });
