@@ -62,6 +62,18 @@ const CONTROL_ROUTES: readonly Route<EmulatorRuntime>[] = [
   ),
   route(
     "POST",
+    "/orders/:id/reissue/issue",
+    orderAction((runtime, id, call) =>
+      runtime.issueReissue(id, decodeOrThrow(IssueControlBody, jsonBody(call))),
+    ),
+  ),
+  route(
+    "POST",
+    "/orders/:id/reissue/reject",
+    orderAction((runtime, id) => runtime.rejectReissue(id)),
+  ),
+  route(
+    "POST",
     "/orders/:id/status",
     orderAction((runtime, id, call) =>
       runtime.setStatus(id, decodeOrThrow(StatusControlBody, jsonBody(call)).status),
@@ -78,6 +90,7 @@ const CONTROL_ROUTES: readonly Route<EmulatorRuntime>[] = [
       },
     })),
   })),
+  route("GET", "/ca", (call) => ({ status: 200, body: call.context.certificateAuthorities() })),
   route("DELETE", "/requests", (call) => {
     call.context.clearRequests();
     return { status: 204 };

@@ -13,6 +13,7 @@ export type {
   CodeSigningProduct,
   EmulatedCertificate,
   EmulatedOrder,
+  EmulatedReissue,
   EmulatedRequestSummary,
   Emulator,
   EmulatorOptions,
@@ -21,6 +22,7 @@ export type {
   IssueOptions,
   RateLimitWindow,
   RecordedRequest,
+  ReissueOrderStatus,
 } from "./types";
 export { DEFAULT_API_KEY } from "./runtime";
 export { DEFAULT_RATE_LIMITS } from "./rateLimit";
@@ -51,6 +53,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     approve: (orderId) => runtime.approve(orderId),
     issue: (orderId, opts) => runtime.issue(orderId, opts),
     reject: (orderId) => runtime.reject(orderId),
+    issueReissue: (orderId, opts) => runtime.issueReissue(orderId, opts),
+    rejectReissue: (orderId) => runtime.rejectReissue(orderId),
+    certificatePem: (certificateId) => runtime.certificatePem(certificateId),
+    certificateAuthorities: () => runtime.certificateAuthorities(),
     setStatus: (orderId, status) => runtime.setStatus(orderId, status),
     injectFault: (rule) => runtime.injectFault(rule),
     setAutoProgress: (mode) => runtime.setAutoProgress(mode),

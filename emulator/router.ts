@@ -18,6 +18,8 @@ export interface Answer {
   status: number;
   /** Undefined for answers without a body (204). */
   body?: unknown;
+  /** A non-JSON answer (e.g. a PEM download); wins over `body`. */
+  text?: { contentType: string; content: string };
 }
 
 export interface Route<Context> {

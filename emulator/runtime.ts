@@ -5,7 +5,15 @@
  */
 import { FaultQueue } from "./faults";
 import { toEmulatedOrder } from "./inspection";
-import { approveOrder, issueOrder, rejectOrder, requireOrder } from "./lifecycle";
+import {
+  approveOrder,
+  issueOrder,
+  issueReissue,
+  rejectOrder,
+  rejectReissue,
+  requireOrder,
+} from "./lifecycle";
+import { certificateAuthorities } from "./x509";
 import { DEFAULT_RATE_LIMITS, RollingRateLimiter } from "./rateLimit";
 import { DEFAULT_MAX_RECORDED_REQUESTS, RequestRecorder } from "./recorder";
 import { Store } from "./store";
@@ -17,6 +25,7 @@ import {
   FaultRule,
   IssueOptions,
   RecordedRequest,
+  ReissueOrderStatus,
 } from "./types";
 
 export const DEFAULT_API_KEY = "emulator-api-key";
@@ -26,6 +35,7 @@ export interface EmulatorSettings {
   autoProgress: AutoProgressMode;
   readonly alternateLookupNotFound: AlternateLookupNotFound;
   readonly revokeRequiresApproval: boolean;
+  readonly reissueOrderStatus: ReissueOrderStatus;
 }
 
 export class EmulatorRuntime {
@@ -47,6 +57,7 @@ export class EmulatorRuntime {
       autoProgress: options.autoProgress ?? "off",
       alternateLookupNotFound: options.alternateLookupNotFound ?? "404",
       revokeRequiresApproval: options.revokeRequiresApproval ?? false,
+      reissueOrderStatus: options.reissueOrderStatus ?? "reissue_pending",
     };
   }
 
@@ -99,6 +110,24 @@ export class EmulatorRuntime {
 
   reject(orderId: number): void {
     rejectOrder(this.store, orderId, this.now());
+  }
+
+  issueReissue(orderId: number, options: IssueOptions = {}): void {
+    issueReissue(this.store, orderId, options, this.now());
+  }
+
+  rejectReissue(orderId: number): void {
+    rejectReissue(this.store, orderId, this.now());
+  }
+
+  /** The leaf PEM of any issued certificate (current, replaced or reissued), by certificate id. */
+  certificatePem(certificateId: number): string | undefined {
+    return this.store.certificateById(certificateId)?.certificate.pem;
+  }
+
+  certificateAuthorities(): { root: string; intermediate: string } {
+    const { root, intermediate } = certificateAuthorities();
+    return { root: root.pem, intermediate: intermediate.pem };
   }
 
   setStatus(orderId: number, status: string): void {

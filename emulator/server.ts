@@ -89,6 +89,10 @@ function serialize(answer: Answer): { status: number; text: string } {
 }
 
 function send(response: http.ServerResponse, answer: Answer): number {
+  if (answer.text !== undefined) {
+    sendText(response, answer.status, answer.text.content, answer.text.contentType);
+    return answer.status;
+  }
   if (answer.body === undefined) {
     response.writeHead(answer.status);
     response.end();
@@ -99,9 +103,14 @@ function send(response: http.ServerResponse, answer: Answer): number {
   return status;
 }
 
-function sendText(response: http.ServerResponse, status: number, text: string): void {
+function sendText(
+  response: http.ServerResponse,
+  status: number,
+  text: string,
+  contentType = "application/json; charset=utf-8",
+): void {
   response.writeHead(status, {
-    "content-type": "application/json; charset=utf-8",
+    "content-type": contentType,
     "content-length": Buffer.byteLength(text),
   });
   response.end(text);
@@ -282,15 +291,17 @@ export class EmulatorServer {
         return;
       }
       case "malformed-json": {
-        // A 204 cannot carry a body, so a bodiless answer becomes a 200 with the non-JSON body.
-        const status = answer.body === undefined ? 200 : answer.status;
+        // A 204 cannot carry a body, so a bodiless answer becomes a 200 with the non-JSON body; a text answer
+        // (a download) is cut in half like a JSON one.
+        const bodiless = answer.body === undefined && answer.text === undefined;
+        const status = bodiless ? 200 : answer.status;
         this.finish(record, status);
-        const serialized = answer.body === undefined ? undefined : JSON.stringify(answer.body);
+        const serialized = answer.text?.content ?? (bodiless ? undefined : serialize(answer).text);
         return sendText(response, status, malformedJson(serialized));
       }
       case "extra-fields":
         return this.answer(response, record, {
-          status: answer.status,
+          ...answer,
           body: answer.body === undefined ? undefined : withExtraFields(answer.body),
         });
     }
