@@ -9,6 +9,7 @@ import {
   OrderPlacementBody,
   OrderStatusBody,
   PageQuery,
+  ReissueBody,
   RequestStatusBody,
   ResourceKey,
   ResourceKeyFromPathSegment,
@@ -18,12 +19,15 @@ import { decodeOrThrow, decodeOrUndefined } from "./decoding";
 import {
   badRequestFormat,
   certificateNotFound,
+  certificateNotIssued,
+  downloadNotAllowed,
   ErrorEntry,
   invalidValue,
   missingField,
   orderNotFound,
   productNotFound,
   requestNotFound,
+  unsupportedFormat,
   validationFailed,
 } from "./errors";
 import {
@@ -32,14 +36,22 @@ import {
   cancelOrder,
   placeOrder,
   rejectRequest,
+  requestReissue,
   requireOrder,
   revokeOrder,
 } from "./lifecycle";
-import { renderAlternateEntry, renderOrderInfo, renderRequestInfo, renderRevokeRequest } from "./render";
+import {
+  renderAlternateEntry,
+  renderOrderInfo,
+  renderReissueList,
+  renderRequestInfo,
+  renderRevokeRequest,
+} from "./render";
 import { Answer, dispatch, pathPattern, Route, RouteCall } from "./router";
 import { EmulatorRuntime } from "./runtime";
-import { StoredOrder } from "./store";
-import { validateOrderPlacement } from "./validation";
+import { StoredCertificate, StoredOrder } from "./store";
+import { validateOrderPlacement, validateReissue } from "./validation";
+import { certificateAuthorities, pkcs7Of } from "./x509";
 
 /** What a handler gets besides the request: the emulator and the clock reading for this request. */
 export interface ApiContext {
@@ -203,11 +215,116 @@ function updateRequestStatusRoute(call: ApiCall): Answer {
   return { status: 204 };
 }
 
+/**
+ * POST /order/certificate/{order_id}/reissue for a code signing order. Answers 201 like an order placement:
+ * `{ id: <order id>, requests: [{ id, status }] }` (no certificate_id: DigiCert's answer does not link the request
+ * to the new certificate; it appears in order info once issued).
+ */
+function reissueRoute(call: ApiCall): Answer {
+  const { runtime, now } = call.context;
+  const order = orderById(call);
+  const body = decodeOrThrow(ReissueBody, jsonObjectBody(call));
+  const placement = order.placement;
+  const validated = validateReissue(body, {
+    signatureHash: placement.signatureHash,
+    serverPlatformId: placement.serverPlatformId,
+    csProvisioningMethod: placement.csProvisioningMethod,
+  });
+  if (validated._tag === "Left") throw validationFailed(validated.left);
+  const request = requestReissue(
+    runtime.store,
+    order,
+    validated.right,
+    { pendingStatus: runtime.settings.reissueOrderStatus },
+    now,
+  );
+  return { status: 201, body: { id: order.id, requests: [{ id: request.id, status: request.status }] } };
+}
+
+/** GET /order/certificate/{order_id}/reissue (DigiCert's "List reissues"). */
+function listReissuesRoute(call: ApiCall): Answer {
+  const { runtime, now } = call.context;
+  return { status: 200, body: renderReissueList(runtime.store, orderById(call), now) };
+}
+
+const PEM_FILE = "application/x-pem-file";
+const PKCS7_FILE = "application/x-pkcs7-certificates";
+/** DigiCert's zip formats (Glossary – Certificate formats), which the emulator does not produce. */
+const ZIP_FORMATS = ["default", "apache", "default_cer", "default_pem"];
+
+/**
+ * A certificate file in a DigiCert format (Glossary – Certificate formats; content types as DigiCert answers
+ * them): pem_all = leaf, intermediate, root; pem_noroot = leaf, intermediate; pem_nointermediate = leaf only
+ * (what clients fetch for just the end-entity certificate; whether DigiCert adds the root is unconfirmed); p7b and
+ * cer = a PEM "PKCS7" bundle of leaf and intermediate.
+ */
+function certificateFile(order: StoredOrder, certificate: StoredCertificate, format: string): Answer {
+  const method = certificate.request?.csProvisioningMethod ?? order.placement.csProvisioningMethod;
+  if (method === "ship_token" || method === "client_app") throw downloadNotAllowed(method);
+  if (certificate.pem === undefined) throw certificateNotIssued(certificate.id);
+  const { root, intermediate } = certificateAuthorities();
+  const pem = (...pems: string[]): Answer => ({
+    status: 200,
+    text: { contentType: PEM_FILE, content: pems.join("") },
+  });
+  switch (format) {
+    case "pem_all":
+      return pem(certificate.pem, intermediate.pem, root.pem);
+    case "pem_noroot":
+      return pem(certificate.pem, intermediate.pem);
+    case "pem_nointermediate":
+      return pem(certificate.pem);
+    case "p7b":
+    case "cer":
+      return {
+        status: 200,
+        text: { contentType: PKCS7_FILE, content: pkcs7Of([certificate.pem, intermediate.pem]) },
+      };
+  }
+  if (ZIP_FORMATS.includes(format)) throw unsupportedFormat(format);
+  throw validationFailed([invalidValue("format_type", "is not a certificate format.")]);
+}
+
+/** GET /certificate/{certificate_id}/download/format/{format}: any certificate, current or not. */
+function downloadCertificateRoute(call: ApiCall): Answer {
+  const id = decodeOrUndefined(IdFromPathSegment, call.params[0]);
+  const found = id === undefined ? undefined : call.context.runtime.store.certificateById(id);
+  if (!found) throw certificateNotFound();
+  return certificateFile(
+    found.order,
+    found.certificate,
+    decodeOrUndefined(DecodedPathSegment, call.params[1]) ?? "",
+  );
+}
+
+/** GET /certificate/download/order/{order_id}/format/{format}: the order's current certificate only. */
+function downloadOrderCertificateRoute(call: ApiCall): Answer {
+  const order = orderById(call);
+  if (!order.certificate) throw certificateNotFound();
+  return certificateFile(
+    order,
+    order.certificate,
+    decodeOrUndefined(DecodedPathSegment, call.params[1]) ?? "",
+  );
+}
+
 const API_ROUTES: readonly Route<ApiContext>[] = [
   { method: "POST", pattern: pathPattern("/order/certificate/:product"), handle: placeOrderRoute },
   { method: "GET", pattern: pathPattern("/order/certificate/:order"), handle: orderInfoRoute },
   { method: "PUT", pattern: pathPattern("/order/certificate/:order/status"), handle: updateOrderStatusRoute },
   { method: "PUT", pattern: pathPattern("/order/certificate/:order/revoke"), handle: revokeOrderRoute },
+  { method: "POST", pattern: pathPattern("/order/certificate/:order/reissue"), handle: reissueRoute },
+  { method: "GET", pattern: pathPattern("/order/certificate/:order/reissue"), handle: listReissuesRoute },
+  {
+    method: "GET",
+    pattern: pathPattern("/certificate/:certificate/download/format/:format"),
+    handle: downloadCertificateRoute,
+  },
+  {
+    method: "GET",
+    pattern: pathPattern("/certificate/download/order/:order/format/:format"),
+    handle: downloadOrderCertificateRoute,
+  },
   { method: "PUT", pattern: pathPattern("/certificate/:certificate/revoke"), handle: revokeCertificateRoute },
   { method: "GET", pattern: pathPattern("/order/alternate/:alternative"), handle: alternateLookupRoute },
   { method: "GET", pattern: pathPattern("/request/:request"), handle: requestInfoRoute },

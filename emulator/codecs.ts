@@ -110,6 +110,7 @@ export const OrderValidityInput = t.partial({
   custom_expiration_date: t.string,
 });
 
+export type ShipInfoInput = t.TypeOf<typeof ShipInfoInput>;
 export const ShipInfoInput = t.partial({
   name: t.string,
   addr1: t.string,
@@ -146,6 +147,19 @@ export type OrderPlacementBody = t.TypeOf<typeof OrderPlacementBody>;
 
 // ---------------------------------------------------------------------------------------------------------
 // Other /services/v2 bodies
+
+/**
+ * POST /order/certificate/{order_id}/reissue. `certificate.common_name` is decoded so that validation can refuse
+ * it (DigiCert: omit it for code signing); TLS-only fields such as dns_names are ignored.
+ */
+export const ReissueBody = t.partial({
+  certificate: CertificateInput,
+  cs_provisioning_method: t.string,
+  ship_info: ShipInfoInput,
+  comments: t.string,
+  skip_approval: t.boolean,
+});
+export type ReissueBody = t.TypeOf<typeof ReissueBody>;
 
 /** PUT /order/certificate/{id}/status. */
 export const OrderStatusBody = t.partial({ status: t.string, note: t.string, send_emails: t.boolean });
@@ -216,3 +230,17 @@ export const PortFromString = new t.Type<number, string, unknown>(
 );
 
 export const AutoProgressFlag = t.union([t.literal("off"), t.literal("on-read")]);
+
+/** What `util.parseArgs` hands back for the CLI's options (strict mode: only these names, right types). */
+export const CliValues = t.partial({
+  port: t.string,
+  "api-key": t.array(t.string),
+  "auto-progress": t.string,
+  "no-rate-limit": t.boolean,
+  "log-requests": t.boolean,
+  help: t.boolean,
+  version: t.boolean,
+});
+
+/** The bits of package.json the CLI reads. */
+export const PackageManifest = t.type({ name: t.string, version: t.string });

@@ -11,7 +11,7 @@ import {
 } from "./codecs";
 import { decodeOrThrow, decodeOrUndefined } from "./decoding";
 import { badRequestFormat, orderNotFound } from "./errors";
-import { Answer, dispatch, pathPattern, Route, RouteCall } from "./router";
+import { Answer, dispatch, route, Route, RouteCall } from "./router";
 import { EmulatorRuntime } from "./runtime";
 
 export const CONTROL_PREFIX = "/__emulator";
@@ -39,92 +39,80 @@ function orderAction(action: (runtime: EmulatorRuntime, id: number, call: Contro
 }
 
 const CONTROL_ROUTES: readonly Route<EmulatorRuntime>[] = [
-  {
-    method: "GET",
-    pattern: pathPattern("/orders"),
-    handle: (call) => ({ status: 200, body: call.context.orders() }),
-  },
-  {
-    method: "GET",
-    pattern: pathPattern("/orders/:id"),
-    handle: (call) => {
-      const order = call.context.order(orderIdParam(call));
-      if (!order) throw orderNotFound();
-      return { status: 200, body: order };
-    },
-  },
-  {
-    method: "POST",
-    pattern: pathPattern("/orders/:id/approve"),
-    handle: orderAction((runtime, id) => runtime.approve(id)),
-  },
-  {
-    method: "POST",
-    pattern: pathPattern("/orders/:id/issue"),
-    handle: orderAction((runtime, id, call) =>
-      runtime.issue(id, decodeOrThrow(IssueControlBody, jsonBody(call))),
+  route("GET", "/orders", (call) => ({ status: 200, body: call.context.orders() })),
+  route("GET", "/orders/:id", (call) => {
+    const order = call.context.order(orderIdParam(call));
+    if (!order) throw orderNotFound();
+    return { status: 200, body: order };
+  }),
+  route(
+    "POST",
+    "/orders/:id/approve",
+    orderAction((runtime, id) => runtime.approve(id)),
+  ),
+  route(
+    "POST",
+    "/orders/:id/issue",
+    orderAction((runtime, id, call) => runtime.issue(id, decodeOrThrow(IssueControlBody, jsonBody(call)))),
+  ),
+  route(
+    "POST",
+    "/orders/:id/reject",
+    orderAction((runtime, id) => runtime.reject(id)),
+  ),
+  route(
+    "POST",
+    "/orders/:id/reissue/issue",
+    orderAction((runtime, id, call) =>
+      runtime.issueReissue(id, decodeOrThrow(IssueControlBody, jsonBody(call))),
     ),
-  },
-  {
-    method: "POST",
-    pattern: pathPattern("/orders/:id/reject"),
-    handle: orderAction((runtime, id) => runtime.reject(id)),
-  },
-  {
-    method: "POST",
-    pattern: pathPattern("/orders/:id/status"),
-    handle: orderAction((runtime, id, call) =>
+  ),
+  route(
+    "POST",
+    "/orders/:id/reissue/reject",
+    orderAction((runtime, id) => runtime.rejectReissue(id)),
+  ),
+  route(
+    "POST",
+    "/orders/:id/status",
+    orderAction((runtime, id, call) =>
       runtime.setStatus(id, decodeOrThrow(StatusControlBody, jsonBody(call)).status),
     ),
-  },
-  {
-    method: "GET",
-    pattern: pathPattern("/requests"),
-    // Over HTTP (a demo's terminal, a curl) the key is masked; tests in-process can still see what was sent.
-    handle: (call) => ({
-      status: 200,
-      body: call.context.requests().map((r) => ({
-        ...r,
-        headers: {
-          ...r.headers,
-          ...(r.headers["x-dc-devkey"] === undefined ? {} : { "x-dc-devkey": "[redacted]" }),
-        },
-      })),
-    }),
-  },
-  {
-    method: "DELETE",
-    pattern: pathPattern("/requests"),
-    handle: (call) => {
-      call.context.clearRequests();
-      return { status: 204 };
-    },
-  },
-  {
-    method: "POST",
-    pattern: pathPattern("/faults"),
-    handle: (call) => {
-      call.context.injectFault(decodeOrThrow(FaultRuleControlBody, jsonBody(call)));
-      return { status: 204 };
-    },
-  },
-  {
-    method: "POST",
-    pattern: pathPattern("/reset"),
-    handle: (call) => {
-      call.context.reset();
-      return { status: 204 };
-    },
-  },
-  {
-    method: "POST",
-    pattern: pathPattern("/auto-progress"),
-    handle: (call) => {
-      call.context.setAutoProgress(decodeOrThrow(AutoProgressControlBody, jsonBody(call)).mode);
-      return { status: 204 };
-    },
-  },
+  ),
+  // Over HTTP (a demo's terminal, a curl) the key is masked; tests in-process can still see what was sent.
+  route("GET", "/requests", (call) => ({
+    status: 200,
+    body: call.context.requests().map((r) => ({
+      ...r,
+      headers: {
+        ...r.headers,
+        ...(r.headers["x-dc-devkey"] === undefined ? {} : { "x-dc-devkey": "[redacted]" }),
+      },
+    })),
+  })),
+  route("GET", "/ca", (call) => ({ status: 200, body: call.context.certificateAuthorities() })),
+  route("DELETE", "/requests", (call) => {
+    call.context.clearRequests();
+    return { status: 204 };
+  }),
+  route("POST", "/faults", (call) => {
+    call.context.injectFault(decodeOrThrow(FaultRuleControlBody, jsonBody(call)));
+    return { status: 204 };
+  }),
+  route("POST", "/reset", (call) => {
+    call.context.reset();
+    return { status: 204 };
+  }),
+  route("POST", "/auto-progress", (call) => {
+    call.context.setAutoProgress(decodeOrThrow(AutoProgressControlBody, jsonBody(call)).mode);
+    return { status: 204 };
+  }),
 ];
+
+/** "METHOD /__emulator/path" for every control route, for listings such as the CLI banner. */
+export function controlEndpoints(): string[] {
+  return CONTROL_ROUTES.map((r) => `${r.method} ${CONTROL_PREFIX}${r.template ?? ""}`);
+}
 
 /** Answers a control call; `path` is the part after /__emulator. Throws ApiError for error answers. */
 export function handleControlCall(call: Omit<ControlCall, "params">): Answer {

@@ -63,10 +63,3 @@ export function parseBody(text: string): RawBody {
     return { kind: "malformed", text };
   }
 }
-
-/** The value recorded for a request: the parsed JSON, the raw text when it was not JSON, or undefined. */
-export function recordedBody(body: RawBody): unknown {
-  if (body.kind === "json") return body.value;
-  if (body.kind === "malformed") return body.text;
-  return undefined;
-}

@@ -50,8 +50,13 @@ export const certificateNotFound = (): ApiError =>
 export const badRequestFormat = (detail: string): ApiError =>
   single(400, "bad_request_format", `The request body could not be parsed: ${detail}`);
 
-export const payloadTooLarge = (): ApiError =>
-  single(413, "request_entity_too_large", "The request body is too large.");
+// DigiCert documents no body size limit or 413 code; the code is the emulator's choice (HTTP's reason phrase).
+export const payloadTooLarge = (limit: number): ApiError =>
+  single(
+    413,
+    "request_entity_too_large",
+    `The request body is too large: at most ${limit} bytes are accepted.`,
+  );
 
 // DigiCert's exact codes for missing and invalid parameters are unconfirmed (reference §13 lists
 // `missing_field`/`required_param:…` as [U]); the emulator uses these two and names the snake_case field.
@@ -80,6 +85,27 @@ export const notEligibleForRenewal = (orderId: number): ApiError =>
 
 export const alreadyRevoked = (): ApiError =>
   single(400, "order_already_revoked", "The order's certificate has already been revoked.");
+
+// DigiCert documents no error for downloading a certificate that lives on a hardware token (ship_token,
+// client_app: installed with DHCI using hardware_init_code, reference §12); the code is the emulator's choice.
+export const downloadNotAllowed = (method: string): ApiError =>
+  single(
+    400,
+    "download_not_allowed",
+    `Certificates provisioned by ${method} are installed on the token with DigiCert Hardware Certificate Installer (hardware_init_code in order info); there is nothing to download.`,
+  );
+
+// DigiCert's answer for a certificate that is not issued yet (a pending reissue) is not documented.
+export const certificateNotIssued = (certificateId: number): ApiError =>
+  single(400, "invalid_status", `Certificate ${certificateId} is not issued.`);
+
+/** A DigiCert format the emulator does not produce (zip archives); never a DigiCert answer. */
+export const unsupportedFormat = (format: string): ApiError =>
+  single(
+    400,
+    "emulator_unsupported_format",
+    `The emulator does not produce the ${format} format; use pem_all, pem_noroot, pem_nointermediate, p7b or cer.`,
+  );
 
 export const faultError = (status: number, code?: string, message?: string): ApiError =>
   single(status, code ?? "emulator_fault", message ?? `Injected fault: HTTP ${status}.`);

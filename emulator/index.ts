@@ -13,6 +13,7 @@ export type {
   CodeSigningProduct,
   EmulatedCertificate,
   EmulatedOrder,
+  EmulatedReissue,
   EmulatedRequestSummary,
   Emulator,
   EmulatorOptions,
@@ -21,11 +22,18 @@ export type {
   IssueOptions,
   RateLimitWindow,
   RecordedRequest,
+  ReissueOrderStatus,
 } from "./types";
 export { DEFAULT_API_KEY } from "./runtime";
 export { DEFAULT_RATE_LIMITS } from "./rateLimit";
 export { CONTROL_PREFIX } from "./control";
-export { API_PREFIX } from "./server";
+export { API_PREFIX, MAX_BODY_BYTES } from "./server";
+export {
+  DEFAULT_MAX_RECORDED_REQUESTS,
+  MAX_RECORDED_BODY_BYTES,
+  MAX_RECORDED_BODY_DEPTH,
+  TRUNCATED_BODY_MARKER,
+} from "./recorder";
 
 export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
   const runtime = new EmulatorRuntime(options);
@@ -39,11 +47,16 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     orders: () => runtime.orders(),
     order: (id) => runtime.order(id),
     requests: () => runtime.requests(),
+    droppedRequests: () => runtime.droppedRequests(),
     clearRequests: () => runtime.clearRequests(),
     reset: () => runtime.reset(),
     approve: (orderId) => runtime.approve(orderId),
     issue: (orderId, opts) => runtime.issue(orderId, opts),
     reject: (orderId) => runtime.reject(orderId),
+    issueReissue: (orderId, opts) => runtime.issueReissue(orderId, opts),
+    rejectReissue: (orderId) => runtime.rejectReissue(orderId),
+    certificatePem: (certificateId) => runtime.certificatePem(certificateId),
+    certificateAuthorities: () => runtime.certificateAuthorities(),
     setStatus: (orderId, status) => runtime.setStatus(orderId, status),
     injectFault: (rule) => runtime.injectFault(rule),
     setAutoProgress: (mode) => runtime.setAutoProgress(mode),

@@ -3,7 +3,7 @@
  * test cannot change emulator state by mutating what it was given.
  */
 import { formatDateTime } from "./dates";
-import { Store, StoredOrder } from "./store";
+import { Store, StoredCertificate, StoredOrder } from "./store";
 import { EmulatedCertificate, EmulatedOrder } from "./types";
 
 /** Removes keys whose value is undefined, so chai's deep.equal matches objects written without them. */
@@ -14,18 +14,20 @@ function withoutUndefined<T extends object>(object: T): T {
   return object;
 }
 
+function toEmulatedCertificate(certificate: StoredCertificate): EmulatedCertificate {
+  return withoutUndefined({
+    id: certificate.id,
+    serialNumber: certificate.serialNumber,
+    thumbprint: certificate.thumbprint,
+    validFrom: certificate.validFrom,
+    validTill: certificate.validTill,
+    dateIssued: certificate.dateIssued === undefined ? undefined : formatDateTime(certificate.dateIssued),
+  });
+}
+
 export function toEmulatedOrder(store: Store, order: StoredOrder): EmulatedOrder {
   const certificate = order.certificate;
-  const emulatedCertificate: EmulatedCertificate | undefined =
-    certificate &&
-    withoutUndefined({
-      id: certificate.id,
-      serialNumber: certificate.serialNumber,
-      thumbprint: certificate.thumbprint,
-      validFrom: certificate.validFrom,
-      validTill: certificate.validTill,
-      dateIssued: certificate.dateIssued === undefined ? undefined : formatDateTime(certificate.dateIssued),
-    });
+  const emulatedCertificate = certificate && toEmulatedCertificate(certificate);
   return withoutUndefined({
     id: order.id,
     product: order.product,
@@ -42,5 +44,15 @@ export function toEmulatedOrder(store: Store, order: StoredOrder): EmulatedOrder
     renewalOfOrderId: order.placement.renewalOfOrderId,
     isRenewed: order.isRenewed,
     renewedOrderId: order.renewedOrderId,
+    reissues:
+      order.reissues.length === 0
+        ? undefined
+        : order.reissues.map((reissue) => ({
+            requestId: reissue.requestId,
+            status: reissue.status,
+            certificate: toEmulatedCertificate(reissue.certificate),
+          })),
+    previousCertificateIds:
+      order.previousCertificates.length === 0 ? undefined : order.previousCertificates.map((c) => c.id),
   });
 }

@@ -5,9 +5,10 @@
  */
 import { DAY_MS, formatDateTime, parseDay, startOfDay } from "./dates";
 import { hardwareInitCodeFor, orderValidTill } from "./lifecycle";
-import { Store, StoredOrder, StoredRequest } from "./store";
+import { Store, StoredOrder, StoredReissue, StoredRequest } from "./store";
 import { CodeSigningProduct } from "./types";
 import { OrderValidity } from "./validation";
+import { INTERMEDIATE_NAME } from "./x509";
 
 type Json = Record<string, unknown>;
 
@@ -35,7 +36,8 @@ const PRODUCTS: Record<CodeSigningProduct, Json> = {
 
 const PLATFORM_NAMES: Record<number, string> = { [-1]: "OTHER", 55: "Sun Java" };
 
-const ISSUING_CA = { id: "A1B2C3D4E5", name: "DigiCert Trusted G4 Code Signing RSA4096 SHA384 2021 CA1" };
+/** The emulator's issuing CA (see x509.ts); the id is a stable made-up value like DigiCert's. */
+const ISSUING_CA = { id: "E1A2C3D4E5", name: INTERMEDIATE_NAME.commonName };
 
 /** Drops undefined values so absent fields are omitted from the JSON rather than sent as null. */
 function compact(object: Json): Json {
@@ -88,6 +90,7 @@ function renderCertificate(store: Store, order: StoredOrder, now: number): Json 
         ? undefined
         : compact({ id: placement.serverPlatformId, name: PLATFORM_NAMES[placement.serverPlatformId] }),
     signature_hash: placement.signatureHash,
+    key_size: certificate?.keySize,
     ca_cert: issuedDays === undefined ? undefined : ISSUING_CA,
   });
 }
@@ -122,8 +125,10 @@ export function renderOrderInfo(store: Store, order: StoredOrder, now: number): 
   const placement = order.placement;
   const validity = placement.orderValidity;
   const method = placement.csProvisioningMethod;
+  const certificate = order.certificate;
   const hasInitCode =
-    order.certificate?.validFrom !== undefined && (method === "ship_token" || method === "client_app");
+    certificate?.validFrom !== undefined && (method === "ship_token" || method === "client_app");
+  const reissuesCount = order.reissues.filter((reissue) => reissue.status === "issued").length;
   return compact({
     id: order.id,
     status: order.status,
@@ -151,7 +156,7 @@ export function renderOrderInfo(store: Store, order: StoredOrder, now: number): 
     requests: store.requestsOf(order).map(renderRequestSummary),
     cs_provisioning_method: method,
     ship_info: placement.shipInfo === undefined ? undefined : compact({ ...placement.shipInfo }),
-    hardware_init_code: hasInitCode ? hardwareInitCodeFor(order.id) : undefined,
+    hardware_init_code: hasInitCode && certificate ? hardwareInitCodeFor(certificate.id) : undefined,
     payment_method: placement.paymentMethod,
     custom_fields: placement.customFields.map((field) => ({
       metadata_id: field.metadata_id,
@@ -162,8 +167,8 @@ export function renderOrderInfo(store: Store, order: StoredOrder, now: number): 
     is_multi_year_plan: "0",
     has_duplicates: false,
     duplicates_count: 0,
-    has_reissues: false,
-    reissues_count: 0,
+    has_reissues: reissuesCount > 0,
+    reissues_count: reissuesCount,
   });
 }
 
@@ -214,4 +219,35 @@ export function renderRevokeRequest(request: StoredRequest): Json {
 /** One entry of GET /order/alternate/{id}: note the keys are order_id / certificate_id, not id. */
 export function renderAlternateEntry(order: StoredOrder): Json {
   return compact({ order_id: order.id, certificate_id: order.certificate?.id, status: order.status });
+}
+
+/**
+ * One entry of GET /order/certificate/{order_id}/reissue (DigiCert's "List reissues": status issued, pending or
+ * rejected; date_issued omitted unless issued).
+ */
+function renderReissue(store: Store, order: StoredOrder, reissue: StoredReissue, now: number): Json {
+  const certificate = reissue.certificate;
+  const organization = store.organization(order.organizationId);
+  return compact({
+    id: certificate.id,
+    thumbprint: certificate.thumbprint,
+    serial_number: certificate.serialNumber,
+    common_name: order.placement.commonName ?? organization?.details?.name,
+    status: reissue.status,
+    date_created: formatDateTime(certificate.dateCreated ?? order.dateCreated),
+    date_issued: certificate.dateIssued === undefined ? undefined : formatDateTime(certificate.dateIssued),
+    valid_till: certificate.validTill,
+    days_remaining:
+      certificate.validTill === undefined ? undefined : daysRemaining(certificate.validTill, now),
+    csr: certificate.request?.csr,
+    key_size: certificate.keySize,
+    user_id: EMULATOR_USER.id,
+    email: EMULATOR_USER.email,
+    firstname: EMULATOR_USER.first_name,
+    lastname: EMULATOR_USER.last_name,
+  });
+}
+
+export function renderReissueList(store: Store, order: StoredOrder, now: number): Json {
+  return { certificates: order.reissues.map((reissue) => renderReissue(store, order, reissue, now)) };
 }

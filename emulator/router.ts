@@ -18,11 +18,15 @@ export interface Answer {
   status: number;
   /** Undefined for answers without a body (204). */
   body?: unknown;
+  /** A non-JSON answer (e.g. a PEM download); wins over `body`. */
+  text?: { contentType: string; content: string };
 }
 
 export interface Route<Context> {
   method: string;
   pattern: RegExp;
+  /** The template the pattern was built from, for listings (e.g. the CLI banner). */
+  template?: string;
   handle(call: RouteCall<Context>): Answer;
 }
 
@@ -33,6 +37,15 @@ export function pathPattern(template: string): RegExp {
     .map((segment) => (segment.startsWith(":") ? "([^/]+)" : segment.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")))
     .join("/");
   return new RegExp(`^${source}/?$`);
+}
+
+/** A route from a template such as "/orders/:id/approve". */
+export function route<Context>(
+  method: string,
+  template: string,
+  handle: (call: RouteCall<Context>) => Answer,
+): Route<Context> {
+  return { method, pattern: pathPattern(template), template, handle };
 }
 
 /** Runs the first route matching method and path; an unknown route (or method) is DigiCert's not_found|route. */

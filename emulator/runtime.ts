@@ -5,9 +5,17 @@
  */
 import { FaultQueue } from "./faults";
 import { toEmulatedOrder } from "./inspection";
-import { approveOrder, issueOrder, rejectOrder, requireOrder } from "./lifecycle";
+import {
+  approveOrder,
+  issueOrder,
+  issueReissue,
+  rejectOrder,
+  rejectReissue,
+  requireOrder,
+} from "./lifecycle";
+import { certificateAuthorities } from "./x509";
 import { DEFAULT_RATE_LIMITS, RollingRateLimiter } from "./rateLimit";
-import { RequestRecorder } from "./recorder";
+import { DEFAULT_MAX_RECORDED_REQUESTS, RequestRecorder } from "./recorder";
 import { Store } from "./store";
 import {
   AlternateLookupNotFound,
@@ -17,6 +25,7 @@ import {
   FaultRule,
   IssueOptions,
   RecordedRequest,
+  ReissueOrderStatus,
 } from "./types";
 
 export const DEFAULT_API_KEY = "emulator-api-key";
@@ -26,24 +35,29 @@ export interface EmulatorSettings {
   autoProgress: AutoProgressMode;
   readonly alternateLookupNotFound: AlternateLookupNotFound;
   readonly revokeRequiresApproval: boolean;
+  readonly reissueOrderStatus: ReissueOrderStatus;
 }
 
 export class EmulatorRuntime {
   readonly store = new Store();
   readonly faults = new FaultQueue();
-  readonly recorder = new RequestRecorder();
+  readonly recorder: RequestRecorder;
   readonly limiter: RollingRateLimiter;
   readonly settings: EmulatorSettings;
   readonly now: () => number;
+  private readonly onRequest?: (request: RecordedRequest) => void;
 
   constructor(options: EmulatorOptions = {}) {
     this.limiter = new RollingRateLimiter(options.rateLimits ?? DEFAULT_RATE_LIMITS);
+    this.recorder = new RequestRecorder(options.maxRecordedRequests ?? DEFAULT_MAX_RECORDED_REQUESTS);
+    this.onRequest = options.onRequest;
     this.now = options.now ?? Date.now;
     this.settings = {
       apiKeys: new Set(options.apiKeys ?? [DEFAULT_API_KEY]),
       autoProgress: options.autoProgress ?? "off",
       alternateLookupNotFound: options.alternateLookupNotFound ?? "404",
       revokeRequiresApproval: options.revokeRequiresApproval ?? false,
+      reissueOrderStatus: options.reissueOrderStatus ?? "reissue_pending",
     };
   }
 
@@ -64,6 +78,21 @@ export class EmulatorRuntime {
     this.recorder.clear();
   }
 
+  /** How many recorded requests were dropped (oldest first) to keep the log within maxRecordedRequests. */
+  droppedRequests(): number {
+    return this.recorder.dropped();
+  }
+
+  /** Hands an answered API request to the onRequest option; a throwing listener never breaks the answer. */
+  notifyRequest(record: RecordedRequest): void {
+    if (!this.onRequest) return;
+    try {
+      this.onRequest(structuredClone(record));
+    } catch {
+      // The listener is a log; the emulator keeps serving.
+    }
+  }
+
   reset(): void {
     this.store.reset();
     this.recorder.clear();
@@ -81,6 +110,24 @@ export class EmulatorRuntime {
 
   reject(orderId: number): void {
     rejectOrder(this.store, orderId, this.now());
+  }
+
+  issueReissue(orderId: number, options: IssueOptions = {}): void {
+    issueReissue(this.store, orderId, options, this.now());
+  }
+
+  rejectReissue(orderId: number): void {
+    rejectReissue(this.store, orderId, this.now());
+  }
+
+  /** The leaf PEM of any issued certificate (current, replaced or reissued), by certificate id. */
+  certificatePem(certificateId: number): string | undefined {
+    return this.store.certificateById(certificateId)?.certificate.pem;
+  }
+
+  certificateAuthorities(): { root: string; intermediate: string } {
+    const { root, intermediate } = certificateAuthorities();
+    return { root: root.pem, intermediate: intermediate.pem };
   }
 
   setStatus(orderId: number, status: string): void {

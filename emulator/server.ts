@@ -7,7 +7,7 @@ import { AddressInfo } from "node:net";
 import { handleApiCall } from "./api";
 import { ApiKeyHeader, IncomingHeaders } from "./codecs";
 import { CONTROL_PREFIX, handleControlCall } from "./control";
-import { decodeOrUndefined, parseBody, RawBody, recordedBody } from "./decoding";
+import { decodeOrUndefined, parseBody, RawBody } from "./decoding";
 import {
   ApiError,
   faultError,
@@ -17,14 +17,44 @@ import {
   routeNotFound,
 } from "./errors";
 import { malformedJson, withExtraFields } from "./faults";
+import { recordedBody, refusedBody } from "./recorder";
 import { Answer } from "./router";
 import { EmulatorRuntime } from "./runtime";
 import { Fault, RecordedRequest } from "./types";
 
 export const API_PREFIX = "/services/v2";
 
-/** Bodies above this are refused: no CertCentral call needs more, and it bounds memory. */
-const MAX_BODY_BYTES = 1_048_576;
+/**
+ * Bodies above this are refused with 413 `request_entity_too_large` (DigiCert's own limit and code are not
+ * documented). No CertCentral call needs more: an order carrying a 4096-bit CSR is about 3 KB.
+ */
+export const MAX_BODY_BYTES = 262_144;
+
+/** A body as read off the socket: parsed, plus its text and size for the request log. */
+interface ReceivedBody {
+  parsed: RawBody;
+  text: string;
+  bytes: number;
+}
+
+interface Target {
+  method: string;
+  path: string;
+  query: Record<string, string>;
+}
+
+function parseTarget(request: http.IncomingMessage): Target | undefined {
+  let url: URL;
+  try {
+    url = new URL(request.url ?? "/", "http://127.0.0.1");
+  } catch {
+    return undefined;
+  }
+  const method = (request.method ?? "GET").toUpperCase();
+  return { method, path: url.pathname, query: Object.fromEntries(url.searchParams) };
+}
+
+const isUnder = (path: string, prefix: string): boolean => path === prefix || path.startsWith(`${prefix}/`);
 
 const errorAnswer = (error: ApiError): Answer => ({ status: error.status, body: error.body() });
 
@@ -48,18 +78,39 @@ function flattenHeaders(raw: http.IncomingHttpHeaders): Record<string, string> {
   return flat;
 }
 
-function send(response: http.ServerResponse, answer: Answer): void {
+/** JSON text of an answer body; a body that cannot be serialised becomes a 500 rather than a crash. */
+function serialize(answer: Answer): { status: number; text: string } {
+  try {
+    return { status: answer.status, text: JSON.stringify(answer.body) };
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    return { status: 500, text: JSON.stringify({ errors: [{ code: "internal_error", message }] }) };
+  }
+}
+
+function send(response: http.ServerResponse, answer: Answer): number {
+  if (answer.text !== undefined) {
+    sendText(response, answer.status, answer.text.content, answer.text.contentType);
+    return answer.status;
+  }
   if (answer.body === undefined) {
     response.writeHead(answer.status);
     response.end();
-    return;
+    return answer.status;
   }
-  sendText(response, answer.status, JSON.stringify(answer.body));
+  const { status, text } = serialize(answer);
+  sendText(response, status, text);
+  return status;
 }
 
-function sendText(response: http.ServerResponse, status: number, text: string): void {
+function sendText(
+  response: http.ServerResponse,
+  status: number,
+  text: string,
+  contentType = "application/json; charset=utf-8",
+): void {
   response.writeHead(status, {
-    "content-type": "application/json; charset=utf-8",
+    "content-type": contentType,
     "content-length": Buffer.byteLength(text),
   });
   response.end(text);
@@ -105,57 +156,77 @@ export class EmulatorServer {
       else chunks.push(chunk);
     });
     request.on("end", () => {
-      if (tooLarge) return send(response, errorAnswer(payloadTooLarge()));
-      this.route(request, response, parseBody(Buffer.concat(chunks).toString("utf8")));
+      if (tooLarge) return this.refuseTooLarge(request, response, size);
+      const text = Buffer.concat(chunks).toString("utf8");
+      this.route(request, response, { parsed: parseBody(text), text, bytes: size });
     });
     request.on("error", () => response.destroy());
   }
 
-  private route(request: http.IncomingMessage, response: http.ServerResponse, body: RawBody): void {
-    let url: URL;
-    try {
-      url = new URL(request.url ?? "/", "http://127.0.0.1");
-    } catch {
-      return send(response, errorAnswer(routeNotFound()));
+  /** 413 for a body over MAX_BODY_BYTES; an API call is still recorded, without its body. */
+  private refuseTooLarge(request: http.IncomingMessage, response: http.ServerResponse, bytes: number): void {
+    const answer = errorAnswer(payloadTooLarge(MAX_BODY_BYTES));
+    const target = parseTarget(request);
+    if (target && isUnder(target.path, API_PREFIX)) {
+      const record = this.record(
+        request,
+        target,
+        target.path.slice(API_PREFIX.length),
+        refusedBody(bytes, MAX_BODY_BYTES),
+      );
+      return this.answer(response, record, answer);
     }
-    const method = (request.method ?? "GET").toUpperCase();
-    const query = Object.fromEntries(url.searchParams);
-    const path = url.pathname;
-    if (path === CONTROL_PREFIX || path.startsWith(`${CONTROL_PREFIX}/`)) {
+    send(response, answer);
+  }
+
+  private record(
+    request: http.IncomingMessage,
+    target: Target,
+    path: string,
+    body: unknown,
+  ): RecordedRequest {
+    const record: RecordedRequest = {
+      method: target.method,
+      path,
+      query: target.query,
+      headers: flattenHeaders(request.headers),
+      body,
+      status: 0,
+      at: this.runtime.now(),
+    };
+    this.runtime.recorder.add(record);
+    return record;
+  }
+
+  private route(request: http.IncomingMessage, response: http.ServerResponse, received: ReceivedBody): void {
+    const target = parseTarget(request);
+    if (!target) {
+      send(response, errorAnswer(routeNotFound()));
+      return;
+    }
+    const { method, query, path } = target;
+    const body = received.parsed;
+    if (isUnder(path, CONTROL_PREFIX)) {
       const controlPath = path.slice(CONTROL_PREFIX.length);
       const context = this.runtime;
-      return send(
+      send(
         response,
         answerOf(() => handleControlCall({ context, method, path: controlPath, query, body })),
       );
+      return;
     }
-    if (path === API_PREFIX || path.startsWith(`${API_PREFIX}/`)) {
-      return this.serveApi(request, response, method, path.slice(API_PREFIX.length), query, body);
+    if (isUnder(path, API_PREFIX)) {
+      const apiPath = path.slice(API_PREFIX.length);
+      const record = this.record(request, target, apiPath, recordedBody(body, received.text, received.bytes));
+      return this.serveApi(response, record, body);
     }
     send(response, errorAnswer(routeNotFound()));
   }
 
-  private serveApi(
-    request: http.IncomingMessage,
-    response: http.ServerResponse,
-    method: string,
-    path: string,
-    query: Record<string, string>,
-    body: RawBody,
-  ): void {
+  private serveApi(response: http.ServerResponse, record: RecordedRequest, body: RawBody): void {
     const runtime = this.runtime;
-    const now = runtime.now();
-    const headers = flattenHeaders(request.headers);
-    const record: RecordedRequest = {
-      method,
-      path,
-      query,
-      headers,
-      body: recordedBody(body),
-      status: 0,
-      at: now,
-    };
-    runtime.recorder.add(record);
+    const { method, path, query, headers } = record;
+    const now = record.at;
 
     const key = decodeOrUndefined(ApiKeyHeader, headers["x-dc-devkey"]);
     if (key === undefined || !runtime.settings.apiKeys.has(key)) {
@@ -181,7 +252,7 @@ export class EmulatorServer {
       const timer = setTimeout(() => {
         this.delayed.delete(timer);
         const answer = process();
-        if (response.destroyed) record.status = 0;
+        if (response.destroyed) this.finish(record, 0);
         else this.answer(response, record, answer);
       }, fault.ms);
       this.delayed.add(timer);
@@ -206,12 +277,12 @@ export class EmulatorServer {
       case "error-after":
         return this.answer(response, record, errorAnswer(faultError(fault.status)));
       case "drop-after":
-        record.status = 0;
+        this.finish(record, 0);
         response.socket?.destroy();
         response.destroy();
         return;
       case "delay": {
-        record.status = answer.status;
+        this.finish(record, answer.status);
         const timer = setTimeout(() => {
           this.delayed.delete(timer);
           if (!response.destroyed) send(response, answer);
@@ -220,22 +291,29 @@ export class EmulatorServer {
         return;
       }
       case "malformed-json": {
-        // A 204 cannot carry a body, so a bodiless answer becomes a 200 with the non-JSON body.
-        const status = answer.body === undefined ? 200 : answer.status;
-        record.status = status;
-        const serialized = answer.body === undefined ? undefined : JSON.stringify(answer.body);
+        // A 204 cannot carry a body, so a bodiless answer becomes a 200 with the non-JSON body; a text answer
+        // (a download) is cut in half like a JSON one.
+        const bodiless = answer.body === undefined && answer.text === undefined;
+        const status = bodiless ? 200 : answer.status;
+        this.finish(record, status);
+        const serialized = answer.text?.content ?? (bodiless ? undefined : serialize(answer).text);
         return sendText(response, status, malformedJson(serialized));
       }
       case "extra-fields":
         return this.answer(response, record, {
-          status: answer.status,
+          ...answer,
           body: answer.body === undefined ? undefined : withExtraFields(answer.body),
         });
     }
   }
 
   private answer(response: http.ServerResponse, record: RecordedRequest, answer: Answer): void {
-    record.status = answer.status;
-    send(response, answer);
+    this.finish(record, send(response, answer));
+  }
+
+  /** Sets the status a request was answered with (0: none) and tells the onRequest listener, if any. */
+  private finish(record: RecordedRequest, status: number): void {
+    record.status = status;
+    this.runtime.notifyRequest(record);
   }
 }

@@ -2,7 +2,7 @@
  * The emulator's data: orders, requests, certificates and organizations, their id counters, and look-ups.
  * State transitions live in `lifecycle.ts`; this module only holds and finds things.
  */
-import { InlineOrganization, ValidatedPlacement } from "./validation";
+import { InlineOrganization, ProvisioningMethod, ShipInfo, ValidatedPlacement } from "./validation";
 import { CodeSigningProduct } from "./types";
 
 /** Distinct bases so an id of one kind is never mistaken for another in tests. */
@@ -13,7 +13,7 @@ export const ID_BASES = {
   organization: 500_001,
 } as const;
 
-export type RequestType = "new_request" | "revoke";
+export type RequestType = "new_request" | "revoke" | "reissue";
 
 export interface StoredRequest {
   id: number;
@@ -34,6 +34,31 @@ export interface StoredCertificate {
   validFrom?: string;
   validTill?: string;
   dateIssued?: number;
+  /** The leaf certificate (PEM) once issued, signed by the emulator's intermediate CA. */
+  pem?: string;
+  keySize?: number;
+  /** ms on the emulator clock; set for reissued certificates (an order's first certificate uses the order's). */
+  dateCreated?: number;
+  /** What a reissue asked for; the order's placement holds them for its first certificate. */
+  request?: CertificateRequestDetails;
+}
+
+/** The certificate fields a reissue may change (reference §10). */
+export interface CertificateRequestDetails {
+  csr?: string;
+  signatureHash: string;
+  serverPlatformId?: number;
+  csProvisioningMethod?: ProvisioningMethod;
+  shipInfo?: ShipInfo;
+}
+
+export type ReissueStatus = "pending" | "issued" | "rejected";
+
+/** One reissue of an order: its request, and the certificate it creates (id allocated when requested). */
+export interface StoredReissue {
+  requestId: number;
+  status: ReissueStatus;
+  certificate: StoredCertificate;
 }
 
 export interface StoredOrganization {
@@ -55,6 +80,12 @@ export interface StoredOrder {
   renewedOrderId?: number;
   /** ms on the emulator clock. */
   dateCreated: number;
+  /** Start of the order's validity (ms, UTC midnight): its first certificate's valid_from; until then unset. */
+  validityStart?: number;
+  /** Reissues in request order; at most one is pending. */
+  reissues: StoredReissue[];
+  /** Certificates replaced by reissues, oldest first (still downloadable by certificate id). */
+  previousCertificates: StoredCertificate[];
 }
 
 export class Store {
@@ -127,6 +158,20 @@ export class Store {
 
   orderByCertificateId(certificateId: number): StoredOrder | undefined {
     return this.orders().find((order) => order.certificate?.id === certificateId);
+  }
+
+  /** Any certificate the emulator created: an order's current one, one replaced by a reissue, or a reissue's. */
+  certificateById(certificateId: number): { order: StoredOrder; certificate: StoredCertificate } | undefined {
+    for (const order of this.orders()) {
+      const all = [
+        ...(order.certificate ? [order.certificate] : []),
+        ...order.previousCertificates,
+        ...order.reissues.map((reissue) => reissue.certificate),
+      ];
+      const certificate = all.find((candidate) => candidate.id === certificateId);
+      if (certificate) return { order, certificate };
+    }
+    return undefined;
   }
 
   ordersByAlternativeId(alternativeOrderId: string): StoredOrder[] {

@@ -6,6 +6,11 @@
 export type AutoProgressMode = "off" | "on-read";
 export type AlternateLookupNotFound = "404" | "empty-list" | "omit-orders";
 export type CodeSigningProduct = "code_signing" | "code_signing_ev";
+/**
+ * The order status while a reissue is pending. DigiCert documents `reissue_pending` (list-orders filter values,
+ * and cancel "from reissue_pending"); "issued" lets a client be tested against an order that stays issued.
+ */
+export type ReissueOrderStatus = "reissue_pending" | "issued";
 
 export interface RateLimitWindow {
   limit: number;
@@ -27,6 +32,15 @@ export interface EmulatorOptions {
   alternateLookupNotFound?: AlternateLookupNotFound;
   /** When true, revoke answers 201 with a pending revoke request even with skip_approval. */
   revokeRequiresApproval?: boolean;
+  /**
+   * How many API requests `requests()` keeps (the oldest are dropped first); default 1000. Bodies over 16 KiB
+   * or nested over 32 levels are recorded as a truncated text marker (see `TRUNCATED_BODY_MARKER`).
+   */
+  maxRecordedRequests?: number;
+  /** Called once per API request when its status is known (0: no answer), e.g. for a request log. */
+  onRequest?: (request: RecordedRequest) => void;
+  /** The order's status while a reissue is pending; default "reissue_pending" (DigiCert's documented value). */
+  reissueOrderStatus?: ReissueOrderStatus;
 }
 
 export interface RecordedRequest {
@@ -36,7 +50,10 @@ export interface RecordedRequest {
   query: Record<string, string>;
   /** Lower-case header names, as node delivers them; repeated headers joined with ", ". */
   headers: Record<string, string>;
-  /** The parsed JSON body; the raw text when it was not JSON; undefined when empty. */
+  /**
+   * The parsed JSON body; the raw text when it was not JSON; undefined when empty; a string starting with
+   * TRUNCATED_BODY_MARKER when it was too large or too deep to keep.
+   */
   body: unknown;
   /** The status sent; 0 when a drop-after fault closed the socket without an answer. */
   status: number;
@@ -59,6 +76,13 @@ export interface EmulatedCertificate {
   dateIssued?: string;
 }
 
+/** A reissue of an order: its request and the certificate it creates (filled once issued). */
+export interface EmulatedReissue {
+  requestId: number;
+  status: "pending" | "issued" | "rejected";
+  certificate: EmulatedCertificate;
+}
+
 export interface EmulatedOrder {
   id: number;
   product: CodeSigningProduct;
@@ -72,6 +96,10 @@ export interface EmulatedOrder {
   renewalOfOrderId?: number;
   isRenewed: boolean;
   renewedOrderId?: number;
+  /** Present once the order has been reissued (or a reissue requested), oldest first. */
+  reissues?: EmulatedReissue[];
+  /** Ids of certificates replaced by reissues, oldest first; present once there is one. */
+  previousCertificateIds?: number[];
 }
 
 export type Fault =
@@ -114,8 +142,10 @@ export interface Emulator {
   // inspection
   orders(): EmulatedOrder[];
   order(id: number): EmulatedOrder | undefined;
-  /** Every HTTP request to /services/v2, in order (control calls excluded). */
+  /** The most recent HTTP requests to /services/v2 (up to maxRecordedRequests), in order; control calls excluded. */
   requests(): RecordedRequest[];
+  /** How many older requests were dropped from requests() to stay within maxRecordedRequests. */
+  droppedRequests(): number;
   clearRequests(): void;
   /** Drop orders, requests, faults, rate-limit history (and restart the id counters). */
   reset(): void;
@@ -123,7 +153,15 @@ export interface Emulator {
   approve(orderId: number): void;
   issue(orderId: number, opts?: IssueOptions): void;
   reject(orderId: number): void;
+  /** DigiCert issued the order's pending reissue: new certificate id, serial, thumbprint, PEM and validity. */
+  issueReissue(orderId: number, opts?: IssueOptions): void;
+  /** The pending reissue was rejected: its request is rejected, the order keeps its certificate (issued). */
+  rejectReissue(orderId: number): void;
   setStatus(orderId: number, status: string): void;
+  /** The leaf certificate (PEM) of an issued certificate, current or not; undefined before issuance. */
+  certificatePem(certificateId: number): string | undefined;
+  /** The emulator's root and intermediate CA certificates (PEM), to build or verify chains. */
+  certificateAuthorities(): { root: string; intermediate: string };
   injectFault(rule: FaultRule): void;
   setAutoProgress(mode: AutoProgressMode): void;
 }

@@ -5,7 +5,7 @@
  * cs_provisioning_method, server_platform.id).
  */
 import * as E from "fp-ts/Either";
-import { OrderPlacementBody } from "./codecs";
+import { OrderPlacementBody, ReissueBody, ShipInfoInput } from "./codecs";
 import { DAY_MS, parseDayMonthYear, startOfDay } from "./dates";
 import { ErrorEntry, invalidValue, missingField } from "./errors";
 import { CodeSigningProduct } from "./types";
@@ -182,11 +182,10 @@ function checkOrderValidity(
 }
 
 function checkShipInfo(
-  body: OrderPlacementBody,
+  shipInfo: ShipInfoInput | undefined,
   method: ProvisioningMethod | undefined,
   problems: ErrorEntry[],
 ): ShipInfo | undefined {
-  const shipInfo = body.ship_info;
   if (shipInfo === undefined) return undefined;
   if (method !== "ship_token") {
     problems.push(invalidValue("ship_info", "only allowed when cs_provisioning_method is ship_token."));
@@ -262,7 +261,7 @@ export function validateOrderPlacement(
     }
   }
 
-  const shipInfo = checkShipInfo(body, method, problems);
+  const shipInfo = checkShipInfo(body.ship_info, method, problems);
 
   const alternativeOrderId = body.alternative_order_id;
   if (
@@ -321,5 +320,77 @@ export function validateOrderPlacement(
     alternativeOrderId,
     customFields,
     paymentMethod,
+  });
+}
+
+/** What a validated reissue asks for; unset fields keep the order's current values. */
+export interface ValidatedReissue {
+  signatureHash: string;
+  serverPlatformId?: number;
+  csr?: string;
+  csProvisioningMethod?: ProvisioningMethod;
+  shipInfo?: ShipInfo;
+  skipApproval: boolean;
+  comments?: string;
+}
+
+/** The order's current certificate settings a reissue starts from. */
+export interface CurrentCertificateSettings {
+  signatureHash: string;
+  serverPlatformId?: number;
+  csProvisioningMethod?: ProvisioningMethod;
+}
+
+/**
+ * Checks a reissue body for a code signing order (reference §10; DigiCert's "Reissue certificate" page):
+ * `certificate` is required; `certificate.common_name` must be omitted for code signing (the emulator refuses it
+ * rather than ignoring it: DigiCert's reaction is not documented); `signature_hash`, `server_platform.id` and
+ * `cs_provisioning_method` default to the order's current values; a CSR is required when the resulting
+ * provisioning method is `email` (or the platform is Sun Java); `ship_info` only with `ship_token`.
+ */
+export function validateReissue(
+  body: ReissueBody,
+  current: CurrentCertificateSettings,
+): E.Either<ErrorEntry[], ValidatedReissue> {
+  const problems: ErrorEntry[] = [];
+  const certificate = body.certificate;
+  if (certificate === undefined) return E.left([missingField("certificate")]);
+  if (certificate.common_name !== undefined) {
+    problems.push(
+      invalidValue("certificate.common_name", "omit it when reissuing a code signing certificate."),
+    );
+  }
+  const signatureHash = certificate.signature_hash ?? current.signatureHash;
+  if (!oneOf(SIGNATURE_HASHES, signatureHash)) {
+    problems.push(invalidValue("certificate.signature_hash", "must be sha256, sha384 or sha512."));
+  }
+  let method = current.csProvisioningMethod;
+  if (body.cs_provisioning_method !== undefined) {
+    if (oneOf(PROVISIONING_METHODS, body.cs_provisioning_method)) method = body.cs_provisioning_method;
+    else {
+      problems.push(
+        invalidValue("cs_provisioning_method", `must be one of ${PROVISIONING_METHODS.join(", ")}.`),
+      );
+    }
+  }
+  const platformId = certificate.server_platform?.id ?? current.serverPlatformId;
+  if (platformId === undefined && (method === "client_app" || method === undefined)) {
+    problems.push(missingField("certificate.server_platform.id"));
+  } else if (platformId !== undefined && platformId < -1) {
+    problems.push(invalidValue("certificate.server_platform.id", "is not a known server platform."));
+  }
+  if ((platformId === SUN_JAVA_PLATFORM_ID || method === "email") && isBlank(certificate.csr)) {
+    problems.push(missingField("certificate.csr"));
+  }
+  const shipInfo = checkShipInfo(body.ship_info, method, problems);
+  if (problems.length > 0) return E.left(problems);
+  return E.right({
+    signatureHash,
+    serverPlatformId: platformId,
+    csr: isBlank(certificate.csr) ? undefined : certificate.csr,
+    csProvisioningMethod: method,
+    shipInfo,
+    skipApproval: body.skip_approval ?? false,
+    comments: body.comments,
   });
 }
