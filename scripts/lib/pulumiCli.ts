@@ -1,20 +1,26 @@
 /**
- * Running the real Pulumi CLI against the example project with a throwaway local backend: used by the demo (when
- * `pulumi` is on PATH) and by the real-CLI suite (test/cli). Nothing here downloads anything: the CLI bundles the
- * Node.js language host and the dynamic provider plugin it needs.
+ * Running the real Pulumi CLI against the example project with a throwaway local backend and PULUMI_HOME: used by the
+ * demo, the benchmarks and the real-CLI suite (test/cli). Nothing here downloads anything: `npm run setup:pulumi`
+ * builds `pulumi` and the Node.js language host into .pulumi-cli/bin, beside the dynamic-provider launcher.
  */
 import { spawn } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import * as t from "io-ts";
-import { removeProgramDir } from "../../harness/programDir";
+import { REPO_ROOT, removeProgramDir } from "../../harness/programDir";
 import { createStackProject } from "./stackProject";
 
-/** The absolute path of `pulumi` on PATH, if there is one. */
+/** Where `npm run setup:pulumi` puts the CLI, its Node.js language host and the dynamic-provider launcher. */
+export const PROJECT_CLI_DIR = path.join(REPO_ROOT, ".pulumi-cli", "bin");
+
+/**
+ * The absolute path of `pulumi`: on PATH, else in the project's CLI folder (where the language host and the
+ * dynamic-provider launcher sit beside it; the CLI looks for those next to itself).
+ */
 export function findPulumi(env: NodeJS.ProcessEnv = process.env): string | undefined {
   const names = process.platform === "win32" ? ["pulumi.exe", "pulumi.cmd"] : ["pulumi"];
-  for (const dir of (env.PATH ?? "").split(path.delimiter)) {
+  for (const dir of [...(env.PATH ?? "").split(path.delimiter), PROJECT_CLI_DIR]) {
     if (dir === "") continue;
     for (const name of names) {
       const candidate = path.join(dir, name);
@@ -54,63 +60,93 @@ export interface CliStackOptions {
   readonly onLine?: (line: string) => void;
   /** Per command; the CLI starts a language host and a provider host each time. */
   readonly timeoutMs?: number;
+  /**
+   * Makes the program folder (a folder under harness/programDir's PROGRAMS_ROOT, removed by `dispose`): by default
+   * the example project (root Pulumi.yaml, its stacks and the compiled examples/stacks program).
+   */
+  readonly programDir?: () => string;
+  /** Added to every command's environment (for example a PATH that puts a wrapper plugin first). */
+  readonly env?: NodeJS.ProcessEnv;
+}
+
+export interface RunOptions {
+  /** Add `--stack <stack>` (default true). */
+  readonly stackFlag?: boolean;
+  /** Keep the command's lines from `onLine` (for commands whose output is read, not shown). */
+  readonly quiet?: boolean;
+}
+
+/** A command started with `CliStack.start`: `kill` sends SIGKILL to its whole process group. */
+export interface RunningCommand {
+  readonly pid: number;
+  readonly done: Promise<CliRun>;
+  kill(): void;
 }
 
 /**
- * A stack of the example project in a program folder, on a local backend in a temp folder (passphrase "test"),
- * created and configured: `run` runs any `pulumi` command on it; `dispose` removes both folders.
+ * A stack of a project in a program folder, on a local backend and a PULUMI_HOME of its own in a temp folder
+ * (passphrase "test"), created and configured: `run` runs any `pulumi` command on it; `dispose` removes the folders.
  */
 export class CliStack {
   private constructor(
     readonly pulumi: string,
     readonly dir: string,
-    readonly backendDir: string,
+    /** Holds the backend (`state/`) and PULUMI_HOME (`home/`). */
+    readonly tempDir: string,
     readonly stack: string,
     private readonly env: NodeJS.ProcessEnv,
     private readonly options: CliStackOptions,
   ) {}
 
   static async create(pulumi: string, options: CliStackOptions): Promise<CliStack> {
-    const backendDir = fs.mkdtempSync(path.join(os.tmpdir(), "pulumi-backend-"));
+    const tempDir = fs.mkdtempSync(path.join(os.tmpdir(), "pulumi-cli-"));
     let dir: string | undefined;
     try {
-      dir = createStackProject();
+      dir = (options.programDir ?? createStackProject)();
       const stack = new CliStack(
         pulumi,
         dir,
-        backendDir,
+        tempDir,
         options.stack ?? "dev",
-        cliEnvironment(backendDir),
+        { ...cliEnvironment(tempDir), ...options.env },
         options,
       );
       await stack.run(["stack", "init", stack.stack, "--secrets-provider", "passphrase"], {
         stackFlag: false,
       });
       // Secret: encrypted in the program folder's Pulumi.<stack>.yaml, never in plain text.
-      await stack.run(["config", "set", "--secret", "digicert:apiKey", options.apiKey]);
-      await stack.run(["config", "set", "digicert:baseUrl", options.baseUrl]);
+      await stack.setConfig("digicert:apiKey", options.apiKey, { secret: true });
+      await stack.setConfig("digicert:baseUrl", options.baseUrl);
       return stack;
     } catch (error) {
       if (dir) removeProgramDir(dir);
-      fs.rmSync(backendDir, { recursive: true, force: true });
+      fs.rmSync(tempDir, { recursive: true, force: true });
       throw error;
     }
   }
 
-  /**
-   * Runs `pulumi <args> --non-interactive --color never [--stack <stack>]` in the program folder; `quiet` keeps
-   * its lines from `onLine` (for commands whose output is read, not shown).
-   */
-  run(args: readonly string[], opts: { stackFlag?: boolean; quiet?: boolean } = {}): Promise<CliRun> {
+  /** Runs `pulumi <args> --non-interactive --color never [--stack <stack>]` in the program folder. */
+  run(args: readonly string[], opts: RunOptions = {}): Promise<CliRun> {
+    return this.start(args, opts).done;
+  }
+
+  /** As `run`, but hands back the running command, to kill it part-way. */
+  start(args: readonly string[], opts: RunOptions = {}): RunningCommand {
     const full = [...args, "--non-interactive", "--color", "never"];
     if (opts.stackFlag !== false) full.push("--stack", this.stack);
-    return runCommand(this.pulumi, full, {
+    return startCommand(this.pulumi, full, {
       cwd: this.dir,
       env: this.env,
       timeoutMs: this.options.timeoutMs ?? 120_000,
       onLine: opts.quiet ? undefined : this.options.onLine,
       secret: this.options.apiKey,
     });
+  }
+
+  /** `pulumi config set [--secret] [--path] <key> <value>`. */
+  async setConfig(key: string, value: string, opts: { secret?: boolean; path?: boolean } = {}): Promise<void> {
+    const flags = [...(opts.secret ? ["--secret"] : []), ...(opts.path ? ["--path"] : [])];
+    await this.run(["config", "set", ...flags, key, value], { quiet: true });
   }
 
   /** `pulumi stack output --json`, decoded. */
@@ -127,31 +163,36 @@ export class CliStack {
 
   dispose(): void {
     removeProgramDir(this.dir);
-    fs.rmSync(this.backendDir, { recursive: true, force: true });
+    fs.rmSync(this.tempDir, { recursive: true, force: true });
   }
 }
 
 /**
- * The CLI's environment: the caller's, less the PULUMI_* and DIGICERT_* variables (a login, a backend, a stack or a
- * key of the person running this must not leak in; PULUMI_HOME stays, it says where the CLI's plugins are), plus the
- * throwaway backend and its passphrase.
+ * The CLI's environment: the caller's, less the PULUMI_* and DIGICERT_* variables (a login, a backend, a stack, a
+ * PULUMI_HOME or a key of the person running this must not leak in), plus a throwaway backend and PULUMI_HOME under
+ * `tempDir`, the passphrase, no update check and no plugin downloads: nothing reaches a network.
  */
-export function cliEnvironment(backendDir: string): NodeJS.ProcessEnv {
+export function cliEnvironment(tempDir: string): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
   for (const [key, value] of Object.entries(process.env)) {
-    const dropped = (key.startsWith("PULUMI_") && key !== "PULUMI_HOME") || key.startsWith("DIGICERT_");
+    const dropped = key.startsWith("PULUMI_") || key.startsWith("DIGICERT_");
     if (!dropped) env[key] = value;
   }
+  const state = path.join(tempDir, "state");
+  const home = path.join(tempDir, "home");
+  fs.mkdirSync(state, { recursive: true });
+  fs.mkdirSync(home, { recursive: true });
   return {
     ...env,
-    PULUMI_BACKEND_URL: `file://${backendDir}`,
+    PULUMI_HOME: home,
+    PULUMI_BACKEND_URL: `file://${state}`,
     PULUMI_CONFIG_PASSPHRASE: "test",
     PULUMI_SKIP_UPDATE_CHECK: "true",
     PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
   };
 }
 
-function runCommand(
+function startCommand(
   command: string,
   args: readonly string[],
   opts: {
@@ -161,11 +202,24 @@ function runCommand(
     onLine?: (line: string) => void;
     secret: string;
   },
-): Promise<CliRun> {
+): RunningCommand {
   // The key appears on the command line of `config set --secret`; keep it out of every message.
   const shown = `pulumi ${args.map((a) => (a === opts.secret ? "<secret>" : a)).join(" ")}`;
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { cwd: opts.cwd, env: opts.env, stdio: ["ignore", "pipe", "pipe"] });
+  // Its own process group, so that a kill reaches the language host and the provider host too, as a crash would.
+  const child = spawn(command, args, {
+    cwd: opts.cwd,
+    env: opts.env,
+    stdio: ["ignore", "pipe", "pipe"],
+    detached: true,
+  });
+  const kill = () => {
+    try {
+      if (child.pid !== undefined) process.kill(-child.pid, "SIGKILL");
+    } catch {
+      // already gone
+    }
+  };
+  const done = new Promise<CliRun>((resolve, reject) => {
     let stdout = "";
     let stderr = "";
     let pending = "";
@@ -183,7 +237,7 @@ function runCommand(
       stderr += d.toString();
       emit(d.toString());
     });
-    const timer = setTimeout(() => child.kill("SIGKILL"), opts.timeoutMs);
+    const timer = setTimeout(kill, opts.timeoutMs);
     child.on("error", (error) => {
       clearTimeout(timer);
       reject(new Error(`${shown}: ${error.message}`));
@@ -194,13 +248,12 @@ function runCommand(
       const result = { stdout, stderr };
       if (code === 0) resolve(result);
       else {
-        const why = signal
-          ? `was killed (${signal}${signal === "SIGKILL" ? `, over ${opts.timeoutMs} ms` : ""})`
-          : `exited ${code}`;
+        const why = signal ? `was killed (${signal})` : `exited ${code}`;
         reject(new CliError(`${shown} ${why}\n${stdout}\n${stderr}`.trimEnd(), result));
       }
     });
   });
+  return { pid: child.pid ?? -1, done, kill };
 }
 
 // Outputs not known yet (no certificate before issuance) may be left out or shown as null.
