@@ -144,7 +144,11 @@ export class CliStack {
   }
 
   /** `pulumi config set [--secret] [--path] <key> <value>`. */
-  async setConfig(key: string, value: string, opts: { secret?: boolean; path?: boolean } = {}): Promise<void> {
+  async setConfig(
+    key: string,
+    value: string,
+    opts: { secret?: boolean; path?: boolean } = {},
+  ): Promise<void> {
     const flags = [...(opts.secret ? ["--secret"] : []), ...(opts.path ? ["--path"] : [])];
     await this.run(["config", "set", ...flags, key, value], { quiet: true });
   }

@@ -1,58 +1,51 @@
 /**
- * The example project's dev stack through the real Pulumi CLI, against the CertCentral emulator: preview, up,
- * approval and issuance, refresh, up, destroy. Runs only where `pulumi` is on PATH (the CLI is not an npm package and
- * cannot be installed on the development machines); elsewhere every test is reported pending.
- *
- * Each run uses a throwaway local backend (PULUMI_BACKEND_URL=file://<tmp>, passphrase "test") and a program folder
- * where the package resolves from node_modules, as in a user's project (scripts/lib/pulumiCli.ts).
+ * The example project's dev stack through the real Pulumi CLI and engine, against the CertCentral emulator: preview,
+ * up, an edit that updates and one that replaces, approval and issuance, refresh, up, destroy. It also asserts what
+ * the engine guarantees and the provider relies on: one provider host per command (the memory Diff hands to Create
+ * and Delete lives there), Diff before Create, and on a replacement the new order's Create before the old one's
+ * Delete. Pending where the CLI is not built (`npm run setup:pulumi`).
  */
 import { expect } from "chai";
-import * as t from "io-ts";
+import * as fs from "fs";
+import * as path from "path";
 import { DEFAULT_API_KEY, Emulator, startEmulator } from "../../emulator";
 import { REPO_ROOT } from "../../harness/programDir";
-import { CODE_SIGNING_ORDER_TYPE, isSecret } from "../../harness/providerHost";
-import { CliStack, findPulumi, StateExport } from "../../scripts/lib/pulumiCli";
+import { isSecret } from "../../harness/providerHost";
+import { CliStack } from "../../scripts/lib/pulumiCli";
+import {
+  cliSuiteTitle,
+  orderResources,
+  plannedOps,
+  providerHostCounter,
+  requirePulumi,
+  stepOpsFromEventLog,
+} from "./cliSupport";
 
-const PULUMI = findPulumi();
-const SKIP_REASON = "pulumi CLI not on PATH";
 const RESOURCE_NAME = "signing-certificate";
 const MAX_PROVIDER_BYTES = 8 * 1024;
 
-const previewJson = t.type({ steps: t.array(t.type({ op: t.string, urn: t.string })) });
-
-/** `--json` output; a CLI that prints a line before the document is tolerated. */
-function parseJsonOutput(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    const start = text.search(/^\{/m);
-    if (start < 0) throw new Error(`no JSON in the output:\n${text}`);
-    return JSON.parse(text.slice(start));
-  }
-}
-
-function orderResources(state: StateExport) {
-  return (state.deployment.resources ?? []).filter((r) => r.type === CODE_SIGNING_ORDER_TYPE);
-}
-
-describe(`real Pulumi CLI: the dev stack against the emulator${PULUMI ? "" : ` (pending: ${SKIP_REASON})`}`, function () {
+describe(cliSuiteTitle("real Pulumi CLI: the dev stack against the emulator"), function () {
   // Each CLI command starts a language host and a provider host: seconds, not milliseconds.
   this.timeout(180_000);
   let emulator: Emulator | undefined;
   let stack: CliStack | undefined;
+  let hosts: ReturnType<typeof providerHostCounter> | undefined;
   let orderId = 0;
   let broken = false;
 
   before(async function () {
-    if (!PULUMI) {
-      console.log(`      ${SKIP_REASON}: every test of this suite is pending`);
-      this.skip();
-    }
+    const pulumi = requirePulumi(this);
     emulator = await startEmulator();
-    stack = await CliStack.create(PULUMI, {
+    hosts = providerHostCounter();
+    stack = await CliStack.create(pulumi, {
       baseUrl: emulator.baseUrl,
       apiKey: DEFAULT_API_KEY,
       stack: "dev",
+      // PULUMI_DEBUG_COMMANDS: `--event-log`, the engine's own record of the steps it ran.
+      env: {
+        PATH: `${hosts.binDir}${path.delimiter}${process.env.PATH ?? ""}`,
+        PULUMI_DEBUG_COMMANDS: "true",
+      },
     });
   });
 
@@ -66,6 +59,7 @@ describe(`real Pulumi CLI: the dev stack against the emulator${PULUMI ? "" : ` (
 
   after(async () => {
     stack?.dispose();
+    if (hosts) fs.rmSync(hosts.binDir, { recursive: true, force: true });
     await emulator?.close();
   });
 
@@ -75,21 +69,19 @@ describe(`real Pulumi CLI: the dev stack against the emulator${PULUMI ? "" : ` (
     emu()
       .requests()
       .filter((r) => r.method === "POST");
+  const eventLog = (name: string) => path.join(cli().tempDir, `${name}.events.jsonl`);
 
   it("pulumi preview plans to create one CodeSigningOrder and calls no API", async () => {
     const { stdout } = await cli().run(["preview", "--json"]);
-    const decoded = previewJson.decode(parseJsonOutput(stdout));
-    if (decoded._tag === "Left") throw new Error(`unexpected preview JSON:\n${stdout}`);
-    const steps = decoded.right.steps.filter((s) =>
-      s.urn.endsWith(`::${CODE_SIGNING_ORDER_TYPE}::${RESOURCE_NAME}`),
-    );
-    expect(steps.map((s) => s.op)).to.deep.equal(["create"]);
+    expect(plannedOps(stdout, RESOURCE_NAME)).to.deep.equal(["create"]);
     // Check and Diff only: nothing reaches CertCentral during a preview.
     expect(emu().requests()).to.deep.equal([]);
   });
 
-  it("pulumi up places exactly one order, for the HSM, with the dev stack's CSR", async () => {
+  it("pulumi up places exactly one order, for the HSM, with the dev stack's CSR, from one provider host", async () => {
+    const before = hosts!.launches();
     await cli().run(["up", "--yes", "--skip-preview"]);
+    expect(hosts!.launches() - before).to.equal(1);
     const outputs = await cli().outputs();
     orderId = outputs.orderId;
     expect(outputs.status).to.equal("needs_approval");
@@ -98,6 +90,56 @@ describe(`real Pulumi CLI: the dev stack against the emulator${PULUMI ? "" : ` (
     const order = emu().order(orderId);
     expect(order?.status).to.equal("needs_approval");
     expect(JSON.stringify(order?.body)).to.include("-----BEGIN CERTIFICATE REQUEST-----");
+  });
+
+  it("an edit of comments previews as an update and changes no order", async () => {
+    await cli().setConfig("codesigning:comments", "Dev certificate, now with a better comment");
+    const { stdout } = await cli().run(["preview", "--json"]);
+    expect(plannedOps(stdout, RESOURCE_NAME)).to.deep.equal(["update"]);
+    await cli().run(["up", "--yes", "--skip-preview"]);
+    expect(posts()).to.have.length(1);
+    expect((await cli().outputs()).orderId).to.equal(orderId);
+    expect(emu().order(orderId)?.status).to.equal("needs_approval");
+  });
+
+  it("an edit of the validity previews as a replacement: one new order, created before the old one is canceled", async () => {
+    await cli().setConfig("codesigning:validityYears", "2");
+    const { stdout } = await cli().run(["preview", "--json"]);
+    expect(plannedOps(stdout, RESOURCE_NAME)).to.include("replace");
+    expect(
+      emu()
+        .requests()
+        .filter((r) => r.method !== "GET"),
+    ).to.have.length(1); // still only the first POST
+
+    const before = hosts!.launches();
+    const callsBefore = emu().requests().length;
+    await cli().run(["up", "--yes", "--skip-preview", "--event-log", eventLog("replace")]);
+    // One provider host for the whole deployment: Diff, Create and Delete share its memory.
+    expect(hosts!.launches() - before).to.equal(1);
+    // The engine's order: the replacement is created, then the replaced resource deleted (create-before-delete).
+    expect(stepOpsFromEventLog(eventLog("replace"))).to.deep.equal([
+      "create-replacement",
+      "replace",
+      "delete-replaced",
+    ]);
+
+    const outputs = await cli().outputs();
+    expect(outputs.orderId).to.not.equal(orderId);
+    const calls = emu()
+      .requests()
+      .slice(callsBefore)
+      .filter((r) => r.method !== "GET")
+      .map((r) => `${r.method} ${r.path}`);
+    // Exactly one new order, then the old, unapproved one ends (its request rejected, or the order canceled).
+    expect(calls[0]).to.equal("POST /order/certificate/code_signing");
+    expect(calls.filter((c) => c.startsWith("POST /order/"))).to.have.length(1);
+    expect(calls.slice(1).join(" ")).to.match(
+      new RegExp(`/order/certificate/${orderId}/status|/request/\\d+/status`),
+    );
+    expect(["canceled", "rejected"]).to.include(emu().order(orderId)?.status);
+    expect(emu().order(outputs.orderId)?.body).to.deep.include({ order_validity: { years: 2 } });
+    orderId = outputs.orderId;
   });
 
   it("after approval and issuance, pulumi refresh reads the certificate into state", async () => {
@@ -113,36 +155,41 @@ describe(`real Pulumi CLI: the dev stack against the emulator${PULUMI ? "" : ` (
       status: "issued",
       certificateId: certificate?.id,
       serialNumber: certificate?.serialNumber,
+      thumbprint: certificate?.thumbprint,
       validTill: certificate?.validTill,
     });
   });
 
-  it("the state holds a small, plain __provider that loads the implementation by package name, and no key", async () => {
-    const { stdout } = await cli().run(["stack", "export"]);
+  it("the exported state holds no key, no machine path, and a small plain __provider loading the package by name", async () => {
+    const { stdout } = await cli().run(["stack", "export"], { quiet: true });
     expect(stdout).not.to.include(DEFAULT_API_KEY);
+    expect(stdout).not.to.include(REPO_ROOT);
+    expect(stdout).not.to.include(cli().dir);
     const [resource] = orderResources(await cli().exportState());
     for (const provider of [resource?.inputs?.__provider, resource?.outputs?.__provider]) {
       expect(isSecret(provider)).to.equal(false);
       expect(provider).to.be.a("string").that.includes('require("pulumi-digicert-code-signing/provider")');
       expect(Buffer.byteLength(provider as string)).to.be.at.most(MAX_PROVIDER_BYTES);
-      expect(provider).not.to.include(REPO_ROOT);
       expect(provider).not.to.include(emu().baseUrl);
     }
   });
 
   // Refresh updates the resource's state, not the stack outputs: those are set when the program runs.
-  it("pulumi up after refresh places no order, and the stack outputs show the certificate", async () => {
+  it("pulumi up after refresh changes nothing and places no order; the stack outputs show the certificate", async () => {
+    const { stdout } = await cli().run(["preview", "--json", "--expect-no-changes"]);
+    // `--expect-no-changes` fails the command on any change; --json lists no unchanged steps.
+    expect(plannedOps(stdout, RESOURCE_NAME)).to.deep.equal([]);
     await cli().run(["up", "--yes", "--skip-preview"]);
     const outputs = await cli().outputs();
     const certificate = emu().order(orderId)?.certificate;
-    expect(outputs).to.deep.equal({
+    expect(outputs).to.deep.include({
       orderId,
       status: "issued",
       certificateId: certificate?.id,
       serialNumber: certificate?.serialNumber,
       validTill: certificate?.validTill,
     });
-    expect(posts()).to.have.length(1);
+    expect(posts()).to.have.length(2);
   });
 
   it("pulumi destroy revokes the dev certificate (onDelete: revoke) and empties the stack", async () => {
@@ -151,9 +198,9 @@ describe(`real Pulumi CLI: the dev stack against the emulator${PULUMI ? "" : ` (
     expect(orderResources(await cli().exportState())).to.deep.equal([]);
   });
 
-  it("the emulator received exactly one POST, and the key only ever in the X-DC-DEVKEY header", () => {
+  it("the emulator saw two POSTs in all, and the key only ever in the X-DC-DEVKEY header", () => {
     const requests = emu().requests();
-    expect(posts()).to.have.length(1);
+    expect(posts()).to.have.length(2);
     expect(requests.map((r) => `${r.method} ${r.path}`)).to.include(
       `PUT /order/certificate/${orderId}/revoke`,
     );

@@ -1,0 +1,103 @@
+/**
+ * What the real-CLI suites share: finding the CLI (PATH, else .pulumi-cli/bin from `npm run setup:pulumi`), marking a
+ * suite pending where it is missing, reading `--json` output, and a stand-in for the dynamic-provider launcher that
+ * records each provider host the engine starts.
+ */
+import * as fs from "fs";
+import * as path from "path";
+import * as t from "io-ts";
+import { isLeft } from "fp-ts/Either";
+import { CODE_SIGNING_ORDER_TYPE } from "../../harness/providerHost";
+import { PROGRAMS_ROOT, REPO_ROOT } from "../../harness/programDir";
+import { findPulumi, StateExport } from "../../scripts/lib/pulumiCli";
+
+export const PULUMI = findPulumi();
+export const PENDING_REASON = "the pulumi CLI is not built here (npm run setup:pulumi) nor on PATH";
+
+/** A suite title that says, where the CLI is missing, that its tests are pending and why. */
+export function cliSuiteTitle(title: string): string {
+  return PULUMI ? title : `${title} (pending: ${PENDING_REASON})`;
+}
+
+/** In a `before` hook: skips the suite (every test pending) where there is no CLI. Returns the CLI's path. */
+export function requirePulumi(context: Mocha.Context): string {
+  if (!PULUMI) {
+    console.log(`      ${PENDING_REASON}: every test of this suite is pending`);
+    context.skip();
+  }
+  return PULUMI as string;
+}
+
+/** `--json` output; a CLI that prints a line before the document is tolerated. */
+export function parseJsonOutput(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    const start = text.search(/^\{/m);
+    if (start < 0) throw new Error(`no JSON in the output:\n${text}`);
+    return JSON.parse(text.slice(start));
+  }
+}
+
+const previewJson = t.intersection([
+  t.type({ steps: t.array(t.type({ op: t.string, urn: t.string })) }),
+  t.partial({ diagnostics: t.array(t.type({ message: t.string })) }),
+]);
+
+/** The operations `pulumi preview --json` plans for the CodeSigningOrder named `name`. */
+export function plannedOps(stdout: string, name: string): string[] {
+  const decoded = previewJson.decode(parseJsonOutput(stdout));
+  if (isLeft(decoded)) throw new Error(`unexpected preview JSON:\n${stdout}`);
+  return decoded.right.steps
+    .filter((s) => s.urn.endsWith(`::${CODE_SIGNING_ORDER_TYPE}::${name}`))
+    .map((s) => s.op);
+}
+
+/** The diagnostics' messages of `pulumi preview --json`. */
+export function diagnostics(stdout: string): string[] {
+  const decoded = previewJson.decode(parseJsonOutput(stdout));
+  if (isLeft(decoded)) throw new Error(`unexpected preview JSON:\n${stdout}`);
+  return (decoded.right.diagnostics ?? []).map((d) => d.message);
+}
+
+export function orderResources(state: StateExport) {
+  return (state.deployment.resources ?? []).filter((r) => r.type === CODE_SIGNING_ORDER_TYPE);
+}
+
+/**
+ * A folder holding a `pulumi-resource-pulumi-nodejs` that appends its process ID to a log, then runs the real
+ * launcher: first on PATH, the CLI takes it (with a warning) over the one beside `pulumi`, so the log counts the
+ * provider hosts each command starts. Removed with the program folders.
+ */
+export function providerHostCounter(): { binDir: string; launches: () => number } {
+  fs.mkdirSync(PROGRAMS_ROOT, { recursive: true });
+  const binDir = fs.mkdtempSync(path.join(PROGRAMS_ROOT, "launcher-"));
+  const log = path.join(binDir, "launches.log");
+  const real = path.join(REPO_ROOT, "node_modules", "@pulumi", "pulumi", "pulumi-resource-pulumi-nodejs");
+  fs.writeFileSync(
+    path.join(binDir, "pulumi-resource-pulumi-nodejs"),
+    `#!/bin/sh\necho "$$" >> '${log}'\nexec '${real}' "$@"\n`,
+    { mode: 0o755 },
+  );
+  return {
+    binDir,
+    launches: () => (fs.existsSync(log) ? fs.readFileSync(log, "utf8").trim().split("\n").length : 0),
+  };
+}
+
+const engineEvent = t.partial({
+  resOutputsEvent: t.partial({ metadata: t.partial({ op: t.string, type: t.string }) }),
+});
+
+/** An engine event log (`--event-log FILE`): the finished steps of CodeSigningOrder resources, in order. */
+export function stepOpsFromEventLog(file: string): string[] {
+  const ops: string[] = [];
+  for (const line of fs.readFileSync(file, "utf8").split("\n")) {
+    if (line.trim() === "") continue;
+    const decoded = engineEvent.decode(JSON.parse(line));
+    if (isLeft(decoded)) throw new Error(`not an engine event: ${line}`);
+    const metadata = decoded.right.resOutputsEvent?.metadata;
+    if (metadata?.type === CODE_SIGNING_ORDER_TYPE && metadata.op) ops.push(metadata.op);
+  }
+  return ops;
+}
