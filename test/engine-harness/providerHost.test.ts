@@ -178,14 +178,35 @@ describe("engine harness: the SDK's dynamic-provider host over gRPC", function (
     expect(err.code).to.equal(4); // DEADLINE_EXCEEDED
   });
 
-  // The negative control for reference §2.5a: in the checkout, the package's own name does not resolve for the
-  // serialized code, which is why every host here runs in a program folder.
-  it("in the checkout itself, a require by package name fails (why hosts run in a program folder)", async () => {
+  // The negative control for reference §2.5a: where the package is not in node_modules, the serialized code cannot
+  // load it by name (a relative require would, and would break every real user), which is why every host here runs
+  // in a program folder. The checkout itself resolves its name only through the link `npm ci` makes
+  // (scripts/link-self.mjs); a folder with the SDK but without that link is what the checkout was before.
+  it("where node_modules lacks the package, a require by package name fails (why hosts run in a program folder)", async () => {
+    const bare = fs.mkdtempSync(path.join(os.tmpdir(), "no-package-"));
+    try {
+      fs.mkdirSync(path.join(bare, "node_modules"));
+      fs.symlinkSync(
+        path.join(REPO_ROOT, "node_modules", "@pulumi"),
+        path.join(bare, "node_modules", "@pulumi"),
+      );
+      const host = await ProviderHost.start({ cwd: bare });
+      extraHosts.push(host);
+      await host.configure({});
+      const err = await hostErrorOf(host.create(urn, news({ value: "c", requirePackage: true })));
+      expect(err.details).to.match(/Cannot find module 'pulumi-digicert-code-signing\/package.json'/);
+    } finally {
+      fs.rmSync(bare, { recursive: true, force: true });
+    }
+  });
+
+  // What the root Pulumi.yaml needs: after `npm ci`, a host started in the checkout loads the package by name.
+  it("in the checkout itself (after npm ci linked it), a require by package name works", async () => {
     const inCheckout = await ProviderHost.start({ cwd: REPO_ROOT });
     extraHosts.push(inCheckout);
     await inCheckout.configure({});
-    const err = await hostErrorOf(inCheckout.create(urn, news({ value: "c", requirePackage: true })));
-    expect(err.details).to.match(/Cannot find module 'pulumi-digicert-code-signing\/package.json'/);
+    const created = await inCheckout.create(urn, news({ value: "c", requirePackage: true }));
+    expect(created.properties.packageName).to.equal(PACKAGE_NAME);
   });
 
   it("refuses to start where @pulumi/pulumi does not resolve", async () => {
