@@ -9,7 +9,7 @@ import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { REPO_ROOT, PACKAGE_NAME } from "../support/programDir";
+import { REPO_ROOT, PACKAGE_NAME } from "../../harness/programDir";
 
 const TSC = path.join(REPO_ROOT, "node_modules", "typescript", "bin", "tsc");
 

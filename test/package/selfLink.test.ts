@@ -6,7 +6,7 @@ import { expect } from "chai";
 import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
-import { PACKAGE_NAME, REPO_ROOT } from "../support/programDir";
+import { PACKAGE_NAME, REPO_ROOT } from "../../harness/programDir";
 
 describe("the checkout resolves its own package name", () => {
   it("node_modules/<package> is a link to the checkout", () => {
