@@ -86,7 +86,11 @@ async function hostDemo(emulator: Emulator): Promise<void> {
   const nextCalls = callTracker(emulator);
   const { config, encryptedKeys } = loadStackConfig(STACK);
   heading("Setup");
-  kv("mode", "provider host: the pulumi CLI is not on PATH, so this script plays the engine's part");
+  kv(
+    "mode",
+    "provider host: no pulumi CLI (on PATH or in .pulumi-cli/bin), so this script plays the engine's part",
+  );
+  kv("real CLI", "npm run setup:pulumi builds it from Go modules (minutes, once); then npm run demo uses it");
   kv("", "(the program under mocks, then @pulumi/pulumi's dynamic-provider host over gRPC)");
   kv("emulator", emulator.baseUrl);
   kv("stack", `${STACK} (Pulumi.${STACK}.yaml), program ${PROGRAM_MAIN}`);
@@ -215,6 +219,27 @@ async function hostDemo(emulator: Emulator): Promise<void> {
   }
 }
 
+/**
+ * The lines of the CLI's own output that tell the story: the plan and its steps, the provider's log lines, warnings
+ * and errors, outputs and the summary. Progress ticks ("@ updating....") and blank lines are left out.
+ */
+function worthShowing(line: string): boolean {
+  const text = line.trimEnd();
+  if (text.trim() === "" || /^@ /.test(text)) return false;
+  if (/^\s+pulumi:pulumi:Stack \S+(\s+running)?$/.test(text)) return false; // the stack's own progress
+  if (/^(Previewing|Updating|Refreshing|Destroying) |^(Resources|Outputs|Diagnostics|Duration):?/.test(text))
+    return true;
+  if (/^\s+[-+~]{1,2}\s+(pulumi|digicert|pulumi-nodejs)/.test(text)) return true; // a step of the plan
+  if (
+    /^\s+[-+~]?\s*\d+ (to create|created|to update|updated|to replace|replaced|to delete|deleted|unchanged)/.test(
+      text,
+    )
+  )
+    return true;
+  if (/\[digicert\]|warning:|error:/.test(text)) return true;
+  return /^\s{2,}[+~-]?\s*[a-zA-Z]+\s*:/.test(text); // an output or a diagnostic's detail
+}
+
 /** The same story with the real CLI, on a local backend in a temp folder. */
 async function cliDemo(pulumi: string, emulator: Emulator): Promise<void> {
   const nextCalls = callTracker(emulator);
@@ -226,7 +251,9 @@ async function cliDemo(pulumi: string, emulator: Emulator): Promise<void> {
     baseUrl: emulator.baseUrl,
     apiKey: API_KEY,
     stack: STACK,
-    onLine: (line) => console.log(`  | ${line}`),
+    onLine: (line) => {
+      if (worthShowing(line)) console.log(`  | ${line}`);
+    },
   });
   try {
     kv("program folder", stack.dir);
@@ -304,13 +331,14 @@ async function main(): Promise<number> {
     return 0;
   } catch (error) {
     const redact = (text: string) => text.split(API_KEY).join("<api key>");
+    // One clear message: the failed command (its own output is shown above) or the step's error, no stack trace.
+    const what = error instanceof Error ? error.message.split("\n")[0] : String(error);
+    console.error(`\nDEMO FAILED: ${redact(what)}`);
     if (error instanceof CliError) {
-      // The command's output has been shown line by line already.
-      console.error(`\nDEMO FAILED: ${redact(error.message.split("\n")[0])}`);
-    } else if (error instanceof StepFailure || !(error instanceof Error)) {
-      console.error(`\nDEMO FAILED: ${redact(String(error instanceof Error ? error.message : error))}`);
-    } else {
-      console.error(`\nDEMO FAILED: ${redact(error.stack ?? error.message)}`);
+      const detail = `${error.result.stderr}\n${error.result.stdout}`
+        .split("\n")
+        .filter((l) => /error:/.test(l));
+      for (const line of detail.slice(0, 5)) console.error(`  ${redact(line.trim())}`);
     }
     return 1;
   } finally {
