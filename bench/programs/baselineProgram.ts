@@ -40,8 +40,9 @@ const baselineProvider: pulumi.dynamic.ResourceProvider = {
 // dynamic.Resource is abstract in the SDK's typings (not at run time), hence the empty subclass.
 class BaselineOrder extends pulumi.dynamic.Resource {}
 
-export default function program(): void {
-  for (const name of PROGRAM_RESOURCE_NAMES) {
+/** One order per name, as `declareOrders` in orderProgram.ts. */
+export function declareOrders(names: readonly string[]): void {
+  for (const name of names) {
     new BaselineOrder(
       baselineProvider,
       name,
@@ -51,4 +52,8 @@ export default function program(): void {
       BASELINE_TYPE,
     );
   }
+}
+
+export default function program(): void {
+  declareOrders(PROGRAM_RESOURCE_NAMES);
 }

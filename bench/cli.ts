@@ -1,0 +1,208 @@
+/**
+ * The real Pulumi CLI's view: wall time of `pulumi preview` and `pulumi up` for stacks of 1, 10 and 100 orders, ours
+ * against the hand-written baseline, each on its own throwaway stack (local backend, emulator without rate limits),
+ * and the provider host's own share: its start-up and the loading of each provider's modules.
+ */
+import { spawn, spawnSync } from "child_process";
+import * as fs from "fs";
+import * as path from "path";
+import { Emulator } from "../emulator";
+import { createProgramDir, removeProgramDir } from "../harness/programDir";
+import { CliStack } from "../scripts/lib/pulumiCli";
+import { API_KEY, SubjectKey } from "./subjects";
+import { median, msSince } from "./stats";
+
+export const CLI_SIZES = [1, 10, 100] as const;
+
+export interface CliSample {
+  readonly previewMs: number;
+  readonly upMs: number;
+}
+
+export interface CliResults {
+  readonly pulumiVersion: string;
+  readonly runs: number;
+  /** subject → stack size → one sample per run. */
+  readonly samples: Record<SubjectKey, Record<number, CliSample[]>>;
+  /** Spawn of the SDK's dynamic-provider host until it prints its port, per run. */
+  readonly hostStartMs: number[];
+  /** A fresh Node.js process requiring each provider's implementation (ours: the package's provider; baseline: axios). */
+  readonly loadMs: Record<SubjectKey, number[]>;
+}
+
+const PROGRAM_MODULES: Record<SubjectKey, string> = {
+  ours: path.join(__dirname, "programs", "orderProgram.js"),
+  baseline: path.join(__dirname, "programs", "baselineProgram.js"),
+};
+
+/** A program folder whose index.js declares `bench:count` orders of one subject. */
+function programFor(subject: SubjectKey): () => string {
+  return () => {
+    const dir = createProgramDir({ name: `bench-cli-${subject}` });
+    fs.writeFileSync(
+      path.join(dir, "index.js"),
+      [
+        'const pulumi = require("@pulumi/pulumi");',
+        'const count = new pulumi.Config("bench").requireNumber("count");',
+        "const names = Array.from({ length: count }, (_, i) => `order-${i}`);",
+        `require(${JSON.stringify(PROGRAM_MODULES[subject])}).declareOrders(names);`,
+        "",
+      ].join("\n"),
+    );
+    return dir;
+  };
+}
+
+async function timed(run: () => Promise<unknown>): Promise<number> {
+  const started = process.hrtime.bigint();
+  await run();
+  return msSince(started);
+}
+
+async function sample(
+  pulumi: string,
+  subject: SubjectKey,
+  count: number,
+  emulator: Emulator,
+): Promise<CliSample> {
+  const stack = await CliStack.create(pulumi, {
+    baseUrl: emulator.baseUrl,
+    apiKey: API_KEY,
+    stack: "bench",
+    programDir: programFor(subject),
+    // The baseline reads its endpoint and key from the host's environment at call time.
+    env: { DIGICERT_BASE_URL: emulator.baseUrl, DIGICERT_API_KEY: API_KEY },
+    timeoutMs: 600_000,
+  });
+  try {
+    await stack.setConfig("bench:count", String(count));
+    const ordersBefore = emulator.orders().length;
+    const previewMs = await timed(() => stack.run(["preview"], { quiet: true }));
+    const upMs = await timed(() => stack.run(["up", "--yes", "--skip-preview"], { quiet: true }));
+    const placed = emulator.orders().length - ordersBefore;
+    if (placed !== count) throw new Error(`${subject}, ${count} orders: the emulator stored ${placed}`);
+    return { previewMs, upMs };
+  } finally {
+    stack.dispose();
+  }
+}
+
+/** Spawn of the SDK's dynamic-provider host (in a program folder, as the CLI runs it) until it prints its port. */
+function hostStart(dir: string): Promise<number> {
+  const script = path.join(dir, "node_modules", "@pulumi", "pulumi", "cmd", "dynamic-provider", "index.js");
+  const started = process.hrtime.bigint();
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [script, "127.0.0.1:1"], {
+      cwd: dir,
+      stdio: ["ignore", "pipe", "ignore"],
+    });
+    child.stdout.once("data", () => {
+      const ms = msSince(started);
+      child.kill("SIGKILL");
+      resolve(ms);
+    });
+    child.once("error", reject);
+  });
+}
+
+/** A fresh Node.js process, in a program folder, timing `require(moduleName)`. */
+function loadTime(dir: string, moduleName: string): number {
+  const code = `const t=process.hrtime.bigint();require(${JSON.stringify(moduleName)});console.log(Number(process.hrtime.bigint()-t)/1e6)`;
+  const result = spawnSync(process.execPath, ["-e", code], { cwd: dir, encoding: "utf8" });
+  if (result.status !== 0) throw new Error(`loading ${moduleName} failed: ${result.stderr}`);
+  return Number(result.stdout.trim());
+}
+
+export async function cliBench(
+  pulumi: string,
+  emulator: Emulator,
+  runs: number,
+  progress: (line: string) => void,
+): Promise<CliResults> {
+  const version = spawnSync(pulumi, ["version"], { encoding: "utf8" }).stdout.trim();
+  const samples: CliResults["samples"] = { ours: {}, baseline: {} };
+  const hostStartMs: number[] = [];
+  const loadMs: CliResults["loadMs"] = { ours: [], baseline: [] };
+  const dir = createProgramDir({ name: "bench-host" });
+  try {
+    for (let run = 1; run <= runs; run++) {
+      hostStartMs.push(await hostStart(dir));
+      loadMs.ours.push(loadTime(dir, "pulumi-digicert-code-signing/provider"));
+      loadMs.baseline.push(loadTime(dir, "axios"));
+      for (const count of CLI_SIZES) {
+        // Ours and the baseline alternate, so drift in the machine affects both alike.
+        for (const subject of ["ours", "baseline"] as const) {
+          const s = await sample(pulumi, subject, count, run, emulator);
+          (samples[subject][count] ??= []).push(s);
+          progress(
+            `cli run ${run}/${runs}: ${subject}, ${count} orders: preview ${(s.previewMs / 1000).toFixed(1)} s, ` +
+              `up ${(s.upMs / 1000).toFixed(1)} s`,
+          );
+        }
+      }
+    }
+  } finally {
+    removeProgramDir(dir);
+  }
+  return { pulumiVersion: version, runs, samples, hostStartMs, loadMs };
+}
+
+const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
+
+/** The BENCHMARKS.md section, between markers so that `npm run bench -- --cli` can replace it alone. */
+export function renderCliSection(r: CliResults | undefined): string {
+  if (!r) {
+    return [
+      CLI_SECTION_START,
+      "## The real Pulumi CLI: preview and up",
+      "",
+      "Not measured in this run: the CLI was not built (`npm run setup:pulumi`) nor on PATH.",
+      "",
+      CLI_SECTION_END,
+    ].join("\n");
+  }
+  const rows = CLI_SIZES.map((n) => {
+    const med = (subject: SubjectKey, key: keyof CliSample) =>
+      median(r.samples[subject][n].map((s) => s[key]));
+    const [op, ob, uo, ub] = [
+      med("ours", "previewMs"),
+      med("baseline", "previewMs"),
+      med("ours", "upMs"),
+      med("baseline", "upMs"),
+    ];
+    return `| ${n} | ${seconds(op)} | ${seconds(ob)} | ${(op / ob).toFixed(2)} | ${seconds(uo)} | ${seconds(ub)} | ${(uo / ub).toFixed(2)} |`;
+  });
+  return [
+    CLI_SECTION_START,
+    "## The real Pulumi CLI: preview and up",
+    "",
+    `\`pulumi\` ${r.pulumiVersion} (built from Go modules by \`npm run setup:pulumi\`), local file backend, the emulator`,
+    "without rate limits; a fresh stack per figure. Median of " +
+      `${r.runs} runs. Ratio = ours / baseline (the hand-written provider of bench/programs/baselineProgram.ts).`,
+    "Each command includes the CLI's own start, the Node.js language host running the program, and one provider host.",
+    "",
+    "| orders | preview, ours | preview, baseline | ratio | up, ours | up, baseline | ratio |",
+    "| --- | --- | --- | --- | --- | --- | --- |",
+    ...rows,
+    "",
+    "The provider host's share of each command (once per command, whatever the number of orders):",
+    "",
+    `- start-up of the SDK's dynamic-provider host until it listens: ${seconds(median(r.hostStartMs))}`,
+    `- loading the implementation in a fresh process: ours (\`pulumi-digicert-code-signing/provider\`: io-ts, fp-ts, axios) ` +
+      `${seconds(median(r.loadMs.ours))}, baseline (axios) ${seconds(median(r.loadMs.baseline))}`,
+    "",
+    CLI_SECTION_END,
+  ].join("\n");
+}
+
+export const CLI_SECTION_START = "<!-- cli-bench:start -->";
+export const CLI_SECTION_END = "<!-- cli-bench:end -->";
+
+/** BENCHMARKS.md with its CLI section replaced (or appended). */
+export function withCliSection(report: string, section: string): string {
+  const start = report.indexOf(CLI_SECTION_START);
+  const end = report.indexOf(CLI_SECTION_END);
+  if (start >= 0 && end > start)
+    return report.slice(0, start) + section + report.slice(end + CLI_SECTION_END.length);
+  return `${report.trimEnd()}\n\n${section}\n`;
+}
