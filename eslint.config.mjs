@@ -3,7 +3,7 @@ import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["dist/**", "node_modules/**", ".tmp/**"] },
+  { ignores: ["dist/**", "node_modules/**", ".tmp/**", "docs/api/**"] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -14,6 +14,11 @@ const ORDERS = 300;
 const BURST = { limit: 100, windowMs: 500 };
 const SUSTAINED = { limit: 1000, windowMs: 30_000 };
 const REQUESTS_PER_CREATE = 2; // the lookup by alternative order ID, then the POST
+/**
+ * How far above the floor the run may finish. A property of the machine as much as of the code: on a busy 2-core
+ * machine Node 22 measured 1.34-1.49 and Node 20 up to 1.53, so scripts/ci/test-node-majors.sh raises it there.
+ */
+const MAX_RATIO = Number(process.env.LOAD_TEST_MAX_RATIO ?? "1.3");
 
 describe("load: 300 concurrent orders under DigiCert's rate limits", function () {
   this.timeout(60_000);
@@ -23,7 +28,7 @@ describe("load: 300 concurrent orders under DigiCert's rate limits", function ()
   });
   after(() => emulator.close());
 
-  it("creates every order once, sees no 429, and finishes within 1.3x the floor the limits impose", async () => {
+  it(`creates every order once, sees no 429, and finishes within ${MAX_RATIO}x the floor the limits impose`, async () => {
     const provider = new CodeSigningOrderProvider(
       stackConfig({
         "digicert:apiKey": EMULATOR_KEY,
@@ -55,6 +60,6 @@ describe("load: 300 concurrent orders under DigiCert's rate limits", function ()
     console.log(
       `      ${requests} requests in ${elapsed} ms; floor ${floorMs} ms; ratio ${ratio.toFixed(3)}`,
     );
-    expect(ratio).to.be.at.most(1.3);
+    expect(ratio).to.be.at.most(MAX_RATIO);
   });
 });
