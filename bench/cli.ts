@@ -63,12 +63,15 @@ async function sample(
   pulumi: string,
   subject: SubjectKey,
   count: number,
+  run: number,
   emulator: Emulator,
 ): Promise<CliSample> {
   const stack = await CliStack.create(pulumi, {
     baseUrl: emulator.baseUrl,
     apiKey: API_KEY,
-    stack: "bench",
+    // A stack name of its own: the same project, stack and resource name is the same resource to the provider,
+    // which would adopt the live order an earlier (undestroyed) sample placed instead of ordering.
+    stack: `bench-${count}-${run}`,
     programDir: programFor(subject),
     // The baseline reads its endpoint and key from the host's environment at call time.
     env: { DIGICERT_BASE_URL: emulator.baseUrl, DIGICERT_API_KEY: API_KEY },

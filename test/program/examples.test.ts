@@ -7,9 +7,9 @@ import { expect } from "chai";
 import * as fs from "fs";
 import * as path from "path";
 import { validateInputs } from "../../provider";
-import { captureRegistrations } from "../support/captureProgram";
-import { REPO_ROOT } from "../support/programDir";
-import { CODE_SIGNING_ORDER_TYPE } from "../support/providerHost";
+import { captureRegistrations } from "../../harness/captureProgram";
+import { REPO_ROOT } from "../../harness/programDir";
+import { CODE_SIGNING_ORDER_TYPE } from "../../harness/providerHost";
 import { loadStackConfig } from "../../scripts/lib/stackProject";
 
 interface ExampleEntry {
