@@ -172,11 +172,11 @@ function reissuablePaths(
 }
 
 /** The declaration asks for exactly what the recorded reissue asked for (and nothing not known yet). */
-function asksRecordedReissue(stored: StoredState, news: NewInputs): boolean {
-  const requested = stored.computed.reissue?.requested;
-  if (requested === undefined) return false;
+function asksRecordedReissue(stored: StoredState, news: NewInputs): boolean | "unknown" {
   const asked = { certificate: news.raw.certificate, csProvisioningMethod: news.raw.csProvisioningMethod };
-  if (unknownPaths(asked).length > 0 || !certificateCodec.is(asked.certificate)) return false;
+  if (unknownPaths(asked).length > 0) return "unknown";
+  const requested = stored.computed.reissue?.requested;
+  if (requested === undefined || !certificateCodec.is(asked.certificate)) return false;
   return (
     canonicalJson(certificateBody(asked.certificate)) ===
       canonicalJson(certificateBody(requested.certificate)) &&

@@ -30,8 +30,8 @@ export interface ChangeFacts {
   readonly reissuable: readonly string[];
   /** The reissue last requested, if any. */
   readonly reissue?: ReissueRecord;
-  /** The declaration asks for exactly what `reissue` asked for. */
-  readonly asksRecordedReissue: boolean;
+  /** The declaration asks for exactly what `reissue` asked for ("unknown": values not known yet, in preview). */
+  readonly asksRecordedReissue: boolean | "unknown";
   /** Declared: renew this many days before the certificate's `validTill`. */
   readonly renewBeforeDays?: number;
   readonly now: number;
@@ -60,7 +60,13 @@ export function planChange(facts: ChangeFacts): ChangePlan {
   if (replacing.length > 0) return { kind: "replace", reason: "definition" };
   const pending = status === "reissue_pending" || facts.reissue?.status === "pending";
   if (reissuable.length > 0 && pending) {
-    if (facts.asksRecordedReissue && facts.reissue?.status === "pending") {
+    if (facts.asksRecordedReissue === "unknown") {
+      return {
+        kind: "await-reissue",
+        explanation: `order ${orderId} has a reissue pending at DigiCert; ${reissuable.join(", ")} is not known yet: judged again at \`pulumi up\``,
+      };
+    }
+    if (facts.asksRecordedReissue === true && facts.reissue?.status === "pending") {
       return {
         kind: "await-reissue",
         explanation: `the reissue of order ${orderId} you declared${requestOf(facts.reissue)} is pending at DigiCert: nothing to send (\`pulumi refresh\` follows it)`,

@@ -386,6 +386,16 @@ describe("planChange: reissue, don't repurchase (one row per rule)", () => {
       { kind: "refuse", property: "certificate.csr" },
     ],
     [
+      "a CSR not known yet in preview while a reissue is pending: not refused, judged again at up",
+      change({
+        status: "reissue_pending",
+        reissuable: ["certificate.csr"],
+        reissue: record("pending"),
+        asksRecordedReissue: "unknown",
+      }),
+      { kind: "await-reissue" },
+    ],
+    [
       "a reissue pending that Pulumi did not request: a change is refused",
       change({ status: "reissue_pending", reissuable: ["certificate.csr"] }),
       { kind: "refuse", property: "certificate.csr" },
