@@ -15,4 +15,5 @@ declare module "pulumi-digicert-code-signing" {
   export type ShipInfoArgs = import("../sdk").ShipInfoArgs;
   export type CustomFieldArgs = import("../sdk").CustomFieldArgs;
   export type OrderRequestSummary = import("../sdk").OrderRequestSummary;
+  export type ReissueSummary = import("../sdk").ReissueSummary;
 }
