@@ -21,6 +21,9 @@ import {
   RegionBaseUrls,
 } from "./settings";
 import { composeOutputs } from "./state";
+import { withCertificatePem } from "./certificateDownload";
+import { refreshState } from "./plans";
+import { appliedInputs, reissueOrder, withApplied } from "./reissue";
 
 export interface ProviderDeps {
   readonly clock?: Clock;
@@ -94,6 +97,8 @@ export class CodeSigningOrderProvider {
       });
     }
     if (decision.explanation) this.log(decision.explanation);
+    // A mistake the preview must show, naming the property: a second reissue while one is pending.
+    if (decision.refusal) throw new Error(`${decision.refusal.property}: ${decision.refusal.reason}`);
     // Create the successor before the old order is handled: never be left without a certificate.
     return { changes: decision.changes, replaces: decision.replaces, deleteBeforeReplace: false };
   }
@@ -110,19 +115,31 @@ export class CodeSigningOrderProvider {
         this.log(`order ${id} no longer exists at DigiCert: removing it from state`);
         return {};
       }
-      const outs = composeOutputs(stored.echoed, { ...stored.computed, ...orderStateFromInfo(info) });
-      return { id, props: outs, inputs: stored.echoed };
+      // One call for an unchanged certificate; a new one (issued, or reissued) is downloaded once.
+      const refreshed = refreshState(stored.computed, orderStateFromInfo(info));
+      const computed = await withCertificatePem(this.lifecycle(), refreshed.computed);
+      const echoed = refreshed.applied ? withApplied(stored.echoed, refreshed.applied) : stored.echoed;
+      if (refreshed.applied)
+        this.log(`order ${id}: the reissued certificate ${computed.certificateId} is issued`);
+      return { id, props: composeOutputs(echoed, computed), inputs: echoed };
     });
   }
 
   update(_id: string, olds: Props, news: Props): Promise<{ outs: Props }> {
-    // Nothing that updates in place is sent to DigiCert: only state changes. All outputs are returned, as the
-    // host keeps only what update returns. A key is still required, as for every operation past preview.
+    // Only a reissue is sent to DigiCert (decided as Diff decided it); everything else updates state only. All
+    // outputs are returned, as the host keeps only what update returns. A key is required, as past preview always.
     return this.redacting(async () => {
-      this.lifecycle();
+      const ctx = this.lifecycle();
       const stored = decodeStoredState(olds);
       const declaration = decodeDeclaration(news);
-      return { outs: composeOutputs(declaration.inputs, stored.computed) };
+      const decision = decideDiff(stored, { raw: news, declared: declaration.inputs }, ctx.clock.now());
+      if (decision.refusal) throw new Error(`${decision.refusal.property}: ${decision.refusal.reason}`);
+      if (decision.reissue) return { outs: await reissueOrder(ctx, declaration, stored) };
+      // A reissue turned down and no longer asked for (the inputs went back) is history: dropped.
+      const { reissue } = stored.computed;
+      const computed =
+        reissue?.status === "pending" ? stored.computed : { ...stored.computed, reissue: undefined };
+      return { outs: composeOutputs(appliedInputs(declaration.inputs, stored), computed) };
     });
   }
 

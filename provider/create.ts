@@ -5,6 +5,8 @@ import { LifecycleContext } from "./lifecycleContext";
 import { lookUpHistory } from "./orderHistory";
 import { historyStart, planCreate } from "./plans";
 import { composeOutputs } from "./state";
+import { withCertificatePem } from "./certificateDownload";
+import { decodeStoredState } from "./codecs/state";
 import { DEFAULT_WAIT_TIMEOUT, waitForOrder } from "./waiting";
 
 /**
@@ -32,7 +34,9 @@ export async function createOrder(
   const waitTimeout = inputs.waitTimeout ?? DEFAULT_WAIT_TIMEOUT;
   try {
     const waited = await waitForOrder(ctx, inputs.waitFor ?? "none", waitTimeout, outs, accepted.state);
-    return { id: String(accepted.state.orderId), outs: waited };
+    // An order issued by now (waited for, or taken over issued) carries its certificate's PEM at once.
+    const computed = await withCertificatePem(ctx, decodeStoredState(waited).computed);
+    return { id: String(accepted.state.orderId), outs: composeOutputs(inputs, computed) };
   } catch (error) {
     if (!(error instanceof ResourceInitError && plan.kind === "adopt" && plan.onWaitFailure === "plain"))
       throw error;

@@ -2,9 +2,10 @@ import { certificateCodec, InputKey, INPUT_KEYS, orderValidityCodec } from "./co
 import { StoredState } from "./codecs/state";
 import { certificateBody, orderValidityBody } from "./mapping";
 import { canonicalJson } from "./canonicalJson";
-import { certificateExpired, parseApiDate, DAY_MS } from "./dates";
+import { certificateExpired } from "./dates";
 import { isTerminalStatus } from "./orderStatus";
-import { ReplacementReason } from "./plans";
+import { planChange, ReplacementReason } from "./plans";
+import { isPlainObject } from "./codecs/combinators";
 import { STATE_VERSION } from "./state";
 import { unknownPaths } from "./unknowns";
 import { CodeSigningOrderInputs } from "./codecs/inputs";
@@ -25,14 +26,24 @@ export const REPLACING_INPUTS: readonly InputKey[] = [
   "alternativeOrderId",
 ];
 export const IN_PLACE_INPUTS: readonly InputKey[] = INPUT_KEYS.filter((k) => !REPLACING_INPUTS.includes(k));
+/**
+ * Replacing inputs a reissue of an issued order can change instead (no new order): `csProvisioningMethod`, and of
+ * `certificate` its `csr`, `signatureHash` and `serverPlatform` (not `organizationUnits`).
+ */
+export const REISSUE_INPUTS: readonly InputKey[] = ["certificate", "csProvisioningMethod"];
+const REISSUE_CERTIFICATE_FIELDS = ["csr", "signatureHash", "serverPlatform"] as const;
 
 export interface DiffDecision {
   readonly changes: boolean;
   readonly replaces: string[];
   /** Why a replacement is planned; undefined when none is. */
   readonly reason?: Exclude<ReplacementReason, "engine">;
-  /** A human sentence for the preview when the replacement is not caused by an edit. */
+  /** A human sentence for the preview when the replacement is not caused by an edit, or for a reissue. */
   readonly explanation?: string;
+  /** Update sends one reissue of the order (no new order): for a changed definition or a renewal. */
+  readonly reissue?: "definition" | "renewal";
+  /** The declaration asks for another reissue while one is pending: Diff fails with this. */
+  readonly refusal?: { readonly property: string; readonly reason: string };
 }
 
 /** The new inputs as Diff sees them: as sent (values may be unknown in preview), and each field that decodes. */
@@ -73,23 +84,104 @@ export function decideDiff(stored: StoredState, news: NewInputs, now: number): D
 
   const status = stored.computed.status;
   const deadStatus = isTerminalStatus(status) ? status : expiredByDate(stored, now);
+  let reissue: DiffDecision["reissue"];
+  let refusal: DiffDecision["refusal"];
   if (replaces.length === 0 && deadStatus !== undefined && news.declared.replaceWhenTerminal !== false) {
     replaces.push("status");
     reason = "terminal";
     explanation = `order ${orderId} is ${deadStatus} at DigiCert: a new order will be placed (set replaceWhenTerminal: false to keep it as it is)`;
-  }
-  const renewal = renewalDue(stored, news, now);
-  if (replaces.length === 0 && renewal) {
-    replaces.push("validTill");
-    reason = "renewal";
-    explanation = renewal;
+  } else {
+    const reissuable = reissuablePaths(replaces, olds, news.raw);
+    const carried = (key: string) => reissuable.some((path) => path.split(".")[0] === key);
+    const plan = planChange({
+      orderId,
+      status,
+      validTill: stored.computed.validTill,
+      orderValidTill: stored.computed.orderValidTill,
+      replacing: replaces.filter((key) => !carried(key)),
+      reissuable,
+      reissue: stored.computed.reissue,
+      asksRecordedReissue: asksRecordedReissue(stored, news),
+      renewBeforeDays: news.declared.renewBeforeDays,
+      now,
+    });
+    switch (plan.kind) {
+      case "keep":
+        break;
+      case "replace":
+        if (plan.reason === "renewal") {
+          replaces.push("validTill");
+          reason = "renewal";
+        }
+        explanation = plan.explanation;
+        break;
+      case "reissue":
+        replaces.length = 0;
+        reason = undefined;
+        reissue = plan.reason;
+        explanation = plan.explanation;
+        break;
+      case "await-reissue":
+        replaces.length = 0;
+        reason = undefined;
+        explanation = plan.explanation;
+        break;
+      case "refuse":
+        refusal = { property: plan.property, reason: plan.reason };
+        break;
+    }
   }
   return {
-    changes: replaces.length > 0 || updated.length > 0 || providerChanged,
+    changes: replaces.length > 0 || updated.length > 0 || providerChanged || reissue !== undefined,
     replaces,
     reason,
     explanation: explanation ?? note,
+    reissue,
+    refusal,
   };
+}
+
+/**
+ * The changed property paths a reissue can carry, among the changed replacing inputs: `csProvisioningMethod`, and
+ * `certificate.csr`, `.signatureHash`, `.serverPlatform` when nothing else of the certificate changed. A value not
+ * known yet (preview) counts as changed; a whole certificate not known yet cannot be judged, and replaces.
+ */
+function reissuablePaths(
+  replaces: readonly string[],
+  olds: Record<string, unknown>,
+  raw: Record<string, unknown>,
+) {
+  const paths: string[] = [];
+  if (replaces.includes("certificate")) {
+    const old = olds.certificate;
+    const next = raw.certificate;
+    if (!isPlainObject(old) || !isPlainObject(next)) return [];
+    const field = (value: Record<string, unknown>, key: string) =>
+      key === "signatureHash" ? (value[key] ?? "sha256") : value[key];
+    const changed = (key: string) =>
+      unknownPaths(next[key]).length > 0 ||
+      canonicalJson(field(old, key)) !== canonicalJson(field(next, key));
+    const others = Object.keys({ ...old, ...next }).filter(
+      (key) => !(REISSUE_CERTIFICATE_FIELDS as readonly string[]).includes(key),
+    );
+    if (others.some(changed)) return [];
+    paths.push(...REISSUE_CERTIFICATE_FIELDS.filter(changed).map((key) => `certificate.${key}`));
+  }
+  if (replaces.includes("csProvisioningMethod")) paths.push("csProvisioningMethod");
+  return paths;
+}
+
+/** The declaration asks for exactly what the recorded reissue asked for (and nothing not known yet). */
+function asksRecordedReissue(stored: StoredState, news: NewInputs): boolean | "unknown" {
+  const asked = { certificate: news.raw.certificate, csProvisioningMethod: news.raw.csProvisioningMethod };
+  if (unknownPaths(asked).length > 0) return "unknown";
+  const requested = stored.computed.reissue?.requested;
+  if (requested === undefined || !certificateCodec.is(asked.certificate)) return false;
+  return (
+    canonicalJson(certificateBody(asked.certificate)) ===
+      canonicalJson(certificateBody(requested.certificate)) &&
+    asked.csProvisioningMethod === requested.csProvisioningMethod
+  );
 }
 
 /**
@@ -114,17 +206,6 @@ function expiredByDate(stored: StoredState, now: number): string | undefined {
   const { status, validTill } = stored.computed;
   if (status !== "issued" || validTill === undefined) return undefined;
   return certificateExpired(validTill, now) ? `expired (valid till ${validTill})` : undefined;
-}
-
-/** A sentence saying why the certificate is due for renewal, or undefined if it is not. */
-function renewalDue(stored: StoredState, news: NewInputs, now: number): string | undefined {
-  const days = news.declared.renewBeforeDays;
-  const { status, validTill, orderId } = stored.computed;
-  if (days === undefined || validTill === undefined) return undefined;
-  if (status !== undefined && status !== "issued") return undefined;
-  const till = parseApiDate(validTill);
-  if (till === undefined || now < till - days * DAY_MS) return undefined;
-  return `the certificate of order ${orderId} is valid till ${validTill}, within renewBeforeDays (${days}): a renewal order (a new paid order) will be placed`;
 }
 
 function differs(key: InputKey, old: unknown, next: unknown): boolean {

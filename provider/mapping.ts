@@ -115,6 +115,8 @@ export interface OrderState {
   validFrom?: string;
   validTill?: string;
   dateIssued?: string;
+  orderValidTill?: string;
+  hardwareInitCode?: string;
 }
 
 /**
@@ -151,7 +153,33 @@ export function orderStateFromInfo(info: OrderInfoResponse): OrderState {
     validFrom: cert?.valid_from ?? undefined,
     validTill: cert?.valid_till ?? undefined,
     dateIssued: cert?.date_issued ?? undefined,
+    orderValidTill: info.order_valid_till ?? undefined,
+    hardwareInitCode: info.hardware_init_code || undefined,
   });
+}
+
+/**
+ * The body of `POST /order/certificate/{order_id}/reissue` for a code signing order: the certificate without
+ * `common_name` (DigiCert: omit it for code signing), the provisioning method (DigiCert reuses the order's when it
+ * is left out), and, for `ship_token`, where to ship the token [U: not in DigiCert's reissue parameter table].
+ */
+export function reissueRequestBody(inputs: CodeSigningOrderInputs): JsonObject {
+  const { csr, server_platform, signature_hash } = certificateBody(inputs.certificate);
+  const ship = orderRequestBody(inputs).ship_info;
+  return compact([
+    [
+      "certificate",
+      compact([
+        ["csr", csr],
+        ["server_platform", server_platform],
+        ["signature_hash", signature_hash],
+      ]),
+    ],
+    ["cs_provisioning_method", inputs.csProvisioningMethod],
+    ["ship_info", inputs.csProvisioningMethod === "ship_token" ? ship : undefined],
+    ["skip_approval", inputs.skipApproval],
+    ["comments", inputs.comments],
+  ]);
 }
 
 /** The product an order info names, wherever this API version puts it. */

@@ -142,3 +142,23 @@ export interface OrderRequestSummary {
   /** `pending`, `submitted`, `approved` or `rejected`. */
   status: string;
 }
+
+/** A reissue Pulumi requested and DigiCert has not issued yet (or turned down). */
+export interface ReissueSummary {
+  /** `pending`, `rejected` or `canceled` (or another status DigiCert reports). */
+  status: string;
+  /** What the reissue asks for. */
+  requested: {
+    certificate: {
+      signatureHash?: "sha256";
+      serverPlatform?: { id: number };
+      csr?: string;
+      organizationUnits?: string[];
+    };
+    csProvisioningMethod?: "ship_token" | "client_app" | "email" | "key_locker";
+  };
+  /** The reissue request's ID, when DigiCert gave one. */
+  requestId?: number;
+  /** The certificate the reissue replaces. */
+  replacesCertificateId?: number;
+}

@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
-import { CodeSigningOrderArgs, OrderRequestSummary } from "./args";
+import { CodeSigningOrderArgs, OrderRequestSummary, ReissueSummary } from "./args";
 import { providerShell } from "./providerShell";
-import { OUTPUT_KEYS, SECRET_INPUTS } from "./outputs";
+import { OUTPUT_KEYS, SECRET_INPUTS, SECRET_OUTPUTS } from "./outputs";
 
 /**
  * Ties the resource's successive orders together and keeps other resources' orders apart: its organization,
@@ -55,6 +55,36 @@ export class CodeSigningOrder extends pulumi.dynamic.Resource {
   declare readonly renewalLinked: pulumi.Output<boolean | undefined>;
   /** True when the resource took over an existing order (`existingOrderId`, or one found by its alternative order ID). */
   declare readonly adoptedExistingOrder: pulumi.Output<boolean | undefined>;
+  /**
+   * The order's own validity end (`YYYY-MM-DD`, DigiCert's `order_valid_till`). An order may cover up to 3 years
+   * while each certificate lives at most 459 days: until this date renewals are free reissues, not new orders.
+   */
+  declare readonly orderValidTill: pulumi.Output<string | undefined>;
+  /**
+   * The issued certificate, PEM-encoded, once issued and again after each reissue (downloaded once per
+   * certificate). Absent where DigiCert offers no download (e.g. certificates installed on a token).
+   */
+  declare readonly certificatePem: pulumi.Output<string | undefined>;
+  /** The intermediate CA certificates (PEM, issuing CA first), without the root; with `certificatePem`. */
+  declare readonly chainPem: pulumi.Output<string | undefined>;
+  /**
+   * The certificate ID `certificatePem` and `chainPem` belong to (also set when DigiCert offered no download for it,
+   * so that it is asked once per certificate). While a reissue is pending it is the current certificate's.
+   */
+  declare readonly downloadedCertificateId: pulumi.Output<number | undefined>;
+  /**
+   * The initialization code for DigiCert's Hardware Certificate Installer (`ship_token` and `client_app` orders,
+   * once issued). A secret: stored encrypted, shown only with `--show-secrets`.
+   */
+  declare readonly hardwareInitCode: pulumi.Output<string | undefined>;
+  /**
+   * The last reissue requested (a change of `certificate.csr`, `signatureHash`, `serverPlatform` or
+   * `csProvisioningMethod` on an issued order, or a renewal inside the order), until its certificate is issued:
+   * `status` is `pending`, or `rejected` / `canceled` when DigiCert turned it down (the next `pulumi up` requests
+   * it again). `requested` holds the inputs it carries: the echoed inputs keep what the current certificate was
+   * issued for until then.
+   */
+  declare readonly reissue: pulumi.Output<ReissueSummary | undefined>;
 
   constructor(name: string, args: CodeSigningOrderArgs, opts?: pulumi.CustomResourceOptions) {
     // An output exists on the resource only if its key is in the props.
@@ -73,7 +103,14 @@ export class CodeSigningOrder extends pulumi.dynamic.Resource {
         resourceKey: resourceKeyOf(name, opts),
         ...outputs,
       },
-      { ...opts, additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), ...SECRET_INPUTS] },
+      {
+        ...opts,
+        additionalSecretOutputs: [
+          ...(opts?.additionalSecretOutputs ?? []),
+          ...SECRET_INPUTS,
+          ...SECRET_OUTPUTS,
+        ],
+      },
       "digicert",
       "CodeSigningOrder",
     );

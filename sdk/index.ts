@@ -7,4 +7,5 @@ export type {
   ShipInfoArgs,
   CustomFieldArgs,
   OrderRequestSummary,
+  ReissueSummary,
 } from "./args";

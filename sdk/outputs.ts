@@ -18,7 +18,16 @@ export const OUTPUT_KEYS = [
   "predecessorOrderId",
   "renewalLinked",
   "adoptedExistingOrder",
+  "orderValidTill",
+  "certificatePem",
+  "chainPem",
+  "downloadedCertificateId",
+  "hardwareInitCode",
+  "reissue",
 ] as const;
 
 /** Outputs that hold a person's name and address or account data: stored encrypted in state. */
 export const SECRET_INPUTS = ["shipInfo", "customFields"] as const;
+
+/** Outputs that are secrets of their own (not echoes of secret inputs): stored encrypted in state. */
+export const SECRET_OUTPUTS = ["hardwareInitCode"] as const;

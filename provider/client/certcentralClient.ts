@@ -10,6 +10,8 @@ import {
   OrderInfoResponse,
   orderPlacedResponse,
   OrderPlacedResponse,
+  reissueResponse,
+  ReissueResponse,
   revokeRequestResponse,
 } from "../codecs/api";
 import { JsonObject } from "../json";
@@ -63,6 +65,26 @@ export class CertCentralClient {
 
   placeOrder(product: string, body: JsonObject): Promise<OrderPlacedResponse> {
     return this.send("POST", `/order/certificate/${encodeURIComponent(product)}`, body, orderPlacedResponse);
+  }
+
+  /**
+   * `POST /order/certificate/{order_id}/reissue`. Like `placeOrder`, never retried here: whether to send it again
+   * is the provider's decision, after reading the order.
+   */
+  reissueOrder(orderId: number, body: JsonObject): Promise<ReissueResponse> {
+    return this.send("POST", `/order/certificate/${orderId}/reissue`, body, reissueResponse);
+  }
+
+  /** `GET /certificate/{certificate_id}/download/format/{format}`: the file as text (not JSON). */
+  downloadCertificate(certificateId: number, format: string): Promise<string> {
+    return this.idempotent(() =>
+      this.send(
+        "GET",
+        `/certificate/${certificateId}/download/format/${encodeURIComponent(format)}`,
+        undefined,
+        "text",
+      ),
+    );
   }
 
   orderInfo(orderId: number): Promise<OrderInfoResponse> {
@@ -136,19 +158,27 @@ export class CertCentralClient {
     return withRetries(this.settings.retry, this.settings.clock, call);
   }
 
-  /** One HTTP exchange through the rate limiter; `codec` undefined means an empty answer (204) is expected. */
+  /**
+   * One HTTP exchange through the rate limiter; `codec` undefined means an empty answer (204) is expected, "text"
+   * a file that is returned as it is.
+   */
   private async send<T>(
     method: "GET" | "POST" | "PUT",
     path: string,
     body: JsonObject | undefined,
-    codec: t.Decoder<unknown, T> | undefined,
+    codec: t.Decoder<unknown, T> | undefined | "text",
   ): Promise<T> {
     const release = await this.settings.limiter.acquire();
     let status: number;
     let text: string;
     let retryAfter: unknown;
     try {
-      const response = await this.http.request<string>({ method, url: path, data: body });
+      const response = await this.http.request<string>({
+        method,
+        url: path,
+        data: body,
+        ...(codec === "text" ? { headers: { Accept: "*/*" } } : {}),
+      });
       status = response.status;
       text = typeof response.data === "string" ? response.data : "";
       retryAfter = response.headers["retry-after"];
@@ -168,6 +198,7 @@ export class CertCentralClient {
     }
     if (status < 200 || status >= 300) throw this.apiError(status, text, retryAfterMs(retryAfter));
     if (codec === undefined) return undefined as T;
+    if (codec === "text") return text as T;
     const parsed = parseJson(text);
     const decoded = parsed.ok ? codec.decode(parsed.value) : undefined;
     if (!decoded || isLeft(decoded)) {

@@ -55,8 +55,13 @@ export const orderInfoResponse = t.intersection([
         date_issued: nullable(t.string),
         csr: nullable(t.string),
         server_platform: nullable(t.partial({ id: nullable(t.number) })),
+        signature_hash: nullable(t.string),
       }),
     ),
+    /** The order's own end: past the certificate's when the order covers more than one certificate's life. */
+    order_valid_till: nullable(t.string),
+    /** What DigiCert's Hardware Certificate Installer needs (ship_token, client_app); a secret. */
+    hardware_init_code: nullable(t.string),
     order_validity: nullable(
       t.partial({
         years: nullable(t.number),
@@ -87,6 +92,22 @@ export const alternateOrdersResponse = t.partial({
   ),
 });
 export type AlternateOrdersResponse = t.TypeOf<typeof alternateOrdersResponse>;
+
+/**
+ * `POST /order/certificate/{order_id}/reissue`. Barely documented (certcentral-api.md §10: "like a new order" [L]),
+ * so everything is optional, a request may lack its status, and an empty body is an acceptance too.
+ */
+export const reissueResponse = t.union([
+  t.partial({
+    id: nullable(apiId),
+    requests: nullable(
+      t.array(t.intersection([t.type({ id: apiId }), t.partial({ status: nullable(t.string) })])),
+    ),
+    certificate_id: nullable(apiId),
+  }),
+  t.undefined,
+]);
+export type ReissueResponse = t.TypeOf<typeof reissueResponse>;
 
 /** A revoke that needs an administrator's approval answers 201 with the revoke request. */
 export const revokeRequestResponse = t.partial({ id: nullable(apiId), status: nullable(t.string) });

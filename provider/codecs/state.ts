@@ -1,7 +1,8 @@
 import * as t from "io-ts";
 import { isRight } from "fp-ts/Either";
 import { apiId } from "./api";
-import { CodeSigningOrderInputs, inputsCodec } from "./inputs";
+import { certificateCodec, CodeSigningOrderInputs, inputsCodec, PROVISIONING_METHODS } from "./inputs";
+import { oneOf } from "./combinators";
 import { STATE_VERSION } from "../state";
 
 /**
@@ -9,6 +10,29 @@ import { STATE_VERSION } from "../state";
  * the provider computed. Decoded field by field and leniently: state written by an older version may lack fields,
  * and a value of the wrong type is dropped rather than trusted.
  */
+
+/** What a reissue can change: the inputs it carries (the rest of the order stays). */
+export const reissuedInputsCodec = t.intersection([
+  t.type({ certificate: certificateCodec }),
+  t.partial({ csProvisioningMethod: oneOf(PROVISIONING_METHODS) }),
+]);
+export type ReissuedInputs = t.TypeOf<typeof reissuedInputsCodec>;
+
+/**
+ * The last reissue Pulumi requested, while it is open or after DigiCert turned it down. `pending`: sent (or found)
+ * and not issued yet; `rejected` / `canceled`: DigiCert (or someone in CertCentral) turned it down, and the
+ * declaration it carried is still not applied. Gone once the reissued certificate is issued.
+ */
+export const reissueRecordCodec = t.intersection([
+  t.type({ status: t.string, requested: reissuedInputsCodec }),
+  t.partial({
+    /** The reissue request's ID, when DigiCert told it. */
+    requestId: apiId,
+    /** The certificate the reissue replaces: a certificate with another ID is the reissued one. */
+    replacesCertificateId: apiId,
+  }),
+]);
+export type ReissueRecord = t.TypeOf<typeof reissueRecordCodec>;
 
 /** What DigiCert and the provider computed: the resource's outputs beyond its echoed inputs. */
 export const computedOutputFields = {
@@ -30,6 +54,18 @@ export const computedOutputFields = {
   renewalLinked: t.boolean,
   /** True when the resource adopted an order that already existed instead of placing one. */
   adoptedExistingOrder: t.boolean,
+  /** The order's own validity end (`order_valid_till`), which may lie past the certificate's. */
+  orderValidTill: t.string,
+  /** The issued certificate (PEM), downloaded once per certificate. */
+  certificatePem: t.string,
+  /** The intermediate certificates (PEM), without the root. */
+  chainPem: t.string,
+  /** The certificate the download was done (or found unavailable) for: never downloaded twice. */
+  downloadedCertificateId: apiId,
+  /** The initialization code for DigiCert's Hardware Certificate Installer (ship_token, client_app). Secret. */
+  hardwareInitCode: t.string,
+  /** The last reissue requested, until its certificate is issued. */
+  reissue: reissueRecordCodec,
 };
 type FieldsOf<P extends t.Props> = { [K in keyof P]: t.TypeOf<P[K]> };
 export type OutputKey = keyof typeof computedOutputFields;

@@ -9,3 +9,12 @@ export { planDelete } from "./deletePlan";
 export type { DeleteFacts, DeletePlan } from "./deletePlan";
 export { declarationMismatch } from "./mismatch";
 export type { MismatchScope } from "./mismatch";
+export { planChange, planReissue, refreshState, CERTIFICATE_OUTPUTS } from "./reissuePlan";
+export type {
+  ChangeFacts,
+  ChangePlan,
+  ReissueFacts,
+  ReissuePlan,
+  LiveOrder,
+  RefreshedState,
+} from "./reissuePlan";

@@ -10,6 +10,7 @@ import {
   placeAndIssue,
   refuseNextOrder,
   daysFrom,
+  clockAhead,
   createLosingAnswerAndLookUps,
 } from "../provider/providerFixture";
 
@@ -154,7 +155,8 @@ describe("successive orders of one resource, and late answers", () => {
   });
 
   it("renewing with onDelete revoke leaves the old certificate to expire instead of revoking it", async () => {
-    const { provider, logs, clock } = providerFor(emulator);
+    // Near the end of the (1-year) order itself: the renewal is a new order.
+    const { provider, logs, clock } = providerFor(emulator, {}, { clock: clockAhead(355) });
     const renewing = { ...inputs, onDelete: "revoke", renewBeforeDays: 30 };
     const old = await provider.create(renewing);
     emulator.approve(Number(old.id));
@@ -317,7 +319,7 @@ describe("successive orders of one resource, and late answers", () => {
   });
 
   it("an imported resource renewed twice never goes back to the imported order", async () => {
-    const { provider, clock } = providerFor(emulator);
+    const { provider, clock } = providerFor(emulator, {}, { clock: clockAhead(355) });
     const original = await placeAndIssue(
       emulator,
       providerFor(emulator).provider,

@@ -13,6 +13,7 @@ import {
   placeAndIssue,
   refuseNextOrder,
   daysFrom,
+  clockAhead,
 } from "./providerFixture";
 
 const hsm = ovHsmInputs("codesigning/dev/lifecycle", { days: 400 });
@@ -36,10 +37,15 @@ describe("the order lifecycle past the first order", () => {
         adoptedExistingOrder: true,
         certificateId: original.state.certificateId,
       });
-      // The look-up for renewals since the import (none), then the order itself: no POST.
+      // The look-up for renewals since the import (none), the order itself, and its certificate's download (it
+      // is issued): no POST.
       expect(
         emulator.requests().map((r) => `${r.method} ${r.path.split("/").slice(0, 3).join("/")}`),
-      ).to.deep.equal(["GET /order/alternate", "GET /order/certificate"]);
+      ).to.deep.equal([
+        "GET /order/alternate",
+        "GET /order/certificate",
+        `GET /certificate/${original.state.certificateId}`,
+      ]);
       expect(emulator.orders()).to.have.length(1);
     });
 
@@ -63,8 +69,9 @@ describe("the order lifecycle past the first order", () => {
   });
 
   describe("renewal (renewBeforeDays)", () => {
+    // The order (400 days) itself runs out within renewBeforeDays: a renewal is a new order, not a reissue.
     it("plans a replacement on plain up when expiry is near, and the new order renews the old one", async () => {
-      const clock = instantClock();
+      const clock = clockAhead(380);
       const { provider, logs } = providerFor(emulator, {}, { clock });
       const inputs = { ...hsm, renewBeforeDays: 30 };
       const old = await placeAndIssue(emulator, provider, inputs, { validTill: daysFrom(clock, 20) });
@@ -94,7 +101,7 @@ describe("the order lifecycle past the first order", () => {
     });
 
     it("places an unlinked order and says so when DigiCert refuses the renewal link", async () => {
-      const clock = instantClock();
+      const clock = clockAhead(380);
       const { provider, logs } = providerFor(emulator, {}, { clock });
       const inputs = { ...hsm, renewBeforeDays: 30 };
       const old = await placeAndIssue(emulator, provider, inputs, { validTill: daysFrom(clock, 5) });

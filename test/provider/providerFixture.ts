@@ -30,6 +30,14 @@ export function instantClock(
   };
 }
 
+/**
+ * A clock `daysAhead` days after the real time: the provider's "now" near the end of an order the emulator places
+ * now (renewals that need a new order, because the order itself runs out, not only its certificate).
+ */
+export function clockAhead(daysAhead: number): Clock & { slept: number[] } {
+  return instantClock(Date.now() + daysAhead * 86_400_000);
+}
+
 /** Stack config as `configure()` receives it (namespaced keys). */
 export function stackConfig(values: Record<string, string>) {
   return { get: (key: string) => values[key] };

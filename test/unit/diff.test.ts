@@ -119,3 +119,45 @@ describe("diff classification", () => {
     ).to.deep.equal([]);
   });
 });
+
+describe("diff of what a reissue can carry", () => {
+  const issued = { ...olds, status: "issued", validTill: "2027-06-09", certificateId: 900 };
+  const withCsr = (csr: unknown, more: Record<string, unknown> = {}) => ({
+    ...news,
+    certificate: { ...seedResourceInputs.certificate, csr, ...more },
+  });
+  const CSR = "-----BEGIN CERTIFICATE REQUEST-----\nMIIC\n-----END CERTIFICATE REQUEST-----";
+
+  it("an issued order: a new CSR, platform or provisioning method is a reissue, not a replacement", () => {
+    for (const changed of [
+      withCsr(CSR),
+      { ...news, certificate: { serverPlatform: { id: 53 } } },
+      { ...news, csProvisioningMethod: "client_app" },
+    ]) {
+      expect(decideDiff(issued, changed, NOW)).to.deep.include({
+        changes: true,
+        replaces: [],
+        reissue: "definition",
+      });
+    }
+  });
+
+  it("a CSR not known yet in preview is a reissue too", () => {
+    expect(decideDiff(issued, withCsr(UNKNOWN), NOW)).to.deep.include({
+      replaces: [],
+      reissue: "definition",
+    });
+  });
+
+  it("organizationUnits cannot be reissued: a replacement", () => {
+    expect(
+      decideDiff(issued, withCsr(undefined, { organizationUnits: ["Eng"] }), NOW).replaces,
+    ).to.deep.equal(["certificate"]);
+  });
+
+  it("an order not issued yet: a replacement, and the line says why", () => {
+    const decision = decideDiff(olds, withCsr(CSR), NOW);
+    expect(decision.replaces).to.deep.equal(["certificate"]);
+    expect(decision.explanation).to.match(/new order \(the current one is not issued yet/);
+  });
+});

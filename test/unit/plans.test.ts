@@ -4,7 +4,19 @@ import { Declaration, decodeDeclaration } from "../../provider/declaration";
 import { alternativeOrderIdAfter } from "../../provider/identity";
 import { OrderState } from "../../provider/mapping";
 import { HistoryOrder, OrderHistory } from "../../provider/orderHistory";
-import { DeleteFacts, judgeAdoption, planCreate, planDelete, Predecessor } from "../../provider/plans";
+import {
+  ChangeFacts,
+  DeleteFacts,
+  judgeAdoption,
+  LiveOrder,
+  planChange,
+  planCreate,
+  planDelete,
+  planReissue,
+  Predecessor,
+  ReissueFacts,
+  refreshState,
+} from "../../provider/plans";
 import { ovHsmInputs, SAMPLE_CSR } from "../fixtures/digicertExample";
 
 /**
@@ -302,5 +314,253 @@ describe("planDelete: one row per rule", () => {
     expect(plan)
       .to.have.property("reason")
       .that.matches(/was succeeded by order 9: its certificate is left to expire/);
+  });
+});
+
+const csrB = SAMPLE_CSR.replace("MIIB", "MIIC");
+const record = (status: string, fields: Record<string, unknown> = {}) => ({
+  status,
+  requested: {
+    certificate: { csr: csrB, serverPlatform: { id: -1 } },
+    csProvisioningMethod: "email" as const,
+  },
+  requestId: 31,
+  replacesCertificateId: 900,
+  ...fields,
+});
+const change = (fields: Partial<ChangeFacts>): ChangeFacts => ({
+  orderId: 5,
+  status: "issued",
+  validTill: "2027-06-09",
+  replacing: [],
+  reissuable: [],
+  asksRecordedReissue: false,
+  now: NOW,
+  ...fields,
+});
+
+describe("planChange: reissue, don't repurchase (one row per rule)", () => {
+  const rows: [string, ChangeFacts, Record<string, unknown>, RegExp?][] = [
+    ["nothing changed, nothing due: keep", change({}), { kind: "keep" }],
+    [
+      "a new CSR on an issued order: one reissue, no new order",
+      change({ reissuable: ["certificate.csr"] }),
+      { kind: "reissue", reason: "definition" },
+      /^certificate\.csr changed: reissue of order 5 \(no new order\)$/,
+    ],
+    [
+      "another provisioning method on an issued order: a reissue too",
+      change({ reissuable: ["csProvisioningMethod"] }),
+      { kind: "reissue" },
+    ],
+    [
+      "a new CSR on an order not issued yet: a new order (the pending one is canceled as today)",
+      change({ status: "pending", reissuable: ["certificate.csr"] }),
+      { kind: "replace", reason: "definition" },
+      /new order \(the current one is not issued yet: order 5 is pending\)/,
+    ],
+    [
+      "a new CSR on an issued order whose certificate expired: a new order",
+      change({ validTill: "2026-11-01", reissuable: ["certificate.csr"] }),
+      { kind: "replace", reason: "definition" },
+    ],
+    [
+      "a change a reissue cannot carry (orderValidity) with a new CSR: a new order",
+      change({ replacing: ["orderValidity"], reissuable: ["certificate.csr"] }),
+      { kind: "replace", reason: "definition" },
+    ],
+    [
+      "the reissue asked for is pending already: nothing to send",
+      change({
+        status: "reissue_pending",
+        reissuable: ["certificate.csr"],
+        reissue: record("pending"),
+        asksRecordedReissue: true,
+      }),
+      { kind: "await-reissue" },
+      /request 31\) is pending at DigiCert: nothing to send/,
+    ],
+    [
+      "another CSR while a reissue is pending: refused in preview, naming the property",
+      change({ status: "reissue_pending", reissuable: ["certificate.csr"], reissue: record("pending") }),
+      { kind: "refuse", property: "certificate.csr" },
+    ],
+    [
+      "a CSR not known yet in preview while a reissue is pending: not refused, judged again at up",
+      change({
+        status: "reissue_pending",
+        reissuable: ["certificate.csr"],
+        reissue: record("pending"),
+        asksRecordedReissue: "unknown",
+      }),
+      { kind: "await-reissue" },
+    ],
+    [
+      "a reissue pending that Pulumi did not request: a change is refused",
+      change({ status: "reissue_pending", reissuable: ["certificate.csr"] }),
+      { kind: "refuse", property: "certificate.csr" },
+    ],
+    [
+      "a reissue DigiCert rejected: the change is still there, and is requested again",
+      change({ reissuable: ["certificate.csr"], reissue: record("rejected") }),
+      { kind: "reissue", reason: "definition" },
+      /the earlier reissue \(request 31\) was rejected at DigiCert, so it is requested again/,
+    ],
+    [
+      "renewal due inside a multi-year order: renewal by reissue (free)",
+      change({ renewBeforeDays: 30, validTill: "2026-12-10", orderValidTill: "2028-06-01" }),
+      { kind: "reissue", reason: "renewal" },
+      /within renewBeforeDays \(30\); order 5 itself runs till 2028-06-01: renewal by reissue of order 5 \(no new order\)/,
+    ],
+    [
+      "renewal due when the order itself runs out: a new paid order (renewal_of_order_id)",
+      change({ renewBeforeDays: 30, validTill: "2026-12-10", orderValidTill: "2026-12-20" }),
+      { kind: "replace", reason: "renewal" },
+      /a renewal order \(a new paid order\) will be placed \(order 5 itself runs out 2026-12-20\)/,
+    ],
+    [
+      "renewal due, the order's own end unknown (older state): a new order, as before",
+      change({ renewBeforeDays: 30, validTill: "2026-12-10" }),
+      { kind: "replace", reason: "renewal" },
+    ],
+    [
+      "an order running past the certificate, but itself within renewBeforeDays: a new order (a reissue would be due at once)",
+      change({ renewBeforeDays: 30, validTill: "2026-12-10", orderValidTill: "2026-12-25" }),
+      { kind: "replace", reason: "renewal" },
+    ],
+    [
+      "a new CSR when a renewal is due and the order runs out: the renewal order carries it",
+      change({
+        reissuable: ["certificate.csr"],
+        renewBeforeDays: 30,
+        validTill: "2026-12-10",
+        orderValidTill: "2026-12-20",
+      }),
+      { kind: "replace", reason: "renewal" },
+    ],
+    [
+      "not due yet: keep",
+      change({ renewBeforeDays: 30, validTill: "2027-06-09", orderValidTill: "2028-06-01" }),
+      { kind: "keep" },
+    ],
+  ];
+  for (const [rule, given, expected, explained] of rows) {
+    it(rule, () => {
+      const plan = planChange(given);
+      expect(plan).to.deep.include(expected);
+      if (explained)
+        expect(plan)
+          .to.have.property(plan.kind === "refuse" ? "reason" : "explanation")
+          .that.matches(explained);
+    });
+  }
+});
+
+const live = (fields: Partial<LiveOrder>): LiveOrder => ({
+  status: "issued",
+  certificateId: 900,
+  requests: [],
+  ...fields,
+});
+const reissueFacts = (order: LiveOrder | "gone"): ReissueFacts => ({
+  orderId: 5,
+  certificateId: 900,
+  knownRequestIds: [30],
+  requestedCsr: "NEW",
+  currentCsr: "OLD",
+  order,
+});
+
+describe("planReissue: a reissue is sent at most once", () => {
+  const rows: [string, ReissueFacts, Record<string, unknown>][] = [
+    [
+      "an issued order with the certificate in state: send",
+      reissueFacts(live({ csr: "OLD" })),
+      { kind: "send", replacesCertificateId: 900 },
+    ],
+    [
+      "a reissue pending for this CSR (an earlier answer was lost): taken, none sent",
+      reissueFacts(
+        live({
+          status: "reissue_pending",
+          csr: "NEW",
+          requests: [{ id: 31, status: "pending", type: "reissue" }],
+        }),
+      ),
+      { kind: "found-pending", requestId: 31, replacesCertificateId: 900 },
+    ],
+    [
+      "a reissue pending while DigiCert still reports the current CSR: taken",
+      reissueFacts(live({ status: "reissue_pending", csr: "OLD" })),
+      { kind: "found-pending" },
+    ],
+    [
+      "a reissue pending for a third CSR (someone in CertCentral): refused",
+      reissueFacts(live({ status: "reissue_pending", csr: "OTHER" })),
+      { kind: "refuse" },
+    ],
+    [
+      "already reissued for this CSR (lost answer, issued since): taken, none sent",
+      reissueFacts(live({ certificateId: 901, csr: "NEW" })),
+      { kind: "found-issued" },
+    ],
+    [
+      "reissued for another CSR meanwhile: this declaration's reissue is sent",
+      reissueFacts(live({ certificateId: 901, csr: "OTHER" })),
+      { kind: "send", replacesCertificateId: 901 },
+    ],
+    [
+      "an order not issued: refused, nothing sent",
+      reissueFacts(live({ status: "pending" })),
+      { kind: "refuse" },
+    ],
+    ["an order gone: refused", reissueFacts("gone"), { kind: "refuse" }],
+  ];
+  for (const [rule, given, expected] of rows) {
+    it(rule, () => {
+      expect(planReissue(given)).to.deep.include(expected);
+    });
+  }
+});
+
+describe("refreshState: what a refresh records about a reissue", () => {
+  const current = {
+    orderId: 5,
+    status: "reissue_pending",
+    requests: [{ id: 31, status: "pending" }],
+    certificateId: 900,
+    serialNumber: "AA",
+    certificatePem: "PEM-900",
+    downloadedCertificateId: 900,
+    reissue: record("pending"),
+  };
+  it("while the reissue is pending, the outputs keep the current certificate", () => {
+    const { computed, applied } = refreshState(current, state("reissue_pending", { certificateId: 901 }));
+    expect(computed).to.include({ status: "reissue_pending", certificateId: 900, certificatePem: "PEM-900" });
+    expect(applied).to.equal(undefined);
+  });
+  it("once issued, the new certificate replaces it, the PEM is dropped for download, and the request is applied", () => {
+    const { computed, applied } = refreshState(
+      current,
+      state("issued", { certificateId: 901, serialNumber: "BB" }),
+    );
+    expect(computed).to.include({ status: "issued", certificateId: 901, serialNumber: "BB" });
+    expect(computed.certificatePem).to.equal(undefined);
+    expect(computed.reissue).to.equal(undefined);
+    expect(applied).to.deep.equal(record("pending").requested);
+  });
+  it("back at issued with the same certificate and the request rejected: the reissue is rejected", () => {
+    const { computed, applied } = refreshState(
+      current,
+      state("issued", { certificateId: 900, requests: [{ id: 31, status: "rejected" }] }),
+    );
+    expect(computed.reissue).to.include({ status: "rejected" });
+    expect(computed).to.include({ certificateId: 900, certificatePem: "PEM-900" });
+    expect(applied).to.equal(undefined);
+  });
+  it("back at issued with the same certificate otherwise: canceled", () => {
+    expect(refreshState(current, state("issued", { certificateId: 900 })).computed.reissue).to.include({
+      status: "canceled",
+    });
   });
 });

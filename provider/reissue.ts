@@ -1,0 +1,314 @@
+import { isRateLimited, mayHaveBeenProcessed } from "./client/errors";
+import { backoffDelayMs, retryDelayMs } from "./client/retry";
+import { OrderInfoResponse } from "./codecs/api";
+import { ComputedOutputs, ReissuedInputs, ReissueRecord, StoredState } from "./codecs/state";
+import { CodeSigningOrderInputs, WaitTarget } from "./codecs/inputs";
+import { withCertificatePem } from "./certificateDownload";
+import { Declaration } from "./declaration";
+import { parseDurationMs } from "./duration";
+import { ResourceInitError } from "./errors";
+import { LifecycleContext, messageOf } from "./lifecycleContext";
+import { orderStateFromInfo, reissueRequestBody } from "./mapping";
+import { isTerminalStatus } from "./orderStatus";
+import { LiveOrder, planReissue, ReissuePlan, refreshState } from "./plans";
+import { composeOutputs, withoutUndefined } from "./state";
+import { DEFAULT_WAIT_TIMEOUT } from "./waiting";
+
+/**
+ * Update with a reissue, top to bottom: read the order → plan (send, or take the reissue DigiCert already has:
+ * never a second one) → send it once → wait if asked. State keeps echoing the inputs the current certificate was
+ * issued for, and records the requested ones in `reissue` until DigiCert issues them (plans/reissuePlan.ts).
+ */
+
+const MAX_POST_ATTEMPTS = 5;
+/** After an ambiguous failure DigiCert may still be storing the reissue: keep looking for this many request timeouts. */
+const GRACE_TIMEOUTS = 3;
+const MAX_POLL_INTERVAL_MS = 5 * 60_000;
+
+export async function reissueOrder(
+  ctx: LifecycleContext,
+  declaration: Declaration,
+  stored: StoredState,
+): Promise<Record<string, unknown>> {
+  const { inputs } = declaration;
+  const orderId = stored.computed.orderId;
+  if (orderId === undefined) throw new Error("The resource's state holds no order ID: nothing to reissue");
+  const requested = requestedOf(inputs);
+  const knownRequestIds = (stored.computed.requests ?? []).map((r) => r.id);
+  const planFor = (info: OrderInfoResponse | undefined, certificateId: number | undefined) =>
+    planReissue({
+      orderId,
+      certificateId,
+      knownRequestIds,
+      requestedCsr: squash(inputs.certificate.csr),
+      currentCsr: squash(stored.declared.certificate?.csr),
+      order: info === undefined ? "gone" : liveOrderOf(info),
+    });
+  const before = await ctx.client.orderInfoIfExists(orderId);
+  let plan = planFor(before, stored.computed.certificateId);
+  let info = before;
+  let current: ComputedOutputs | undefined;
+  if (plan.kind === "send") {
+    const replaces = plan.replacesCertificateId;
+    const outcome = await sendOnce(ctx, orderId, inputs, (found) => planFor(found, replaces));
+    if (outcome.kind === "sent") {
+      current = {
+        ...stored.computed,
+        status: "reissue_pending",
+        requests: mergeRequests(stored.computed.requests, outcome.requests),
+        reissue: pendingRecord(requested, outcome.requestId, replaces),
+      };
+    } else {
+      plan = outcome.plan;
+      info = outcome.info;
+    }
+  }
+  if (current === undefined) {
+    switch (plan.kind) {
+      case "send":
+        throw new Error("unreachable: a reissue plan to send that was not sent");
+      case "refuse":
+        throw new Error(plan.reason);
+      case "found-issued": {
+        ctx.log(plan.reason);
+        const issued = refreshState(
+          { ...stored.computed, reissue: pendingRecord(requested, undefined, stored.computed.certificateId) },
+          orderStateFromInfo(info!),
+        );
+        return composeOutputs(inputs, await withCertificatePem(ctx, issued.computed));
+      }
+      case "found-pending":
+        ctx.log(plan.reason);
+        current = refreshState(
+          {
+            ...stored.computed,
+            reissue: pendingRecord(requested, plan.requestId, plan.replacesCertificateId),
+          },
+          orderStateFromInfo(info!),
+        ).computed;
+    }
+  }
+  return waitForReissue(ctx, declaration, appliedInputs(inputs, stored), current);
+}
+
+type SendOutcome =
+  | {
+      readonly kind: "sent";
+      readonly requestId?: number;
+      readonly requests: { id: number; status: string }[];
+    }
+  | { readonly kind: "found"; readonly plan: ReissuePlan; readonly info?: OrderInfoResponse };
+
+/**
+ * POSTs the reissue. After an answer that may hide an acceptance (no answer, 5xx, 408, 429, an unreadable 2xx) the
+ * order is read again (`recheck`) and a reissue it shows is taken; it is sent again only after a 429 (a plain
+ * refusal) that left none. Otherwise the update fails saying so, and the next `pulumi up` reads the order before
+ * sending anything: a reissue is never sent twice.
+ */
+async function sendOnce(
+  ctx: LifecycleContext,
+  orderId: number,
+  inputs: CodeSigningOrderInputs,
+  recheck: (info: OrderInfoResponse | undefined) => ReissuePlan,
+): Promise<SendOutcome> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const answer = await ctx.client.reissueOrder(orderId, reissueRequestBody(inputs));
+      const requests = (answer?.requests ?? []).map((r) => ({
+        id: r.id,
+        status: (r.status ?? "pending").toLowerCase(),
+      }));
+      const requestId = requests.length === 0 ? undefined : Math.max(...requests.map((r) => r.id));
+      ctx.log(
+        `reissue of order ${orderId} requested${requestId === undefined ? "" : ` (request ${requestId})`}: no new order`,
+      );
+      return { kind: "sent", requestId, requests };
+    } catch (error) {
+      const failure = messageOf(error);
+      if (!mayHaveBeenProcessed(error)) {
+        throw new Error(
+          `DigiCert refused the reissue of order ${orderId}: ${failure}. No reissue was requested and state is ` +
+            "unchanged; fix the declaration (or the order in CertCentral) and run `pulumi up` again.",
+        );
+      }
+      const graceUntil =
+        ctx.clock.now() + (isRateLimited(error) ? 0 : GRACE_TIMEOUTS * ctx.settings.timeoutMs);
+      for (let round = 1; ; round++) {
+        let info: OrderInfoResponse | undefined;
+        try {
+          info = await ctx.client.orderInfoIfExists(orderId);
+        } catch (lookupError) {
+          throw new Error(
+            `${failure}. The reissue of order ${orderId} may have reached DigiCert, and reading the order failed too ` +
+              `(${messageOf(lookupError)}). Nothing was sent again. Run \`pulumi up\` again: it reads order ` +
+              `${orderId} first and takes a reissue DigiCert has instead of sending a second one.`,
+          );
+        }
+        const plan = recheck(info);
+        if (plan.kind !== "send") {
+          if (plan.kind !== "refuse")
+            ctx.log(`the answer to the reissue of order ${orderId} was lost (${failure}): ${plan.reason}`);
+          return { kind: "found", plan, info };
+        }
+        const remaining = graceUntil - ctx.clock.now();
+        if (remaining <= 0) break;
+        await ctx.clock.sleep(
+          Math.min(remaining, backoffDelayMs(ctx.settings.retry, round, ctx.clock.random)),
+        );
+      }
+      if (!isRateLimited(error) || attempt >= MAX_POST_ATTEMPTS) {
+        throw new Error(
+          `${failure}. The reissue of order ${orderId} may have reached DigiCert, and the order does not show it ` +
+            `(yet). Nothing was sent again. Run \`pulumi up\` again later: it reads order ${orderId} first and ` +
+            "takes a reissue DigiCert has instead of sending a second one.",
+        );
+      }
+      await ctx.clock.sleep(retryDelayMs(ctx.settings.retry, attempt, ctx.clock.random, error));
+    }
+  }
+}
+
+/**
+ * `waitFor` on a reissue: `issued` waits for the reissued certificate (a new certificate ID), `approved` for the
+ * reissue request's approval. The reissue is accepted already: every way out but success is a partial failure that
+ * records it in state (the next `pulumi up` sends no second one).
+ */
+async function waitForReissue(
+  ctx: LifecycleContext,
+  declaration: Declaration,
+  applied: Record<string, unknown>,
+  pending: ComputedOutputs,
+): Promise<Record<string, unknown>> {
+  const { inputs } = declaration;
+  const target: WaitTarget = inputs.waitFor ?? "none";
+  const orderId = pending.orderId!;
+  let computed = pending;
+  let outs = composeOutputs(applied, computed);
+  const settled = (): Record<string, unknown> | undefined => {
+    if (computed.reissue === undefined) return composeOutputs(inputs, computed);
+    if (computed.reissue.status !== "pending") {
+      throw new ResourceInitError(
+        String(orderId),
+        outs,
+        `The reissue of order ${orderId}${requestText(computed.reissue)} was ${computed.reissue.status} at DigiCert; ` +
+          `the order keeps certificate ${computed.certificateId ?? "(none)"}. State records it: the next \`pulumi up\` ` +
+          "requests the reissue again (or set the inputs back to what the certificate was issued for).",
+        computed.status,
+      );
+    }
+    if (target === "approved" && approved(computed)) return outs;
+    return target === "none" ? outs : undefined;
+  };
+  const first = settled();
+  if (first !== undefined) return first;
+  const timeoutText = inputs.waitTimeout ?? DEFAULT_WAIT_TIMEOUT;
+  const deadline = ctx.clock.now() + parseDurationMs(timeoutText)!;
+  let interval = ctx.settings.pollIntervalMs;
+  while (ctx.clock.now() < deadline) {
+    await ctx.clock.sleep(Math.min(interval, deadline - ctx.clock.now()));
+    interval = Math.min(interval * 1.5, MAX_POLL_INTERVAL_MS);
+    let info: OrderInfoResponse;
+    try {
+      info = await ctx.client.orderInfo(orderId);
+    } catch (error) {
+      throw new ResourceInitError(
+        String(orderId),
+        outs,
+        `The reissue of order ${orderId} was requested and is recorded in state, but following it failed: ` +
+          `${messageOf(error)}. \`pulumi refresh\` will follow it; no second reissue is sent.`,
+        computed.status,
+      );
+    }
+    const refreshed = refreshState(computed, orderStateFromInfo(info));
+    computed = refreshed.computed;
+    if (refreshed.applied !== undefined) computed = await withCertificatePem(ctx, computed);
+    outs = composeOutputs(applied, computed);
+    if (isTerminalStatus(computed.status)) {
+      throw new ResourceInitError(
+        String(orderId),
+        outs,
+        `Order ${orderId} is ${computed.status} at DigiCert; its reissue will not be issued. It is recorded in state.`,
+        computed.status,
+      );
+    }
+    const done = settled();
+    if (done !== undefined) return done;
+  }
+  throw new ResourceInitError(
+    String(orderId),
+    outs,
+    `The reissue of order ${orderId}${requestText(computed.reissue)} is pending at DigiCert (status ${computed.status}) ` +
+      `and did not reach "${target}" within waitTimeout ${timeoutText}. It is recorded in state: \`pulumi refresh\` ` +
+      "will follow it, and no second reissue is sent.",
+    computed.status,
+  );
+}
+
+function approved(computed: ComputedOutputs): boolean {
+  const requestId = computed.reissue?.requestId;
+  return (computed.requests ?? []).some((r) => r.id === requestId && r.status === "approved");
+}
+
+function requestText(record: ReissueRecord | undefined): string {
+  return record?.requestId === undefined ? "" : ` (request ${record.requestId})`;
+}
+
+function pendingRecord(
+  requested: ReissuedInputs,
+  requestId: number | undefined,
+  replacesCertificateId: number | undefined,
+): ReissueRecord {
+  return withoutUndefined({ status: "pending", requested, requestId, replacesCertificateId });
+}
+
+/** The inputs a reissue carries, as declared. */
+export function requestedOf(inputs: CodeSigningOrderInputs): ReissuedInputs {
+  return withoutUndefined({
+    certificate: inputs.certificate,
+    csProvisioningMethod: inputs.csProvisioningMethod,
+  });
+}
+
+/**
+ * The inputs state echoes: the declaration, but while a reissue is pending the inputs it carries stay those the
+ * current certificate was issued for, so that a reissue DigiCert turns down leaves the change visible to Diff.
+ */
+export function appliedInputs(inputs: CodeSigningOrderInputs, stored: StoredState): Record<string, unknown> {
+  if (stored.computed.reissue?.status !== "pending") return inputs;
+  const { certificate, csProvisioningMethod } = stored.echoed;
+  return { ...inputs, certificate, csProvisioningMethod };
+}
+
+/** The echoed inputs once a reissue was issued: what it carried is now what the certificate was issued for. */
+export function withApplied(
+  echoed: Record<string, unknown>,
+  applied: ReissuedInputs,
+): Record<string, unknown> {
+  return { ...echoed, certificate: applied.certificate, csProvisioningMethod: applied.csProvisioningMethod };
+}
+
+function liveOrderOf(info: OrderInfoResponse): LiveOrder {
+  return {
+    status: (info.status ?? "unknown").toLowerCase(),
+    certificateId: info.certificate?.id ?? undefined,
+    csr: squash(info.certificate?.csr ?? undefined),
+    requests: (info.requests ?? []).map((r) => ({
+      id: r.id,
+      status: r.status.toLowerCase(),
+      type: r.type?.toLowerCase() ?? undefined,
+    })),
+  };
+}
+
+function mergeRequests(
+  known: readonly { id: number; status: string }[] | undefined,
+  added: readonly { id: number; status: string }[] | undefined,
+): { id: number; status: string }[] {
+  const byId = new Map((known ?? []).map((r) => [r.id, r]));
+  for (const r of added ?? []) byId.set(r.id, r);
+  return [...byId.values()];
+}
+
+function squash(pem: string | undefined): string | undefined {
+  return pem?.replace(/\s+/g, "");
+}
