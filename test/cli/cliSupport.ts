@@ -39,25 +39,20 @@ export function parseJsonOutput(text: string): unknown {
   }
 }
 
-const previewJson = t.intersection([
-  t.type({ steps: t.array(t.type({ op: t.string, urn: t.string })) }),
-  t.partial({ diagnostics: t.array(t.type({ message: t.string })) }),
-]);
+const previewJson = t.type({ steps: t.array(t.type({ op: t.string, urn: t.string })) });
+
+/** Every step `pulumi preview --json` plans. */
+export function plannedSteps(stdout: string): { op: string; urn: string }[] {
+  const decoded = previewJson.decode(parseJsonOutput(stdout));
+  if (isLeft(decoded)) throw new Error(`unexpected preview JSON:\n${stdout}`);
+  return decoded.right.steps;
+}
 
 /** The operations `pulumi preview --json` plans for the CodeSigningOrder named `name`. */
 export function plannedOps(stdout: string, name: string): string[] {
-  const decoded = previewJson.decode(parseJsonOutput(stdout));
-  if (isLeft(decoded)) throw new Error(`unexpected preview JSON:\n${stdout}`);
-  return decoded.right.steps
+  return plannedSteps(stdout)
     .filter((s) => s.urn.endsWith(`::${CODE_SIGNING_ORDER_TYPE}::${name}`))
     .map((s) => s.op);
-}
-
-/** The diagnostics' messages of `pulumi preview --json`. */
-export function diagnostics(stdout: string): string[] {
-  const decoded = previewJson.decode(parseJsonOutput(stdout));
-  if (isLeft(decoded)) throw new Error(`unexpected preview JSON:\n${stdout}`);
-  return (decoded.right.diagnostics ?? []).map((d) => d.message);
 }
 
 export function orderResources(state: StateExport) {
