@@ -1,6 +1,10 @@
 import * as t from "io-ts";
 import { integer, integerIn, listOf, nonEmptyString, oneOf, stringWhere, strictObject } from "./combinators";
-import { isValidDuration } from "../duration";
+import { isValidDuration, parseDurationMs } from "../duration";
+
+/** How long a create or update may wait for DigiCert: a week, longer than an EV validation usually takes. */
+const MAX_WAIT_TIMEOUT_MS = 7 * 24 * 3_600_000;
+const MAX_WAIT_TIMEOUT_TEXT = "168h (7 days)";
 import { parseExpirationDate } from "../dates";
 
 /**
@@ -17,8 +21,11 @@ export const SIGNATURE_HASHES = ["sha256"] as const;
 export const ON_DELETE_ACTIONS = ["cancel", "retain", "revoke"] as const;
 export const WAIT_TARGETS = ["none", "approved", "issued"] as const;
 
-const ALTERNATIVE_ORDER_ID = /^[A-Za-z0-9._-]{1,64}$/;
+// Not only dots: "." and ".." are dot segments that URL resolution removes from the look-up's path.
+const ALTERNATIVE_ORDER_ID = /^(?!\.+$)[A-Za-z0-9._-]{1,64}$/;
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+/** RFC 5321's limit; also keeps the pattern's backtracking on a huge value out of a preview. */
+const MAX_EMAIL_LENGTH = 254;
 
 /** DigiCert's platform IDs are positive; -1 is "OTHER" (CSR and HSM orders). */
 const serverPlatformId = new t.Type<number, number, unknown>(
@@ -108,7 +115,12 @@ export const inputsCodec = strictObject(
     csProvisioningMethod: oneOf(PROVISIONING_METHODS),
     shipInfo: shipInfoCodec,
     autoRenew: integer(0),
-    additionalEmails: listOf(stringWhere("an email address", (s) => EMAIL.test(s))),
+    additionalEmails: listOf(
+      stringWhere(
+        `an email address (at most ${MAX_EMAIL_LENGTH} characters)`,
+        (s) => s.length <= MAX_EMAIL_LENGTH && EMAIL.test(s),
+      ),
+    ),
     renewalOfOrderId: integer(1),
     skipApproval: t.boolean,
     comments: t.string,
@@ -116,14 +128,18 @@ export const inputsCodec = strictObject(
     disableRenewalNotifications: t.boolean,
     customFields: listOf(customFieldCodec),
     paymentMethod: oneOf(PAYMENT_METHODS),
-    alternativeOrderId: stringWhere("1 to 64 characters of letters, digits, '.', '_' or '-'", (s) =>
-      ALTERNATIVE_ORDER_ID.test(s),
+    alternativeOrderId: stringWhere(
+      "1 to 64 characters of letters, digits, '.', '_' or '-', not only dots",
+      (s) => ALTERNATIVE_ORDER_ID.test(s),
     ),
     enableGuestAccess: integerIn([0, 1] as const),
     // Lifecycle settings: never sent to DigiCert.
     onDelete: oneOf(ON_DELETE_ACTIONS),
     waitFor: oneOf(WAIT_TARGETS),
-    waitTimeout: stringWhere('a duration such as "90s", "30m", "2h" or "1h30m"', isValidDuration),
+    waitTimeout: stringWhere(
+      `a duration such as "90s", "30m", "2h" or "1h30m", at most ${MAX_WAIT_TIMEOUT_TEXT}`,
+      (text) => isValidDuration(text) && (parseDurationMs(text) ?? Infinity) <= MAX_WAIT_TIMEOUT_MS,
+    ),
     existingOrderId: integer(1),
     renewBeforeDays: integer(1),
     replaceWhenTerminal: t.boolean,

@@ -269,3 +269,28 @@ describe("check rules", () => {
     ]);
   });
 });
+
+describe("input rules found by adversarial review", () => {
+  it("refuses an alternativeOrderId of only dots: URL resolution would drop it from the look-up's path", () => {
+    for (const id of [".", "..", "..."]) {
+      expect(properties(withInputs({ alternativeOrderId: id }))).to.include("alternativeOrderId");
+    }
+    expect(properties(withInputs({ alternativeOrderId: "release.2026" }))).to.deep.equal([]);
+  });
+
+  it("refuses an email address over 254 characters at once, however long", () => {
+    const started = Date.now();
+    expect(properties(withInputs({ additionalEmails: [`${"a".repeat(60_000)}@example`] }))).to.include(
+      "additionalEmails[0]",
+    );
+    expect(Date.now() - started).to.be.below(500);
+  });
+
+  it("caps waitTimeout at a week, naming the limit", () => {
+    expect(properties(withInputs({ waitTimeout: "168h" }))).to.deep.equal([]);
+    const tooLong = problems(withInputs({ waitTimeout: "169h" }));
+    expect(tooLong.map((p) => p.property)).to.deep.equal(["waitTimeout"]);
+    expect(tooLong[0].reason).to.include("168h");
+    expect(properties(withInputs({ waitTimeout: `${"9".repeat(400)}s` }))).to.include("waitTimeout");
+  });
+});
