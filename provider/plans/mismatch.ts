@@ -38,7 +38,7 @@ export function declarationMismatch(
     [
       "orderValidity",
       canonicalJson(orderValidityBody(inputs.orderValidity)),
-      info.order_validity && canonicalJson(withoutNulls(info.order_validity)),
+      info.order_validity && canonicalJson(validityTerms(info.order_validity)),
     ],
   ];
   const differing = reported.filter(
@@ -54,6 +54,13 @@ function squash(pem: string | undefined): string | undefined {
   return pem?.replace(/\s+/g, "");
 }
 
-function withoutNulls(value: Record<string, unknown>): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== null && v !== undefined));
+/**
+ * The validity terms we declare (years, days, custom_expiration_date), set ones only: a field DigiCert adds to
+ * `order_validity` one day must not make our own order look foreign.
+ */
+function validityTerms(value: Record<string, unknown>): Record<string, unknown> {
+  const terms = ["years", "days", "custom_expiration_date"];
+  return Object.fromEntries(
+    Object.entries(value).filter(([k, v]) => terms.includes(k) && v !== null && v !== undefined),
+  );
 }
