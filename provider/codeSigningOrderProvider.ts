@@ -155,6 +155,7 @@ export class CodeSigningOrderProvider {
       retry: settings.retry,
       limiter: this.deps.limiter ?? limiterFor(settings.apiKey, settings.rateWindows, this.clock),
       clock: this.clock,
+      env: this.deps.env,
     });
     this.context = { client, clock: this.clock, settings, log: this.log, memory: this.memory };
     return this.context;

@@ -18,8 +18,10 @@ import {
   CertCentralTransportError,
   isNothingFound,
   isOrderNotFound,
+  KeyExposureError,
   redact,
 } from "./errors";
+import { debugLogRefusal, keyPrintingDebugSections } from "./nodeDebug";
 import { RateLimiter } from "./rateLimiter";
 import { RetryPolicy, withRetries } from "./retry";
 
@@ -30,6 +32,8 @@ export interface ClientSettings {
   readonly retry: RetryPolicy;
   readonly limiter: RateLimiter;
   readonly clock: Clock;
+  /** The provider's environment, when injected; NODE_DEBUG is also asked of Node itself (nodeDebug.ts). */
+  readonly env?: NodeJS.ProcessEnv;
 }
 
 export type RevokeOutcome =
@@ -42,8 +46,12 @@ export type RevokeOutcome =
  */
 export class CertCentralClient {
   private readonly http: AxiosInstance;
+  /** Why no request may carry the key in this process (Node's debug log prints headers), if so. */
+  private readonly keyGuard?: string;
 
   constructor(private readonly settings: ClientSettings) {
+    const sections = keyPrintingDebugSections(settings.env);
+    if (sections.length > 0) this.keyGuard = debugLogRefusal(sections, settings.env);
     this.http = axios.create({
       baseURL: settings.baseUrl.replace(/\/+$/, ""),
       timeout: settings.timeoutMs,
@@ -143,6 +151,7 @@ export class CertCentralClient {
     body: JsonObject | undefined,
     codec: t.Decoder<unknown, T> | undefined,
   ): Promise<T> {
+    if (this.keyGuard !== undefined) throw new KeyExposureError(this.keyGuard);
     const release = await this.settings.limiter.acquire();
     let status: number;
     let text: string;
