@@ -9,6 +9,7 @@ import {
   useEmulator,
   refuseNextOrder,
   createLosingAnswerAndLookUps,
+  placeAndIssue,
 } from "../provider/providerFixture";
 
 /**
@@ -208,6 +209,81 @@ describe("fault injection: never lose or duplicate a paid order", () => {
         EMULATOR_KEY,
       );
     }
+  });
+});
+
+describe("fault injection: a destroy whose answer was lost", () => {
+  const emulatorOf = useEmulator();
+  let emulator: Emulator;
+  beforeEach(() => {
+    emulator = emulatorOf();
+  });
+
+  const lost = [
+    ["a 5xx after the change", { kind: "error-after", status: 502 }],
+    ["a dropped connection after the change", { kind: "drop-after" }],
+    ["an answer later than the request timeout", { kind: "delay", ms: 600 }],
+  ] as const;
+
+  for (const [how, fault] of lost) {
+    for (const [what, prepare, method, path, ending] of [
+      [
+        "cancel of a pending order",
+        (id: number) => emulator.approve(id),
+        "PUT",
+        /^\/order\/certificate\/\d+\/status$/,
+        "canceled",
+      ],
+      [
+        "rejection of the request of an order awaiting approval",
+        () => undefined,
+        "PUT",
+        /^\/request\/\d+\/status$/,
+        "rejected",
+      ],
+    ] as const) {
+      it(`${what}, answer lost (${how}): destroy succeeds, since the order is ${ending}`, async () => {
+        const { provider, logs } = providerFor(emulator, { "digicert:requestTimeout": "300ms" });
+        const { id, outs } = await provider.create(inputs);
+        prepare(Number(id));
+        emulator.injectFault({ method, path, fault });
+        await provider.delete(id, outs);
+        expect(emulator.order(Number(id))!.status).to.equal(ending);
+        expect(logs.join("\n")).to.match(new RegExp(`order ${id} is ${ending} already`));
+      });
+    }
+  }
+
+  it("revocation, answer lost: destroy succeeds, since the certificate is revoked", async () => {
+    const { provider } = providerFor(emulator);
+    const { id, state } = await placeAndIssue(emulator, provider, { ...inputs, onDelete: "revoke" });
+    emulator.injectFault({ method: "PUT", path: /\/revoke$/, fault: { kind: "error-after", status: 500 } });
+    await provider.delete(id, state);
+    expect(emulator.order(Number(id))!.status).to.equal("revoked");
+  });
+
+  it("the reissue canceled before a revocation, answer lost: the revocation still follows", async () => {
+    const { provider } = providerFor(emulator);
+    const { id, state } = await placeAndIssue(emulator, provider, { ...inputs, onDelete: "revoke" });
+    emulator.setStatus(Number(id), "reissue_pending");
+    emulator.injectFault({ method: "PUT", path: /\/status$/, fault: { kind: "error-after", status: 503 } });
+    await provider.delete(id, state);
+    expect(emulator.order(Number(id))!.status).to.equal("revoked");
+  });
+
+  it("a cancel refused for a real reason still fails, naming DigiCert's error", async () => {
+    const { provider } = providerFor(emulator);
+    const { id, outs } = await provider.create(inputs);
+    emulator.approve(Number(id));
+    emulator.injectFault({
+      method: "PUT",
+      path: /\/status$/,
+      times: 10,
+      fault: { kind: "error-before", status: 400, code: "invalid_status", message: "Not now." },
+    });
+    const error = await rejectionOf(provider.delete(id, outs));
+    expect(error.message).to.equal("CertCentral invalid_status: Not now. (HTTP 400)");
+    expect(emulator.order(Number(id))!.status).to.equal("pending");
   });
 });
 
