@@ -162,6 +162,7 @@ export class CertCentralClient {
       text = typeof response.data === "string" ? response.data : "";
       retryAfter = response.headers["retry-after"];
     } catch (error) {
+      release();
       // Only the kind of failure survives: the axios error holds the request headers, the key among them.
       const timedOut =
         axios.isAxiosError(error) && (error.code === "ECONNABORTED" || error.code === "ETIMEDOUT");
@@ -172,9 +173,8 @@ export class CertCentralClient {
         path,
         timedOut ? `no answer within ${this.settings.timeoutMs} ms` : `connection failed (${code})`,
       );
-    } finally {
-      release();
     }
+    release(status === 429 ? "refused" : "answered");
     if (status < 200 || status >= 300) throw this.apiError(status, text, retryAfterMs(retryAfter));
     if (codec === undefined) return undefined as T;
     const parsed = parseJson(text);

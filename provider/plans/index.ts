@@ -9,3 +9,10 @@ export { planDelete } from "./deletePlan";
 export type { DeleteFacts, DeletePlan } from "./deletePlan";
 export { declarationMismatch } from "./mismatch";
 export type { MismatchScope } from "./mismatch";
+export {
+  planAfterLostAnswer,
+  nextRunFinds,
+  ambiguousOrdersMessage,
+  CLOCK_SKEW_MARGIN_MS,
+} from "./lostAnswerPlan";
+export type { LostAnswerFacts, LostAnswerPlan } from "./lostAnswerPlan";

@@ -112,16 +112,36 @@ describe("provider settings", () => {
 });
 
 describe("retries", () => {
-  const policy = { maxAttempts: 4, baseDelayMs: 100, maxDelayMs: 300, maxElapsedMs: 10_000 };
+  const policy = {
+    maxAttempts: 4,
+    baseDelayMs: 100,
+    maxDelayMs: 300,
+    maxElapsedMs: 10_000,
+    maxRateLimitedMs: 5_000,
+  };
 
   it("backs off exponentially with jitter, capped", () => {
     expect([1, 2, 3, 4].map((a) => backoffDelayMs(policy, a, () => 1))).to.deep.equal([100, 200, 300, 300]);
     expect(backoffDelayMs(policy, 3, () => 0)).to.equal(0);
   });
 
-  it("retries 429, 408, 5xx and transport failures, up to the attempt limit", async () => {
+  it("a 429 is a refusal, not an attempt: sent again for up to maxRateLimitedMs", async () => {
+    const clock = instantClock();
+    let calls = 0;
+    const error = new CertCentralApiError(429, []);
+    const failure = await rejectionOf(
+      withRetries(policy, clock, async () => {
+        calls++;
+        throw error;
+      }),
+    );
+    expect(failure).to.equal(error);
+    expect(calls).to.be.greaterThan(policy.maxAttempts);
+    expect(clock.slept.reduce((a, b) => a + b, 0)).to.be.at.least(policy.maxRateLimitedMs);
+  });
+
+  it("retries 408, 5xx and transport failures, up to the attempt limit", async () => {
     for (const error of [
-      new CertCentralApiError(429, []),
       new CertCentralApiError(408, []),
       new CertCentralApiError(502, []),
       new CertCentralTransportError("network", "GET", "/x", "reset"),
