@@ -31,9 +31,9 @@ export const DIGICERT_RATE_WINDOWS: readonly RateWindow[] = [
 export type Outcome = "answered" | "refused";
 
 /** The share of each window kept after a 429, and what each answered request gives back. */
-const SHARE_AFTER_REFUSAL = 0.7;
-const SHARE_REGAINED_PER_ANSWER = 0.01;
-const LEAST_SHARE = 0.05;
+const SHARE_AFTER_REFUSAL = 0.75;
+const SHARE_REGAINED_PER_ANSWER = 0.02;
+const LEAST_SHARE = 0.1;
 /**
  * After a 429, nothing is sent for this many of the tightest window's slots (or this long without windows), doubled
  * for each 429 in a row with no answer between, up to the tightest window (or 15 s).
@@ -108,13 +108,17 @@ export class RateLimiter {
     return (outcome = "answered") => {
       if (stamp.at !== Infinity) return;
       const now = this.clock.now();
-      // A refused request stays counted: its slot in the key's window went to someone else's request.
       stamp.at = now;
       if (outcome === "refused") {
-        this.share = Math.max(LEAST_SHARE, this.share * SHARE_AFTER_REFUSAL);
-        const pause = Math.min(this.longestPauseMs, this.pauseMs * 2 ** Math.min(this.refusalsInARow, 20));
-        this.refusalsInARow++;
-        this.pausedUntil = Math.max(this.pausedUntil, now + pause);
+        // DigiCert did not count it (a refusal): neither does the limiter. Its pace comes from the share.
+        this.stamps = this.stamps.filter((s) => s !== stamp);
+        // The requests in flight together are refused together: one cut per pause, as TCP cuts once per round trip.
+        if (now >= this.pausedUntil) {
+          this.share = Math.max(LEAST_SHARE, this.share * SHARE_AFTER_REFUSAL);
+          const pause = Math.min(this.longestPauseMs, this.pauseMs * 2 ** Math.min(this.refusalsInARow, 20));
+          this.refusalsInARow++;
+          this.pausedUntil = now + pause;
+        }
       } else {
         this.refusalsInARow = 0;
         this.share = Math.min(1, this.share + SHARE_REGAINED_PER_ANSWER);
