@@ -33,14 +33,17 @@ export async function createOrder(
     );
     const heldElsewhere = ctx.memory.heldByOthers(declaration.resourceKey);
     const plan = planCreate(declaration, history, predecessor, heldElsewhere);
-    const accepted = await executeCreatePlan(ctx, declaration, plan, { history, startedAt }).catch(
-      (error: unknown) => {
-        // A partial failure puts the order in this resource's state: it holds it all the same.
-        if (error instanceof ResourceInitError)
-          ctx.memory.rememberHolder(Number(error.id), declaration.resourceKey);
-        throw error;
-      },
-    );
+    const pendingSince = plan.kind === "place" ? ctx.pending.since(plan.alternativeOrderId) : undefined;
+    const accepted = await executeCreatePlan(ctx, declaration, plan, {
+      history,
+      startedAt,
+      pendingSince,
+    }).catch((error: unknown) => {
+      // A partial failure puts the order in this resource's state: it holds it all the same.
+      if (error instanceof ResourceInitError)
+        ctx.memory.rememberHolder(Number(error.id), declaration.resourceKey);
+      throw error;
+    });
     ctx.memory.rememberHolder(accepted.state.orderId, declaration.resourceKey);
     return { plan, accepted };
   });

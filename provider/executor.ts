@@ -48,6 +48,8 @@ export interface Accepted {
 export interface CreateFacts {
   readonly history: OrderHistory;
   readonly startedAt: number;
+  /** When an earlier run's POST under the plan's ID went unanswered (its provider stopped), if one did. */
+  readonly pendingSince?: number;
 }
 
 export async function executeCreatePlan(
@@ -62,7 +64,34 @@ export async function executeCreatePlan(
     case "adopt":
       return adopt(ctx, declaration, plan);
     case "place":
-      return placeAtMostOnce(ctx, declaration, plan, facts);
+      return rememberingUnanswered(ctx, plan.alternativeOrderId, (settle) =>
+        placeAtMostOnce(ctx, declaration, plan, facts, settle),
+      );
+  }
+}
+
+/**
+ * Runs the placing with a marker of an unanswered POST on disk (pendingPosts.ts): it stays if the process dies, or if
+ * the placing ends without knowing whether DigiCert has the order; `settle` says the outcome is known.
+ */
+async function rememberingUnanswered<T>(
+  ctx: LifecycleContext,
+  alternativeOrderId: string,
+  place: (settle: () => void) => Promise<T>,
+): Promise<T> {
+  let settled = false;
+  const since = ctx.pending.since(alternativeOrderId);
+  ctx.pending.mark(alternativeOrderId, since ?? ctx.clock.now());
+  try {
+    const result = await place(() => (settled = true));
+    settled = true;
+    return result;
+  } catch (error) {
+    // A partial failure puts the order in state: nothing is left unanswered.
+    if (error instanceof ResourceInitError) settled = true;
+    throw error;
+  } finally {
+    if (settled) ctx.pending.clear(alternativeOrderId);
   }
 }
 
@@ -93,6 +122,7 @@ async function placeAtMostOnce(
   declaration: Declaration,
   plan: Extract<CreatePlan, { kind: "place" }>,
   facts: CreateFacts,
+  settle: () => void,
 ): Promise<Accepted> {
   const { inputs } = declaration;
   const { alternativeOrderId } = plan;
@@ -107,10 +137,24 @@ async function placeAtMostOnce(
   let unsure: unknown;
   let unanswered = 0;
   let refusedSince: number | undefined;
+  if (facts.pendingSince !== undefined) {
+    // A killed provider's POST: DigiCert may still be storing it. Look for the grace period before ordering again.
+    unsure = new Error(
+      `An earlier run sent this order (alternative order ID ${alternativeOrderId}) at ` +
+        `${new Date(facts.pendingSince).toISOString()} and got no answer: its provider stopped`,
+    );
+    ctx.log(`${messageOf(unsure)}; looking for that order before ordering again`);
+    const found = await lookUpAfterFailure(ctx, declaration, plan, unsure, unsure, outputs, {
+      listedBefore,
+      startedAt: facts.pendingSince,
+    });
+    if (found !== undefined) return adoptFound(declaration, found, outputs);
+  }
   for (;;) {
     const body = orderRequestBody(inputs, { alternativeOrderId, renewalOfOrderId: renewalOf });
     try {
       const response = await ctx.client.placeOrder(inputs.product, body);
+      settle();
       ctx.log(`placed ${inputs.product} order ${response.id} (alternative order ID ${alternativeOrderId})`);
       return { state: orderStateFromPlacement(response, inputs), outputs };
     } catch (error) {
@@ -123,7 +167,11 @@ async function placeAtMostOnce(
         outputs = { ...outputs, renewalLinked: false };
         continue;
       }
-      if (!mayHaveBeenProcessed(error)) throw error;
+      if (!mayHaveBeenProcessed(error)) {
+        // A final refusal of this attempt; earlier unanswered attempts were looked up and not found.
+        settle();
+        throw error;
+      }
       const refused = isRateLimited(error);
       if (!refused) {
         unsure ??= error;
@@ -138,13 +186,7 @@ async function placeAtMostOnce(
           ctx.log(
             `the answer to the order was lost (${messageOf(unsure)}), but DigiCert has order ${found.orderId} with alternative order ID ${alternativeOrderId}: adopting it`,
           );
-          const verdict = judgeAdoption(
-            declaration,
-            { orderId: found.orderId, scope: "found", outputs },
-            found.info,
-          );
-          if (verdict.kind === "refuse") throw new Error(verdict.reason);
-          return verdict;
+          return adoptFound(declaration, found, outputs);
         }
       }
       if (isUnreadableAcceptance(error)) {
@@ -174,6 +216,7 @@ async function placeAtMostOnce(
       }
       refusedSince = undefined;
       if (unanswered >= MAX_POST_ATTEMPTS) {
+        settle();
         throw new Error(
           `${failure}. No order was placed: DigiCert has none with alternative order ID ${alternativeOrderId} after ${unanswered} attempts.`,
         );
@@ -181,6 +224,16 @@ async function placeAtMostOnce(
       await ctx.clock.sleep(retryDelayMs(ctx.settings.retry, unanswered, ctx.clock.random, error));
     }
   }
+}
+
+function adoptFound(
+  declaration: Declaration,
+  found: { orderId: number; info: OrderInfoResponse },
+  outputs: ComputedOutputs,
+): Accepted {
+  const verdict = judgeAdoption(declaration, { orderId: found.orderId, scope: "found", outputs }, found.info);
+  if (verdict.kind === "refuse") throw new Error(verdict.reason);
+  return verdict;
 }
 
 /**
