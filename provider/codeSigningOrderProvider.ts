@@ -10,6 +10,7 @@ import { redact } from "./client/errors";
 import { resourceKeyOf } from "./identity";
 import { LifecycleContext, redactedError } from "./lifecycleContext";
 import { orderStateFromInfo } from "./mapping";
+import { PendingPosts, pendingPostsDir, pendingPostsOn } from "./pendingPosts";
 import { processMemory, ReplacementMemory } from "./replacementMemory";
 import { validateInputs } from "./rules";
 import {
@@ -36,6 +37,8 @@ export interface ProviderDeps {
   readonly regionBaseUrls?: RegionBaseUrls;
   /** What crosses calls within a deployment; by default the one the whole process shares. */
   readonly memory?: ReplacementMemory;
+  /** Where unanswered order POSTs are remembered; by default files under DIGICERT_PENDING_DIR or the temp folder. */
+  readonly pendingPosts?: PendingPosts;
 }
 
 type Props = Record<string, unknown>;
@@ -172,8 +175,12 @@ export class CodeSigningOrderProvider {
       retry: settings.retry,
       limiter: this.deps.limiter ?? limiterFor(settings.apiKey, settings.rateWindows, this.clock),
       clock: this.clock,
+      env: this.deps.env,
     });
-    this.context = { client, clock: this.clock, settings, log: this.log, memory: this.memory };
+    const pending =
+      this.deps.pendingPosts ??
+      pendingPostsOn(pendingPostsDir(this.deps.env ?? process.env), settings.baseUrl, this.clock.now);
+    this.context = { client, clock: this.clock, settings, log: this.log, memory: this.memory, pending };
     return this.context;
   }
 }

@@ -14,18 +14,41 @@ import { DEFAULT_WAIT_TIMEOUT, waitForOrder } from "./waiting";
  * DigiCert → a plan (place, adopt or refuse) → the executor carries it out → wait if asked. Once DigiCert has
  * accepted an order, every failure is a partial failure carrying its ID (but see `onWaitFailure`).
  */
+/** Creates under the user's own ID take turns (see ReplacementMemory.oneAtATime); derived IDs are per resource. */
+function lockOf(declaration: Declaration): string {
+  return declaration.identity.kind === "own"
+    ? `own:${declaration.identity.alternativeOrderId}`
+    : `key:${declaration.resourceKey}`;
+}
+
 export async function createOrder(
   ctx: LifecycleContext,
   declaration: Declaration,
 ): Promise<{ id: string; outs: Record<string, unknown> }> {
   const predecessor = ctx.memory.takePredecessor(declaration.resourceKey);
-  const history = await lookUpHistory(
-    ctx.client,
-    declaration.identity,
-    historyStart(declaration, predecessor),
-  );
-  const plan = planCreate(declaration, history, predecessor);
-  const accepted = await executeCreatePlan(ctx, declaration, plan);
+  const { plan, accepted } = await ctx.memory.oneAtATime(lockOf(declaration), async () => {
+    const startedAt = ctx.clock.now();
+    const history = await lookUpHistory(
+      ctx.client,
+      declaration.identity,
+      historyStart(declaration, predecessor),
+    );
+    const heldElsewhere = ctx.memory.heldByOthers(declaration.resourceKey);
+    const plan = planCreate(declaration, history, predecessor, heldElsewhere);
+    const pendingSince = plan.kind === "place" ? ctx.pending.since(plan.alternativeOrderId) : undefined;
+    const accepted = await executeCreatePlan(ctx, declaration, plan, {
+      history,
+      startedAt,
+      pendingSince,
+    }).catch((error: unknown) => {
+      // A partial failure puts the order in this resource's state: it holds it all the same.
+      if (error instanceof ResourceInitError)
+        ctx.memory.rememberHolder(Number(error.id), declaration.resourceKey);
+      throw error;
+    });
+    ctx.memory.rememberHolder(accepted.state.orderId, declaration.resourceKey);
+    return { plan, accepted };
+  });
   // An order this resource adopted may be the very order a replacement's Delete is about to handle.
   if (plan.kind === "adopt") ctx.memory.rememberAdopted(accepted.state.orderId);
 

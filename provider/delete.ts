@@ -4,11 +4,21 @@ import { identityOf } from "./identity";
 import { LifecycleContext } from "./lifecycleContext";
 import { orderStateFromInfo } from "./mapping";
 import { lookUpHistory } from "./orderHistory";
-import { DeleteFacts, planDelete } from "./plans";
+import { DeleteFacts, DeletePlan, planDelete } from "./plans";
+import { KeyExposureError } from "./client/errors";
+
+/** A failed action is re-planned from a fresh read of the order at most this many times. */
+const MAX_REPLANS = 3;
 
 /**
  * Delete, top to bottom: what this deployment remembers of the order → the plan, which asks for the order's state
  * and its successors at DigiCert only when a rule needs them → the executor carries out its action.
+ *
+ * When the action fails, its answer may have been lost after DigiCert made the change (a 5xx after it, a dropped
+ * connection, a timeout: the retry then gets 400 "cannot be canceled while its status is canceled"). So the order
+ * is read again and the plan made again from what DigiCert now reports: an order already canceled, rejected or
+ * revoked is success; an action that is still needed is carried out (a reissue canceled before its revocation); the
+ * same action again means the failure was real, and it is reported.
  */
 export async function deleteOrder(
   ctx: LifecycleContext,
@@ -22,9 +32,20 @@ export async function deleteOrder(
     beingReplaced: ctx.memory.isBeingReplaced(orderId),
     now: ctx.clock.now(),
   };
-  for (;;) {
+  let failed: { plan: DeletePlan; error: unknown } | undefined;
+  for (let replans = 0; ;) {
     const plan = planDelete(facts);
-    if (plan.kind !== "need") return executeDeletePlan(ctx, orderId, plan);
+    if (plan.kind !== "need") {
+      if (failed !== undefined && sameAction(plan, failed.plan)) throw failed.error;
+      try {
+        return await executeDeletePlan(ctx, orderId, plan);
+      } catch (error) {
+        if (error instanceof KeyExposureError || replans++ >= MAX_REPLANS) throw error;
+        failed = { plan, error };
+        facts = { ...facts, order: await orderAfterFailure(ctx, orderId, error) };
+        continue;
+      }
+    }
     if (plan.fact === "order") {
       const info = await ctx.client.orderInfoIfExists(orderId);
       facts = { ...facts, order: info === undefined ? "gone" : orderStateFromInfo(info) };
@@ -34,4 +55,22 @@ export async function deleteOrder(
       facts = { ...facts, successors };
     }
   }
+}
+
+/** The order as DigiCert reports it now; if even that read fails, the action's own failure is what is reported. */
+async function orderAfterFailure(
+  ctx: LifecycleContext,
+  orderId: number,
+  failure: unknown,
+): Promise<DeleteFacts["order"]> {
+  try {
+    const info = await ctx.client.orderInfoIfExists(orderId);
+    return info === undefined ? "gone" : orderStateFromInfo(info);
+  } catch {
+    throw failure;
+  }
+}
+
+function sameAction(a: DeletePlan, b: DeletePlan): boolean {
+  return a.kind === b.kind && JSON.stringify({ ...a, reason: "" }) === JSON.stringify({ ...b, reason: "" });
 }

@@ -5,14 +5,24 @@ import {
   isUnreadableAcceptance,
   mayHaveBeenProcessed,
 } from "./client/errors";
-import { backoffDelayMs, retryDelayMs } from "./client/retry";
+import { backoffDelayMs, retryAfterMs, retryDelayMs } from "./client/retry";
+import { OrderInfoResponse } from "./codecs/api";
 import { ComputedOutputs } from "./codecs/state";
 import { Declaration } from "./declaration";
 import { ResourceInitError } from "./errors";
 import { LifecycleContext, messageOf } from "./lifecycleContext";
 import { orderRequestBody, orderStateFromPlacement, OrderState } from "./mapping";
-import { liveOrders, lookUpHistory } from "./orderHistory";
-import { CreatePlan, DeletePlan, judgeAdoption } from "./plans";
+import { liveOrders, lookUpHistory, OrderHistory } from "./orderHistory";
+import {
+  ambiguousOrdersMessage,
+  CreatePlan,
+  DeletePlan,
+  judgeAdoption,
+  LostAnswerFacts,
+  LostAnswerPlan,
+  nextRunFinds,
+  planAfterLostAnswer,
+} from "./plans";
 import { composeOutputs } from "./state";
 
 /**
@@ -21,6 +31,7 @@ import { composeOutputs } from "./state";
  * re-send after an unreadable 2xx, and partial failures once DigiCert has accepted an order. It decides nothing else.
  */
 
+/** Attempts of a POST whose answers were lost (a 429 is a refusal and does not count: see maxRateLimitedMs). */
 const MAX_POST_ATTEMPTS = 5;
 /** After an ambiguous failure DigiCert may still be storing the order: keep looking for this many request timeouts. */
 const GRACE_TIMEOUTS = 3;
@@ -33,10 +44,19 @@ export interface Accepted {
   readonly outputs: ComputedOutputs;
 }
 
+/** What the create saw before its plan: the history its look-up listed, and when it began (by our clock). */
+export interface CreateFacts {
+  readonly history: OrderHistory;
+  readonly startedAt: number;
+  /** When an earlier run's POST under the plan's ID went unanswered (its provider stopped), if one did. */
+  readonly pendingSince?: number;
+}
+
 export async function executeCreatePlan(
   ctx: LifecycleContext,
   declaration: Declaration,
   plan: CreatePlan,
+  facts: CreateFacts,
 ): Promise<Accepted> {
   switch (plan.kind) {
     case "refuse":
@@ -44,7 +64,34 @@ export async function executeCreatePlan(
     case "adopt":
       return adopt(ctx, declaration, plan);
     case "place":
-      return placeAtMostOnce(ctx, declaration, plan);
+      return rememberingUnanswered(ctx, plan.alternativeOrderId, (settle) =>
+        placeAtMostOnce(ctx, declaration, plan, facts, settle),
+      );
+  }
+}
+
+/**
+ * Runs the placing with a marker of an unanswered POST on disk (pendingPosts.ts): it stays if the process dies, or if
+ * the placing ends without knowing whether DigiCert has the order; `settle` says the outcome is known.
+ */
+async function rememberingUnanswered<T>(
+  ctx: LifecycleContext,
+  alternativeOrderId: string,
+  place: (settle: () => void) => Promise<T>,
+): Promise<T> {
+  let settled = false;
+  const since = ctx.pending.since(alternativeOrderId);
+  ctx.pending.mark(alternativeOrderId, since ?? ctx.clock.now());
+  try {
+    const result = await place(() => (settled = true));
+    settled = true;
+    return result;
+  } catch (error) {
+    // A partial failure puts the order in state: nothing is left unanswered.
+    if (error instanceof ResourceInitError) settled = true;
+    throw error;
+  } finally {
+    if (settled) ctx.pending.clear(alternativeOrderId);
   }
 }
 
@@ -64,14 +111,18 @@ async function adopt(
 }
 
 /**
- * POSTs the order. A POST that may have reached DigiCert (no answer, a 5xx, 408 or 429, an unreadable body) is
- * never sent again before the order has been looked up by its alternative order ID, and never after an unreadable
- * 2xx, which is an acceptance.
+ * POSTs the order. A POST that may have reached DigiCert (no answer, a 5xx or 408, an unreadable body) is never
+ * sent again before the order has been looked up by its alternative order ID (planAfterLostAnswer decides what
+ * counts as this create's order), and never after an unreadable 2xx, which is an acceptance. A 429 is a plain
+ * refusal: the POST is sent again once the limiter lets it (it slows down on 429s), for up to
+ * `retry.maxRateLimitedMs`, and looked up first only if an earlier attempt went unanswered.
  */
 async function placeAtMostOnce(
   ctx: LifecycleContext,
   declaration: Declaration,
   plan: Extract<CreatePlan, { kind: "place" }>,
+  facts: CreateFacts,
+  settle: () => void,
 ): Promise<Accepted> {
   const { inputs } = declaration;
   const { alternativeOrderId } = plan;
@@ -81,10 +132,29 @@ async function placeAtMostOnce(
     predecessorOrderId: plan.predecessorOrderId,
     renewalLinked: renewalOf === undefined ? undefined : true,
   };
-  for (let attempt = 1; ; attempt++) {
+  const listedBefore = new Set(facts.history.orders.map((o) => o.orderId));
+  /** The first failure that may hide an accepted order (not a 429, which is a refusal). */
+  let unsure: unknown;
+  let unanswered = 0;
+  let refusedSince: number | undefined;
+  if (facts.pendingSince !== undefined) {
+    // A killed provider's POST: DigiCert may still be storing it. Look for the grace period before ordering again.
+    unsure = new Error(
+      `An earlier run sent this order (alternative order ID ${alternativeOrderId}) at ` +
+        `${new Date(facts.pendingSince).toISOString()} and got no answer: its provider stopped`,
+    );
+    ctx.log(`${messageOf(unsure)}; looking for that order before ordering again`);
+    const found = await lookUpAfterFailure(ctx, declaration, plan, unsure, unsure, outputs, {
+      listedBefore,
+      startedAt: facts.pendingSince,
+    });
+    if (found !== undefined) return adoptFound(declaration, found, outputs);
+  }
+  for (;;) {
     const body = orderRequestBody(inputs, { alternativeOrderId, renewalOfOrderId: renewalOf });
     try {
       const response = await ctx.client.placeOrder(inputs.product, body);
+      settle();
       ctx.log(`placed ${inputs.product} order ${response.id} (alternative order ID ${alternativeOrderId})`);
       return { state: orderStateFromPlacement(response, inputs), outputs };
     } catch (error) {
@@ -97,61 +167,132 @@ async function placeAtMostOnce(
         outputs = { ...outputs, renewalLinked: false };
         continue;
       }
-      if (!mayHaveBeenProcessed(error)) throw error;
-      const found = await lookUpAfterFailure(ctx, declaration, plan, error);
-      if (found !== undefined) {
-        ctx.log(
-          `the answer to the order was lost (${failure}), but DigiCert has order ${found} with alternative order ID ${alternativeOrderId}: adopting it`,
-        );
-        const info = await afterAcceptance(found, declaration, outputs, () => ctx.client.orderInfo(found));
-        const verdict = judgeAdoption(declaration, { orderId: found, scope: "found", outputs }, info);
-        if (verdict.kind === "refuse") throw new Error(verdict.reason);
-        return verdict;
+      if (!mayHaveBeenProcessed(error)) {
+        // A final refusal of this attempt; earlier unanswered attempts were looked up and not found.
+        settle();
+        throw error;
+      }
+      const refused = isRateLimited(error);
+      if (!refused) {
+        unsure ??= error;
+        unanswered++;
+      }
+      if (unsure !== undefined) {
+        const found = await lookUpAfterFailure(ctx, declaration, plan, error, unsure, outputs, {
+          listedBefore,
+          startedAt: facts.startedAt,
+        });
+        if (found !== undefined) {
+          ctx.log(
+            `the answer to the order was lost (${messageOf(unsure)}), but DigiCert has order ${found.orderId} with alternative order ID ${alternativeOrderId}: adopting it`,
+          );
+          return adoptFound(declaration, found, outputs);
+        }
       }
       if (isUnreadableAcceptance(error)) {
         // However long the look-up lags, this order is never sent again.
         throw new Error(
           `${failure}: DigiCert accepted the order but its answer could not be read, and no order with ` +
-            `alternative order ID ${alternativeOrderId} is visible yet. Run \`pulumi up\` again later: it finds the ` +
-            "order by that ID and adopts it instead of ordering twice.",
+            `alternative order ID ${alternativeOrderId} is visible yet. ` +
+            nextRunFinds(declaration.identity, alternativeOrderId),
         );
       }
-      if (attempt >= MAX_POST_ATTEMPTS) {
+      if (refused) {
+        refusedSince ??= ctx.clock.now();
+        const refusedFor = ctx.clock.now() - refusedSince;
+        if (refusedFor >= ctx.settings.retry.maxRateLimitedMs) {
+          throw new Error(
+            `${failure}. DigiCert refused the order with HTTP 429 (rate limit) for ${Math.round(refusedFor / 1000)} s; ` +
+              "a 429 is a refusal, so no order was placed by these attempts" +
+              (unsure === undefined
+                ? ". "
+                : `, and none from the earlier unanswered attempt is visible under alternative order ID ${alternativeOrderId}. `) +
+              "Other deployments may be using the same API key: run `pulumi up` again when they are done.",
+          );
+        }
+        // The limiter slows down after a 429; a Retry-After is honoured on top.
+        await ctx.clock.sleep(retryAfterMs(ctx.settings.retry, error));
+        continue;
+      }
+      refusedSince = undefined;
+      if (unanswered >= MAX_POST_ATTEMPTS) {
+        settle();
         throw new Error(
-          `${failure}. No order was placed: DigiCert has none with alternative order ID ${alternativeOrderId} after ${attempt} attempts.`,
+          `${failure}. No order was placed: DigiCert has none with alternative order ID ${alternativeOrderId} after ${unanswered} attempts.`,
         );
       }
-      await ctx.clock.sleep(retryDelayMs(ctx.settings.retry, attempt, ctx.clock.random, error));
+      await ctx.clock.sleep(retryDelayMs(ctx.settings.retry, unanswered, ctx.clock.random, error));
     }
   }
 }
 
+function adoptFound(
+  declaration: Declaration,
+  found: { orderId: number; info: OrderInfoResponse },
+  outputs: ComputedOutputs,
+): Accepted {
+  const verdict = judgeAdoption(declaration, { orderId: found.orderId, scope: "found", outputs }, found.info);
+  if (verdict.kind === "refuse") throw new Error(verdict.reason);
+  return verdict;
+}
+
 /**
- * The live order a failed POST may have placed: newer than the plan's predecessor, carrying its alternative order
- * ID. Only a 429 is a plain refusal; after any other ambiguous failure DigiCert (behind its gateways) may still be
- * storing the order, so the look-up goes on for a few request timeouts before the POST may be sent again.
+ * The order a failed POST placed, if DigiCert shows one that can only be this create's (planAfterLostAnswer).
+ * After a 429 (with an earlier unanswered attempt) one look; after any other ambiguous failure DigiCert (behind its
+ * gateways) may still be storing the order, so the look-up goes on for a few request timeouts before the POST may be
+ * sent again. Several possible orders are named in the error, never adopted.
  */
 async function lookUpAfterFailure(
   ctx: LifecycleContext,
   declaration: Declaration,
   plan: Extract<CreatePlan, { kind: "place" }>,
   error: unknown,
-): Promise<number | undefined> {
+  unsure: unknown,
+  outputs: ComputedOutputs,
+  facts: Pick<LostAnswerFacts, "listedBefore" | "startedAt">,
+): Promise<{ orderId: number; info: OrderInfoResponse } | undefined> {
   const graceUntil = ctx.clock.now() + (isRateLimited(error) ? 0 : GRACE_TIMEOUTS * ctx.settings.timeoutMs);
+  const known = new Map<number, OrderInfoResponse>();
   for (let round = 1; ; round++) {
-    let found: number | undefined;
+    let outcome: LostAnswerPlan;
     try {
       const history = await lookUpHistory(ctx.client, declaration.identity, plan.predecessorOrderId);
-      found = liveOrders(history)[0]?.orderId;
+      const infos = new Map<number, OrderInfoResponse | undefined>(known);
+      for (;;) {
+        outcome = planAfterLostAnswer(declaration, {
+          ...facts,
+          listed: liveOrders(history),
+          heldElsewhere: ctx.memory.heldByOthers(declaration.resourceKey),
+          infos,
+        });
+        if (outcome.kind !== "need-info") break;
+        for (const orderId of outcome.orderIds) {
+          // An order listed under this resource's own derived ID is its own: once listed, it reaches state.
+          const read = () => ctx.client.orderInfoIfExists(orderId);
+          const info =
+            declaration.identity.kind === "derived" && outcome.orderIds.length === 1
+              ? await afterAcceptance(orderId, declaration, outputs, read)
+              : await read();
+          infos.set(orderId, info);
+          if (info !== undefined) known.set(orderId, info);
+        }
+      }
     } catch (lookupError) {
+      if (lookupError instanceof ResourceInitError) throw lookupError;
       throw new Error(
-        `${messageOf(error)}. The order may have been placed, and looking it up failed too ` +
-          `(${messageOf(lookupError)}). Run \`pulumi up\` again: it looks the order up by its ` +
-          `alternative order ID ${plan.alternativeOrderId} and adopts it instead of ordering twice.`,
+        `${messageOf(unsure)}. The order may have been placed, and looking it up failed too ` +
+          `(${messageOf(lookupError)}). ${nextRunFinds(declaration.identity, plan.alternativeOrderId)}`,
       );
     }
+    if (outcome.kind === "ambiguous") {
+      throw new Error(ambiguousOrdersMessage(messageOf(unsure), plan.alternativeOrderId, outcome.orderIds));
+    }
     const remaining = graceUntil - ctx.clock.now();
-    if (found !== undefined || remaining <= 0) return found;
+    // Under the user's own ID, an order another stack placed meanwhile may show before this create's own: the
+    // look-up goes on to the end of the grace period, and adopts only if this is still the one candidate.
+    const settled = declaration.identity.kind === "derived" || remaining <= 0;
+    if (outcome.kind === "adopt" && settled) return { orderId: outcome.orderId, info: outcome.info };
+    if (remaining <= 0) return undefined;
     await ctx.clock.sleep(Math.min(remaining, backoffDelayMs(ctx.settings.retry, round, ctx.clock.random)));
   }
 }

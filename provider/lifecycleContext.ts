@@ -1,6 +1,7 @@
 import { CertCentralClient } from "./client/certcentralClient";
 import { redact } from "./client/errors";
 import { Clock } from "./clock";
+import { PendingPosts } from "./pendingPosts";
 import { ReplacementMemory } from "./replacementMemory";
 import { ProviderSettings } from "./settings";
 
@@ -10,6 +11,8 @@ export interface LifecycleContext {
   readonly clock: Clock;
   readonly settings: ProviderSettings;
   readonly memory: ReplacementMemory;
+  /** Order POSTs that went unanswered, remembered across processes on this machine (pendingPosts.ts). */
+  readonly pending: PendingPosts;
   log(line: string): void;
 }
 

@@ -22,6 +22,13 @@ export class ReplacementMemory {
   private readonly replaced = new Set<number>();
   /** Orders a Create adopted as its own: a Delete of the same order must not cancel it. */
   private readonly adopted = new Set<number>();
+  /**
+   * order ID → the resource key of the resource that holds it (placed or adopted it) in this process. A user's own
+   * alternative order ID may be shared by several resources: an order another resource holds is never this one's.
+   */
+  private readonly holders = new Map<number, string>();
+  /** Alternative order ID → the tail of the creates that look up and place under it, one at a time. */
+  private readonly placing = new Map<string, Promise<unknown>>();
 
   /**
    * Diff saw this resource's current order: a Create for the resource would succeed it. The engine may decide a
@@ -50,6 +57,36 @@ export class ReplacementMemory {
 
   isBeingReplaced(orderId: number): boolean {
     return this.replaced.has(orderId);
+  }
+
+  /** This resource holds the order now (its Create placed or adopted it). */
+  rememberHolder(orderId: number, resourceKey: string): void {
+    this.holders.set(orderId, resourceKey);
+  }
+
+  /** The orders other resources of this process hold. */
+  heldByOthers(resourceKey: string): ReadonlySet<number> {
+    const held = new Set<number>();
+    for (const [orderId, holder] of this.holders) if (holder !== resourceKey) held.add(orderId);
+    return held;
+  }
+
+  /**
+   * Runs `step` (look up, place or adopt, remember the holder) when no other create in this process is doing so
+   * under the same alternative order ID: two resources sharing the user's own ID then never see each other's order
+   * before it is held, and one's lost answer is never answered by the other's order. Creates under different IDs
+   * (every derived ID is its resource's own) run in parallel as before.
+   */
+  async oneAtATime<T>(alternativeOrderId: string, step: () => Promise<T>): Promise<T> {
+    const before = this.placing.get(alternativeOrderId) ?? Promise.resolve();
+    const mine = before.then(step, step);
+    const tail = mine.catch(() => undefined);
+    this.placing.set(alternativeOrderId, tail);
+    try {
+      return await mine;
+    } finally {
+      if (this.placing.get(alternativeOrderId) === tail) this.placing.delete(alternativeOrderId);
+    }
   }
 }
 

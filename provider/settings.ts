@@ -63,9 +63,25 @@ const url = stringWhere(
     }
   },
 );
-const duration = stringWhere('a duration such as "30s" or "2m"', (s) => (parseDurationMs(s) ?? 0) > 0);
+/**
+ * Every duration setting feeds a timer, and Node's timers take at most 2^31-1 ms (about 24.8 days): a longer delay
+ * silently becomes 1 ms (a request timeout of 597 hours failed every request in 5 ms). So each has a sane maximum,
+ * far below that.
+ */
+export const DURATION_LIMITS = {
+  requestTimeout: { maxMs: 10 * 60_000, text: "from 1ms to 10m" },
+  pollInterval: { maxMs: 60 * 60_000, text: "from 1ms to 1h" },
+  rateWindow: { maxMs: 24 * 3_600_000, text: "from 1ms to 24h" },
+} as const;
+
+function durationUpTo(limit: { readonly maxMs: number; readonly text: string }) {
+  return stringWhere(`a duration ${limit.text}, such as "30s" or "2m"`, (s) => {
+    const ms = parseDurationMs(s);
+    return ms !== undefined && ms > 0 && ms <= limit.maxMs;
+  });
+}
 const rateLimitsJson = stringWhere(
-  'JSON such as [{"limit":100,"window":"5s"},{"limit":1000,"window":"3m"}]',
+  'JSON such as [{"limit":100,"window":"5s"},{"limit":1000,"window":"5m"}] (each window from 1ms to 24h)',
   (s) => parseRateWindows(s) !== undefined,
 );
 
@@ -73,13 +89,13 @@ const rawSettings = t.partial({
   apiKey: stringWhere("a non-empty API key", (s) => s.trim().length > 0),
   baseUrl: url,
   region: oneOf(["us", "eu"] as const),
-  requestTimeout: duration,
+  requestTimeout: durationUpTo(DURATION_LIMITS.requestTimeout),
   rateLimits: rateLimitsJson,
   maxAttempts: stringWhere(
     "a whole number from 1 to 20",
     (s) => integer(1, 20).is(Number(s)) && /^\d+$/.test(s),
   ),
-  pollInterval: duration,
+  pollInterval: durationUpTo(DURATION_LIMITS.pollInterval),
 });
 
 /**
@@ -120,7 +136,9 @@ export function readSettings(
   );
 }
 
-const rateWindowsCodec = t.array(t.type({ limit: integer(1), window: duration }));
+const rateWindowsCodec = t.array(
+  t.type({ limit: integer(1), window: durationUpTo(DURATION_LIMITS.rateWindow) }),
+);
 
 export function parseRateWindows(text: string): RateWindow[] | undefined {
   let parsed: unknown;

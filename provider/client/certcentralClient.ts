@@ -20,8 +20,10 @@ import {
   CertCentralTransportError,
   isNothingFound,
   isOrderNotFound,
+  KeyExposureError,
   redact,
 } from "./errors";
+import { debugLogRefusal, keyPrintingDebugSections } from "./nodeDebug";
 import { RateLimiter } from "./rateLimiter";
 import { RetryPolicy, withRetries } from "./retry";
 
@@ -32,6 +34,8 @@ export interface ClientSettings {
   readonly retry: RetryPolicy;
   readonly limiter: RateLimiter;
   readonly clock: Clock;
+  /** The provider's environment, when injected; NODE_DEBUG is also asked of Node itself (nodeDebug.ts). */
+  readonly env?: NodeJS.ProcessEnv;
 }
 
 export type RevokeOutcome =
@@ -44,8 +48,12 @@ export type RevokeOutcome =
  */
 export class CertCentralClient {
   private readonly http: AxiosInstance;
+  /** Why no request may carry the key in this process (Node's debug log prints headers), if so. */
+  private readonly keyGuard?: string;
 
   constructor(private readonly settings: ClientSettings) {
+    const sections = keyPrintingDebugSections(settings.env);
+    if (sections.length > 0) this.keyGuard = debugLogRefusal(sections, settings.env);
     this.http = axios.create({
       baseURL: settings.baseUrl.replace(/\/+$/, ""),
       timeout: settings.timeoutMs,
@@ -168,6 +176,7 @@ export class CertCentralClient {
     body: JsonObject | undefined,
     codec: t.Decoder<unknown, T> | undefined | "text",
   ): Promise<T> {
+    if (this.keyGuard !== undefined) throw new KeyExposureError(this.keyGuard);
     const release = await this.settings.limiter.acquire();
     let status: number;
     let text: string;
@@ -183,6 +192,7 @@ export class CertCentralClient {
       text = typeof response.data === "string" ? response.data : "";
       retryAfter = response.headers["retry-after"];
     } catch (error) {
+      release();
       // Only the kind of failure survives: the axios error holds the request headers, the key among them.
       const timedOut =
         axios.isAxiosError(error) && (error.code === "ECONNABORTED" || error.code === "ETIMEDOUT");
@@ -193,9 +203,8 @@ export class CertCentralClient {
         path,
         timedOut ? `no answer within ${this.settings.timeoutMs} ms` : `connection failed (${code})`,
       );
-    } finally {
-      release();
     }
+    release(status === 429 ? "refused" : "answered");
     if (status < 200 || status >= 300) throw this.apiError(status, text, retryAfterMs(retryAfter));
     if (codec === undefined) return undefined as T;
     if (codec === "text") return text as T;

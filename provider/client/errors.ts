@@ -45,6 +45,14 @@ export class CertCentralTransportError extends Error {
   }
 }
 
+/** A request was not sent because sending the key now would print it (Node's debug log); final, never retried. */
+export class KeyExposureError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "KeyExposureError";
+  }
+}
+
 /** Worth another try for an idempotent request: rate limited, request timeout, server error, or no answer. */
 export function isRetryable(error: unknown): boolean {
   if (error instanceof CertCentralTransportError) return error.failure !== "malformed-response";

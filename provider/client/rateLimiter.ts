@@ -9,11 +9,12 @@ export interface RateWindow {
 
 /**
  * DigiCert's limits per API key (certcentral-api.md §14): a burst window of 100 per 5 s, and 1000 per 5 min
- * (a newer page says per 3 min: we take the stricter).
+ * (a newer page says 1000 per 3 min). The default is the stricter of the two: 1000 per 5 minutes allows fewer
+ * requests in any stretch of time than 1000 per 3 minutes.
  */
 export const DIGICERT_RATE_WINDOWS: readonly RateWindow[] = [
   { limit: 100, windowMs: 5_000 },
-  { limit: 1000, windowMs: 180_000 },
+  { limit: 1000, windowMs: 300_000 },
 ];
 
 /**
@@ -26,22 +27,56 @@ export const DIGICERT_RATE_WINDOWS: readonly RateWindow[] = [
  * answer is the only stamp that can never be earlier than DigiCert's, whatever the latency. Waiters are served
  * first come, first served.
  */
+/** How a request ended, for the limiter: a 429 ("refused") says the key's budget is used by others too. */
+export type Outcome = "answered" | "refused";
+
+/** The share of each window kept after a 429, and what each answered request gives back. */
+const SHARE_AFTER_REFUSAL = 0.75;
+const SHARE_REGAINED_PER_ANSWER = 0.02;
+const LEAST_SHARE = 0.1;
+/**
+ * After a 429, nothing is sent for this many of the tightest window's slots (or this long without windows), doubled
+ * for each 429 in a row with no answer between, up to the tightest window (or 15 s).
+ */
+const PAUSE_SLOTS = 10;
+const PAUSE_WITHOUT_WINDOWS_MS = 250;
+const LONGEST_PAUSE_WITHOUT_WINDOWS_MS = 15_000;
+
 export class RateLimiter {
   /** One entry per request in the windows: when its answer came, or Infinity while it is in flight. */
   private stamps: { at: number }[] = [];
-  private readonly waiters: ((release: () => void) => void)[] = [];
+  private readonly waiters: ((release: (outcome?: Outcome) => void) => void)[] = [];
   private pumping = false;
   private readonly longestWindowMs: number;
+  /**
+   * The share of each window this process takes. Another deployment (another host, another stack) may use the same
+   * key, and only DigiCert's 429s say so: each one cuts the share, each answered request wins a little back
+   * (additive increase, multiplicative decrease), so processes sharing a key settle near the key's limit together.
+   */
+  private share = 1;
+  private pausedUntil = 0;
+  private refusalsInARow = 0;
+  private readonly pauseMs: number;
+  private readonly longestPauseMs: number;
 
   constructor(
     readonly windows: readonly RateWindow[],
     private readonly clock: Clock = systemClock,
   ) {
     this.longestWindowMs = Math.max(0, ...windows.map((w) => w.windowMs));
+    this.pauseMs =
+      windows.length === 0
+        ? PAUSE_WITHOUT_WINDOWS_MS
+        : Math.min(...windows.map((w) => (w.windowMs / w.limit) * PAUSE_SLOTS));
+    this.longestPauseMs =
+      windows.length === 0 ? LONGEST_PAUSE_WITHOUT_WINDOWS_MS : Math.min(...windows.map((w) => w.windowMs));
   }
 
-  /** Resolves when a request may be sent, with the function to call once its answer (or failure) arrived. */
-  acquire(): Promise<() => void> {
+  /**
+   * Resolves when a request may be sent, with the function to call once its answer (or failure) arrived: with
+   * "refused" for a 429.
+   */
+  acquire(): Promise<(outcome?: Outcome) => void> {
     return new Promise((resolve) => {
       this.waiters.push(resolve);
       void this.pump();
@@ -53,7 +88,8 @@ export class RateLimiter {
     this.pumping = true;
     try {
       while (this.waiters.length > 0) {
-        const wait = this.waitMs(this.clock.now());
+        const now = this.clock.now();
+        const wait = Math.max(this.waitMs(now), this.pausedUntil - now);
         if (wait === Infinity) return; // a release will pump again
         if (wait > 0) {
           await this.clock.sleep(wait);
@@ -66,12 +102,27 @@ export class RateLimiter {
     }
   }
 
-  private take(): () => void {
+  private take(): (outcome?: Outcome) => void {
     const stamp = { at: Infinity };
     this.stamps.push(stamp);
-    return () => {
+    return (outcome = "answered") => {
       if (stamp.at !== Infinity) return;
-      stamp.at = this.clock.now();
+      const now = this.clock.now();
+      stamp.at = now;
+      if (outcome === "refused") {
+        // DigiCert did not count it (a refusal): neither does the limiter. Its pace comes from the share.
+        this.stamps = this.stamps.filter((s) => s !== stamp);
+        // The requests in flight together are refused together: one cut per pause, as TCP cuts once per round trip.
+        if (now >= this.pausedUntil) {
+          this.share = Math.max(LEAST_SHARE, this.share * SHARE_AFTER_REFUSAL);
+          const pause = Math.min(this.longestPauseMs, this.pauseMs * 2 ** Math.min(this.refusalsInARow, 20));
+          this.refusalsInARow++;
+          this.pausedUntil = now + pause;
+        }
+      } else {
+        this.refusalsInARow = 0;
+        this.share = Math.min(1, this.share + SHARE_REGAINED_PER_ANSWER);
+      }
       void this.pump();
     };
   }
@@ -86,9 +137,10 @@ export class RateLimiter {
         .map((stamp) => stamp.at)
         .filter((at) => at > since)
         .sort((a, b) => a - b);
-      if (inWindow.length >= window.limit) {
+      const limit = Math.max(1, Math.floor(window.limit * this.share));
+      if (inWindow.length >= limit) {
         // The request whose leaving the window makes room for one more.
-        const blocking = inWindow[inWindow.length - window.limit]!;
+        const blocking = inWindow[inWindow.length - limit]!;
         wait = Math.max(wait, blocking === Infinity ? Infinity : blocking + window.windowMs - now + 1);
       }
     }

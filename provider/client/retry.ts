@@ -7,6 +7,11 @@ export interface RetryPolicy {
   readonly baseDelayMs: number;
   readonly maxDelayMs: number;
   readonly maxElapsedMs: number;
+  /**
+   * How long a request refused with 429 keeps being sent again (a refusal is not an attempt: it does not count
+   * toward maxAttempts). Long enough for DigiCert's 5-minute window to roll while another deployment shares the key.
+   */
+  readonly maxRateLimitedMs: number;
 }
 
 export const DEFAULT_RETRY_POLICY: RetryPolicy = {
@@ -14,6 +19,7 @@ export const DEFAULT_RETRY_POLICY: RetryPolicy = {
   baseDelayMs: 500,
   maxDelayMs: 15_000,
   maxElapsedMs: 120_000,
+  maxRateLimitedMs: 600_000,
 };
 
 /** Delay before attempt `attempt + 1` (attempt counts from 1). */
@@ -36,7 +42,20 @@ export function retryDelayMs(
   return Math.max(backoffDelayMs(policy, attempt, random), Math.min(retryAfter, policy.maxDelayMs));
 }
 
-/** Runs `operation` until it succeeds, fails for good, or the policy's attempts or time run out. */
+/** The least pause after a 429, so that time always moves on; the rate limiter does the real pacing. */
+const MIN_RATE_LIMITED_PAUSE_MS = 10;
+
+/** After a 429: what a `Retry-After` asks, within the policy's ceiling; the rate limiter does the pacing. */
+export function retryAfterMs(policy: RetryPolicy, error: unknown): number {
+  const retryAfter = error instanceof CertCentralApiError ? (error.retryAfterMs ?? 0) : 0;
+  return Math.max(MIN_RATE_LIMITED_PAUSE_MS, Math.min(retryAfter, policy.maxDelayMs));
+}
+
+/**
+ * Runs `operation` until it succeeds, fails for good, or the policy's attempts or time run out. A 429 is a refusal,
+ * not a failed attempt: it is sent again once the rate limiter (which slows down on 429s) lets it, for up to
+ * `maxRateLimitedMs` since the first refusal in a row.
+ */
 export async function withRetries<T>(
   policy: RetryPolicy,
   clock: Clock,
@@ -44,10 +63,19 @@ export async function withRetries<T>(
   retryable: (error: unknown) => boolean = isRetryable,
 ): Promise<T> {
   const started = clock.now();
+  let refusedSince: number | undefined;
   for (let attempt = 1; ; attempt++) {
     try {
       return await operation();
     } catch (error) {
+      if (retryable(error) && error instanceof CertCentralApiError && error.httpStatus === 429) {
+        refusedSince ??= clock.now();
+        if (clock.now() - refusedSince >= policy.maxRateLimitedMs) throw error;
+        attempt--;
+        await clock.sleep(retryAfterMs(policy, error));
+        continue;
+      }
+      refusedSince = undefined;
       if (!retryable(error) || attempt >= policy.maxAttempts) throw error;
       const delay = retryDelayMs(policy, attempt, clock.random, error);
       if (clock.now() + delay - started > policy.maxElapsedMs) throw error;

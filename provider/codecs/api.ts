@@ -76,6 +76,7 @@ export const orderInfoResponse = t.intersection([
     product_name_id: nullable(t.string),
     requests: nullable(t.array(t.intersection([requestSummary, t.partial({ type: nullable(t.string) })]))),
     alternative_order_id: nullable(t.string),
+    date_created: nullable(t.string),
   }),
 ]);
 export type OrderInfoResponse = t.TypeOf<typeof orderInfoResponse>;

@@ -58,9 +58,12 @@ export function historyStart(
  */
 export function planCreate(
   declaration: Declaration,
-  history: OrderHistory,
+  fullHistory: OrderHistory,
   predecessor?: Predecessor,
+  /** Orders other resources in this process hold (a shared own alternative order ID): never this resource's. */
+  heldElsewhere: ReadonlySet<number> = new Set(),
 ): CreatePlan {
+  const history = { ...fullHistory, orders: fullHistory.orders.filter((o) => !heldElsewhere.has(o.orderId)) };
   if (predecessor !== undefined && predecessor.reason !== "import")
     return planSuccessor(declaration, history, predecessor);
   return planWithoutPredecessor(declaration, history, predecessor === undefined ? "plain" : "partial");

@@ -18,3 +18,10 @@ export type {
   LiveOrder,
   RefreshedState,
 } from "./reissuePlan";
+export {
+  planAfterLostAnswer,
+  nextRunFinds,
+  ambiguousOrdersMessage,
+  CLOCK_SKEW_MARGIN_MS,
+} from "./lostAnswerPlan";
+export type { LostAnswerFacts, LostAnswerPlan } from "./lostAnswerPlan";

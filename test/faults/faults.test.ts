@@ -1,6 +1,7 @@
 import { expect } from "chai";
 import { Emulator, startEmulator } from "../../emulator";
 import { ResourceInitError } from "../../provider/errors";
+import { systemClock } from "../../provider/clock";
 import { ovHsmInputs } from "../fixtures/digicertExample";
 import {
   EMULATOR_KEY,
@@ -9,6 +10,7 @@ import {
   useEmulator,
   refuseNextOrder,
   createLosingAnswerAndLookUps,
+  placeAndIssue,
 } from "../provider/providerFixture";
 
 /**
@@ -16,6 +18,11 @@ import {
  * ID reaches state (or the partial-failure error that puts it there), and the message says what happened.
  */
 const inputs = ovHsmInputs("codesigning/dev/faults");
+
+/** The real clock, for faults that play out in real time (an order stored after the client gave up). */
+function realClock() {
+  return { ...systemClock, slept: [] as number[] };
+}
 
 describe("fault injection: never lose or duplicate a paid order", () => {
   const emulatorOf = useEmulator();
@@ -208,6 +215,236 @@ describe("fault injection: never lose or duplicate a paid order", () => {
         EMULATOR_KEY,
       );
     }
+  });
+});
+
+describe("fault injection: your own alternativeOrderId, shared", () => {
+  const emulatorOf = useEmulator();
+  let emulator: Emulator;
+  beforeEach(() => {
+    emulator = emulatorOf();
+  });
+  const shared = (name: string) => ({
+    ...ovHsmInputs(`codesigning/dev/${name}`),
+    alternativeOrderId: "release-2026",
+  });
+
+  it("two resources created in one up, one POST answered late: each gets its own order, none is lost", async () => {
+    // The first POST is stored only after the client gave up; the other resource's POST is answered at once.
+    emulator.injectFault({
+      method: "POST",
+      path: "/order/certificate",
+      fault: { kind: "process-late", ms: 500 },
+    });
+    const { provider } = providerFor(
+      emulator,
+      { "digicert:requestTimeout": "300ms" },
+      { clock: realClock() },
+    );
+    const [a, b] = await Promise.all([provider.create(shared("a")), provider.create(shared("b"))]);
+    await new Promise((resolve) => setTimeout(resolve, 600)); // anything stored late is stored by now
+    const orders = emulator.orders().map((o) => o.id);
+    expect(orders).to.have.length(2);
+    expect([Number(a.id), Number(b.id)].sort()).to.deep.equal([...orders].sort());
+  });
+
+  it("after a lost answer, another resource's order carrying the same ID is never adopted", async () => {
+    const { provider } = providerFor(emulator);
+    const held = await provider.create(shared("a"));
+    // b's look-up before the POST lists a's order, which a holds: b orders anyway; its answer is lost.
+    emulator.injectFault({ method: "POST", path: "/order/certificate", fault: { kind: "drop-after" } });
+    const b = await provider.create(shared("b"));
+    expect(b.id).to.not.equal(held.id);
+    expect(emulator.orders()).to.have.length(2);
+  });
+
+  it("several orders that may be this create's are named, and none is adopted", async () => {
+    // b's POST is stored late; meanwhile another stack (another process: nothing held here) orders under the ID.
+    emulator.injectFault({
+      method: "POST",
+      path: "/order/certificate",
+      fault: { kind: "process-late", ms: 500 },
+    });
+    const { provider } = providerFor(
+      emulator,
+      { "digicert:requestTimeout": "300ms" },
+      { clock: realClock() },
+    );
+    const creating = rejectionOf(provider.create(shared("b")));
+    while (!emulator.requests().some((r) => r.method === "POST"))
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    await providerFor(emulator).provider.create(shared("a"));
+    const error = await creating;
+    const ids = emulator.orders().map((o) => o.id);
+    expect(ids).to.have.length(2);
+    expect(error.message).to.match(
+      new RegExp(
+        `orders (${ids.join(", ")}|${[...ids].reverse().join(", ")}) all carry alternative order ID release-2026`,
+      ),
+    );
+    expect(error.message).to.match(/None was adopted and no order was placed again/);
+  });
+
+  it("a lost answer and a failed look-up: the message says what the next up does with your own ID, and it does", async () => {
+    const first = providerFor(emulator, { "digicert:maxAttempts": "2" });
+    const error = await createLosingAnswerAndLookUps(emulator, first.provider, shared("a"));
+    const orderId = emulator.orders()[0]!.id;
+    expect(error.message).to.match(
+      /the next `pulumi up` places none and stops, naming the order that carries your/,
+    );
+    expect(error.message).to.match(/set existingOrderId to it/);
+    const second = providerFor(emulator);
+    const refused = await rejectionOf(second.provider.create(shared("a")));
+    expect(refused.message).to.match(new RegExp(`^Order ${orderId} .* set existingOrderId: ${orderId}`));
+    const kept = await second.provider.create({ ...shared("a"), existingOrderId: orderId });
+    expect(kept.id).to.equal(String(orderId));
+    expect(emulator.orders()).to.have.length(1);
+  });
+});
+
+describe("fault injection: 429 on the order POST", () => {
+  const emulatorOf = useEmulator();
+  let emulator: Emulator;
+  beforeEach(() => {
+    emulator = emulatorOf();
+  });
+
+  it("a 429 is a refusal: no look-up is needed, the POST is sent again, one order", async () => {
+    emulator.injectFault({
+      method: "POST",
+      path: "/order/certificate",
+      times: 8,
+      fault: { kind: "rate-limited" },
+    });
+    const { provider } = providerFor(emulator);
+    const { id } = await provider.create(inputs);
+    expect(emulator.orders().map((o) => String(o.id))).to.deep.equal([id]);
+    const calls = emulator.requests().map((r) => r.method);
+    expect(calls.filter((m) => m === "POST")).to.have.length(9);
+    expect(calls.filter((m) => m === "GET")).to.have.length(1);
+  });
+
+  it("an unanswered POST, then a 429, then a failed look-up: the message says which attempt may have placed it", async () => {
+    emulator.injectFault({
+      method: "POST",
+      path: "/order/certificate",
+      fault: { kind: "error-before", status: 503 },
+    });
+    emulator.injectFault({ method: "POST", path: "/order/certificate", fault: { kind: "rate-limited" } });
+    // The look-up before the POST and the three during the grace period find nothing; the one after the 429 fails.
+    emulator.injectFault({
+      method: "GET",
+      path: "/order/alternate",
+      times: 4,
+      fault: { kind: "delay", ms: 0 },
+    });
+    emulator.injectFault({
+      method: "GET",
+      path: "/order/alternate",
+      times: 9,
+      fault: { kind: "error-before", status: 503 },
+    });
+    const { provider } = providerFor(emulator, {
+      "digicert:maxAttempts": "1",
+      "digicert:requestTimeout": "100ms",
+    });
+    const error = await rejectionOf(provider.create(inputs));
+    expect(error.message).to.match(
+      /^CertCentral emulator_fault: Injected fault: HTTP 503\. \(HTTP 503\)\. The order may have been placed/,
+    );
+    expect(error.message).to.not.match(/429|request_limit_exceeded/);
+    expect(emulator.requests().filter((r) => r.status === 429)).to.have.length(1);
+  });
+
+  it("429s for longer than the budget: the message says DigiCert refused it and no order was placed", async () => {
+    emulator.injectFault({
+      method: "POST",
+      path: "/order/certificate",
+      times: Infinity,
+      fault: { kind: "rate-limited" },
+    });
+    const { provider } = providerFor(emulator);
+    const error = await rejectionOf(provider.create(inputs));
+    expect(error.message).to.match(
+      /DigiCert refused the order with HTTP 429 \(rate limit\) for \d+ s; a 429 is a refusal, so no order was placed/,
+    );
+    expect(error.message).to.not.match(/may have been placed/);
+    expect(emulator.orders()).to.have.length(0);
+  });
+});
+
+describe("fault injection: a destroy whose answer was lost", () => {
+  const emulatorOf = useEmulator();
+  let emulator: Emulator;
+  beforeEach(() => {
+    emulator = emulatorOf();
+  });
+
+  const lost = [
+    ["a 5xx after the change", { kind: "error-after", status: 502 }],
+    ["a dropped connection after the change", { kind: "drop-after" }],
+    ["an answer later than the request timeout", { kind: "delay", ms: 600 }],
+  ] as const;
+
+  for (const [how, fault] of lost) {
+    for (const [what, prepare, method, path, ending] of [
+      [
+        "cancel of a pending order",
+        (id: number) => emulator.approve(id),
+        "PUT",
+        /^\/order\/certificate\/\d+\/status$/,
+        "canceled",
+      ],
+      [
+        "rejection of the request of an order awaiting approval",
+        () => undefined,
+        "PUT",
+        /^\/request\/\d+\/status$/,
+        "rejected",
+      ],
+    ] as const) {
+      it(`${what}, answer lost (${how}): destroy succeeds, since the order is ${ending}`, async () => {
+        const { provider, logs } = providerFor(emulator, { "digicert:requestTimeout": "300ms" });
+        const { id, outs } = await provider.create(inputs);
+        prepare(Number(id));
+        emulator.injectFault({ method, path, fault });
+        await provider.delete(id, outs);
+        expect(emulator.order(Number(id))!.status).to.equal(ending);
+        expect(logs.join("\n")).to.match(new RegExp(`order ${id} is ${ending} already`));
+      });
+    }
+  }
+
+  it("revocation, answer lost: destroy succeeds, since the certificate is revoked", async () => {
+    const { provider } = providerFor(emulator);
+    const { id, state } = await placeAndIssue(emulator, provider, { ...inputs, onDelete: "revoke" });
+    emulator.injectFault({ method: "PUT", path: /\/revoke$/, fault: { kind: "error-after", status: 500 } });
+    await provider.delete(id, state);
+    expect(emulator.order(Number(id))!.status).to.equal("revoked");
+  });
+
+  it("the reissue canceled before a revocation, answer lost: the revocation still follows", async () => {
+    const { provider } = providerFor(emulator);
+    const { id, state } = await placeAndIssue(emulator, provider, { ...inputs, onDelete: "revoke" });
+    emulator.setStatus(Number(id), "reissue_pending");
+    emulator.injectFault({ method: "PUT", path: /\/status$/, fault: { kind: "error-after", status: 503 } });
+    await provider.delete(id, state);
+    expect(emulator.order(Number(id))!.status).to.equal("revoked");
+  });
+
+  it("a cancel refused for a real reason still fails, naming DigiCert's error", async () => {
+    const { provider } = providerFor(emulator);
+    const { id, outs } = await provider.create(inputs);
+    emulator.approve(Number(id));
+    emulator.injectFault({
+      method: "PUT",
+      path: /\/status$/,
+      times: 10,
+      fault: { kind: "error-before", status: 400, code: "invalid_status", message: "Not now." },
+    });
+    const error = await rejectionOf(provider.delete(id, outs));
+    expect(error.message).to.equal("CertCentral invalid_status: Not now. (HTTP 400)");
+    expect(emulator.order(Number(id))!.status).to.equal("pending");
   });
 });
 

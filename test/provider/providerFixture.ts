@@ -2,6 +2,7 @@ import { Clock } from "../../provider/clock";
 import { RateLimiter } from "../../provider/client/rateLimiter";
 import { CodeSigningOrderProvider } from "../../provider/codeSigningOrderProvider";
 import { ReplacementMemory } from "../../provider/replacementMemory";
+import { noPendingPosts, PendingPosts } from "../../provider/pendingPosts";
 import { Emulator, EmulatorOptions, startEmulator } from "../../emulator";
 
 export const EMULATOR_KEY = "emulator-api-key";
@@ -53,7 +54,7 @@ export interface ProviderUnderTest {
 export function providerFor(
   emulator: Emulator,
   config: Record<string, string> = {},
-  opts: { limiter?: RateLimiter; clock?: Clock & { slept: number[] } } = {},
+  opts: { limiter?: RateLimiter; clock?: Clock & { slept: number[] }; pendingPosts?: PendingPosts } = {},
 ): ProviderUnderTest {
   const logs: string[] = [];
   const clock = opts.clock ?? instantClock();
@@ -66,6 +67,8 @@ export function providerFor(
       limiter: opts.limiter ?? new RateLimiter([], clock),
       // Each test's own: the emulator's order IDs restart on reset, real DigiCert's never repeat.
       memory: new ReplacementMemory(),
+      // Nothing on this machine's disk: each test's "next run" is told only what DigiCert says.
+      pendingPosts: opts.pendingPosts ?? noPendingPosts,
     },
   );
   return { provider, logs, clock };

@@ -6,9 +6,12 @@ import { OrderState } from "../../provider/mapping";
 import { HistoryOrder, OrderHistory } from "../../provider/orderHistory";
 import {
   ChangeFacts,
+  CLOCK_SKEW_MARGIN_MS,
   DeleteFacts,
   judgeAdoption,
   LiveOrder,
+  LostAnswerFacts,
+  planAfterLostAnswer,
   planChange,
   planCreate,
   planDelete,
@@ -49,6 +52,8 @@ interface CreateRow {
   readonly orders: HistoryOrder[];
   readonly after?: number;
   readonly predecessor?: Predecessor;
+  /** Orders other resources of this process hold. */
+  readonly held?: number[];
   readonly expected: Record<string, unknown>;
 }
 
@@ -133,6 +138,22 @@ const createRows: CreateRow[] = [
     expected: { kind: "place", predecessorOrderId: 7 },
   },
   {
+    rule: "the user's own ID on a live order another resource of this process holds: placed, not refused or adopted",
+    declaration: own,
+    orders: [order(7, "needs_approval", "release-2026")],
+    held: [7],
+    expected: { kind: "place", alternativeOrderId: "release-2026", predecessorOrderId: undefined },
+  },
+  {
+    rule: "a replacement never adopts a newer order another resource of this process holds under the shared ID",
+    declaration: own,
+    orders: [order(9, "needs_approval", "release-2026")],
+    after: 7,
+    predecessor: { orderId: 7, reason: "definition" },
+    held: [9],
+    expected: { kind: "place", predecessorOrderId: 7 },
+  },
+  {
     rule: "import: existingOrderId with no successor adopts the named order, placing none",
     declaration: importing(5),
     orders: [],
@@ -163,6 +184,7 @@ describe("planCreate: one row per rule", () => {
         row.declaration,
         history(row.declaration, row.orders, row.after),
         row.predecessor,
+        new Set(row.held ?? []),
       );
       expect(plan).to.deep.include(row.expected);
       expect(plan.reason).to.be.a("string").and.not.equal("");
@@ -221,6 +243,117 @@ describe("judgeAdoption: an order is adopted only if it is what is declared", ()
       const verdict = judgeAdoption(declared, candidate, answer);
       if (expected === "adopt") expect(verdict.kind).to.equal("adopt");
       else expect(verdict).to.have.property("reason").that.matches(expected);
+    });
+  }
+});
+
+const STARTED = Date.UTC(2026, 2, 2, 16, 20, 0);
+const at = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, "+00:00");
+const ownInfo = (id: number, fields: Partial<OrderInfoResponse> = {}) =>
+  info({ id, status: "needs_approval", date_created: at(STARTED + 2000), ...fields });
+const lost = (fields: Partial<LostAnswerFacts>): LostAnswerFacts => ({
+  listed: [],
+  listedBefore: new Set(),
+  heldElsewhere: new Set(),
+  startedAt: STARTED,
+  ...fields,
+});
+const listedOwn = (...ids: number[]) => ids.map((id) => order(id, "needs_approval", "release-2026"));
+
+describe("planAfterLostAnswer: only an order this create can have placed is taken", () => {
+  const rows: [string, Declaration, LostAnswerFacts, Record<string, unknown>][] = [
+    ["nothing listed: none", own, lost({}), { kind: "none" }],
+    [
+      "a candidate is read first (its creation time and fields)",
+      own,
+      lost({ listed: listedOwn(9) }),
+      { kind: "need-info", orderIds: [9] },
+    ],
+    [
+      "one order placed since the create began that matches: adopted",
+      own,
+      lost({ listed: listedOwn(9), infos: new Map([[9, ownInfo(9)]]) }),
+      { kind: "adopt", orderId: 9 },
+    ],
+    [
+      "an order another resource of this process holds is never taken",
+      own,
+      lost({ listed: listedOwn(9), heldElsewhere: new Set([9]) }),
+      { kind: "none" },
+    ],
+    [
+      "an order the look-up before the POST listed is not this POST's",
+      own,
+      lost({ listed: listedOwn(9), listedBefore: new Set([9]) }),
+      { kind: "none" },
+    ],
+    [
+      "an order DigiCert dates before the create began, beyond the clock-skew margin, is not this create's",
+      own,
+      lost({
+        listed: listedOwn(9),
+        infos: new Map([[9, ownInfo(9, { date_created: at(STARTED - CLOCK_SKEW_MARGIN_MS - 1000) })]]),
+      }),
+      { kind: "none" },
+    ],
+    [
+      "within the clock-skew margin it still may be",
+      own,
+      lost({
+        listed: listedOwn(9),
+        infos: new Map([[9, ownInfo(9, { date_created: at(STARTED - CLOCK_SKEW_MARGIN_MS + 1000) })]]),
+      }),
+      { kind: "adopt", orderId: 9 },
+    ],
+    [
+      "a creation time without a zone offset is not judged (it could be Mountain Time)",
+      own,
+      lost({
+        listed: listedOwn(9),
+        infos: new Map([[9, ownInfo(9, { date_created: "2020-01-01 00:00:00" })]]),
+      }),
+      { kind: "adopt", orderId: 9 },
+    ],
+    [
+      "under the user's own ID, an order whose fields differ from the declaration is another's",
+      own,
+      lost({
+        listed: listedOwn(9),
+        infos: new Map([[9, ownInfo(9, { product: { name_id: "code_signing_ev" } })]]),
+      }),
+      { kind: "none" },
+    ],
+    [
+      "under a derived ID a differing order is still this resource's (judgeAdoption then refuses it)",
+      declared,
+      lost({
+        listed: [order(9, "needs_approval")],
+        infos: new Map([[9, ownInfo(9, { product: { name_id: "code_signing_ev" } })]]),
+      }),
+      { kind: "adopt", orderId: 9 },
+    ],
+    [
+      "two orders that both may be this create's: ambiguous, named, neither adopted",
+      own,
+      lost({
+        listed: listedOwn(9, 8),
+        infos: new Map([
+          [9, ownInfo(9)],
+          [8, ownInfo(8)],
+        ]),
+      }),
+      { kind: "ambiguous", orderIds: [9, 8] },
+    ],
+    [
+      "an order DigiCert no longer finds is not taken",
+      own,
+      lost({ listed: listedOwn(9), infos: new Map([[9, undefined]]) }),
+      { kind: "none" },
+    ],
+  ];
+  for (const [rule, declaration, given, expected] of rows) {
+    it(rule, () => {
+      expect(planAfterLostAnswer(declaration, given)).to.deep.include(expected);
     });
   }
 });

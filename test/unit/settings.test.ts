@@ -1,5 +1,7 @@
 import { expect } from "chai";
 import { readSettings, REGION_BASE_URLS } from "../../provider/settings";
+import { RateLimiter } from "../../provider/client/rateLimiter";
+import { DEFAULT_RATE_LIMITS } from "../../emulator";
 import { backoffDelayMs, withRetries } from "../../provider/client/retry";
 import { CertCentralApiError, CertCentralTransportError } from "../../provider/client/errors";
 import { parseDurationMs } from "../../provider/duration";
@@ -19,10 +21,49 @@ describe("provider settings", () => {
     const defaults = readSettings(undefined, {});
     expect(defaults.apiKey).to.equal(undefined);
     expect(defaults.baseUrl).to.equal("https://www.digicert.com/services/v2");
+    // The stricter of DigiCert's two documented windows: 1000 per 5 minutes, not per 3 (certcentral-api.md §14).
     expect(defaults.rateWindows).to.deep.equal([
       { limit: 100, windowMs: 5000 },
-      { limit: 1000, windowMs: 180_000 },
+      { limit: 1000, windowMs: 300_000 },
     ]);
+  });
+
+  it("the default limits hold a 1001st request until 5 minutes after the first, as the emulator's defaults do", async () => {
+    const { rateWindows } = readSettings(undefined, {});
+    expect(rateWindows).to.deep.equal(DEFAULT_RATE_LIMITS);
+    let now = 0;
+    const limiter = new RateLimiter(rateWindows, {
+      now: () => now,
+      sleep: async () => undefined,
+      random: () => 0,
+    });
+    // 1000 requests, 100 every 5 s (as fast as the burst window allows): the last starts at 49.5 s.
+    for (let i = 0; i < 1000; i++) {
+      now = Math.floor(i / 100) * 5_001;
+      expect(limiter.waitMs(now), `request ${i}`).to.equal(0);
+      (await limiter.acquire())();
+    }
+    // 1000 per 3 minutes would let the 1001st through at 3 minutes; 1000 per 5 minutes holds it until 5.
+    now = 180_001;
+    expect(limiter.waitMs(now)).to.be.greaterThan(100_000);
+    now = 300_001;
+    expect(limiter.waitMs(now)).to.equal(0);
+  });
+
+  it("refuses a duration that would overflow Node's timers, naming the key and the range", () => {
+    for (const [key, value, range] of [
+      ["digicert:requestTimeout", "597h", "from 1ms to 10m"],
+      ["digicert:requestTimeout", "11m", "from 1ms to 10m"],
+      ["digicert:pollInterval", "600h", "from 1ms to 1h"],
+    ] as const) {
+      expect(() => readSettings(stackConfig({ [key]: value }), {}), key).to.throw(
+        new RegExp(`${key} \\(or DIGICERT_\\w+\\) must be a duration ${range}`),
+      );
+    }
+    expect(() =>
+      readSettings(stackConfig({ "digicert:rateLimits": '[{"limit":5,"window":"600h"}]' }), {}),
+    ).to.throw(/digicert:rateLimits \(or DIGICERT_RATE_LIMITS\) must be JSON .*each window from 1ms to 24h/);
+    expect(readSettings(stackConfig({ "digicert:requestTimeout": "10m" }), {}).timeoutMs).to.equal(600_000);
   });
 
   it("an explicit base URL wins over the region", () => {
@@ -71,16 +112,36 @@ describe("provider settings", () => {
 });
 
 describe("retries", () => {
-  const policy = { maxAttempts: 4, baseDelayMs: 100, maxDelayMs: 300, maxElapsedMs: 10_000 };
+  const policy = {
+    maxAttempts: 4,
+    baseDelayMs: 100,
+    maxDelayMs: 300,
+    maxElapsedMs: 10_000,
+    maxRateLimitedMs: 5_000,
+  };
 
   it("backs off exponentially with jitter, capped", () => {
     expect([1, 2, 3, 4].map((a) => backoffDelayMs(policy, a, () => 1))).to.deep.equal([100, 200, 300, 300]);
     expect(backoffDelayMs(policy, 3, () => 0)).to.equal(0);
   });
 
-  it("retries 429, 408, 5xx and transport failures, up to the attempt limit", async () => {
+  it("a 429 is a refusal, not an attempt: sent again for up to maxRateLimitedMs", async () => {
+    const clock = instantClock();
+    let calls = 0;
+    const error = new CertCentralApiError(429, []);
+    const failure = await rejectionOf(
+      withRetries(policy, clock, async () => {
+        calls++;
+        throw error;
+      }),
+    );
+    expect(failure).to.equal(error);
+    expect(calls).to.be.greaterThan(policy.maxAttempts);
+    expect(clock.slept.reduce((a, b) => a + b, 0)).to.be.at.least(policy.maxRateLimitedMs);
+  });
+
+  it("retries 408, 5xx and transport failures, up to the attempt limit", async () => {
     for (const error of [
-      new CertCentralApiError(429, []),
       new CertCentralApiError(408, []),
       new CertCentralApiError(502, []),
       new CertCentralTransportError("network", "GET", "/x", "reset"),

@@ -1,0 +1,85 @@
+import { expect } from "chai";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { Emulator, startEmulator } from "../../emulator";
+import { createProgramDir, removeProgramDir } from "../../harness/programDir";
+import { ProviderHost, secret, urnFor } from "../../harness/providerHost";
+import { captureOrder, PROJECT, STACK } from "./engineFixture";
+
+const API_KEY = "emulator-api-key";
+/** DigiCert stores the order this long after the POST reached it (the emulator's late-storing fault). */
+const STORED_AFTER_MS = 3_000;
+
+/**
+ * A provider host killed while DigiCert is still storing its order (nothing reaches state: the engine records only a
+ * pending create), and `pulumi up` run again at once on the same machine, through the SDK's real host: the second run
+ * finds the order once DigiCert lists it, and places no second one. Also measures how soon a re-run can look.
+ */
+describe("engine protocol: a provider killed during the order POST, re-run at once", function () {
+  this.timeout(60_000);
+  const urn = urnFor({ stack: STACK, project: PROJECT, name: "release-signing" });
+  let emulator: Emulator;
+  let dir: string;
+  let pendingDir: string;
+  let declared: Record<string, unknown>;
+
+  before(async () => {
+    emulator = await startEmulator({ rateLimits: [] });
+    declared = (await captureOrder()).inputs;
+    dir = createProgramDir();
+    pendingDir = fs.mkdtempSync(path.join(os.tmpdir(), "digicert-pending-"));
+  });
+  after(async () => {
+    if (dir) removeProgramDir(dir);
+    if (pendingDir) fs.rmSync(pendingDir, { recursive: true, force: true });
+    await emulator?.close();
+  });
+
+  async function startHost(): Promise<ProviderHost> {
+    const host = await ProviderHost.start({
+      cwd: dir,
+      project: PROJECT,
+      env: { DIGICERT_PENDING_DIR: pendingDir },
+    });
+    await host.configure({
+      "digicert:apiKey": secret(API_KEY),
+      "digicert:baseUrl": emulator.baseUrl,
+      "digicert:requestTimeout": "2s",
+    });
+    return host;
+  }
+
+  it("the re-run keeps looking for the grace period and adopts the order: one order", async () => {
+    emulator.injectFault({
+      method: "POST",
+      path: "/order/certificate",
+      fault: { kind: "process-late", ms: STORED_AFTER_MS },
+    });
+    const first = await startHost();
+    const checked = await first.check(urn, {}, declared);
+    const dying = first.create(urn, checked.inputs).catch(() => undefined);
+    while (!emulator.requests().some((r) => r.method === "POST")) await new Promise((r) => setTimeout(r, 10));
+    const posted = emulator.requests().find((r) => r.method === "POST")!.at;
+    await first.close(); // killed: nothing reaches state
+    const killed = Date.now();
+    await dying;
+
+    const second = await startHost();
+    try {
+      const rechecked = await second.check(urn, {}, declared);
+      const created = await second.create(urn, rechecked.inputs);
+      const firstLookUp = emulator.requests().find((r) => r.method === "GET" && r.at >= killed)!.at;
+      console.log(
+        `      killed ${killed - posted} ms after the POST reached DigiCert; the re-run's first look-up came ` +
+          `${firstLookUp - killed} ms after the kill (${firstLookUp - posted} ms after the POST); stored after ${STORED_AFTER_MS} ms`,
+      );
+      // Whatever DigiCert was still storing is stored by now.
+      await new Promise((r) => setTimeout(r, Math.max(0, posted + STORED_AFTER_MS + 300 - Date.now())));
+      expect(emulator.orders().map((o) => String(o.id))).to.deep.equal([created.id]);
+      expect(second.stdout.join("\n")).to.match(/An earlier run sent this order .* got no answer/);
+    } finally {
+      await second.close();
+    }
+  });
+});
