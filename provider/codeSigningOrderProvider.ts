@@ -168,14 +168,21 @@ export class CodeSigningOrderProvider {
     if (this.settingsOrError instanceof ConfigurationError) throw this.settingsOrError;
     const settings = this.settingsOrError;
     if (!settings.apiKey) throw new ConfigurationError(MISSING_API_KEY_MESSAGE);
+    const limiter = this.deps.limiter ?? limiterFor(settings.apiKey, settings.rateWindows, this.clock);
+    // Progress as it happens (Pulumi shows provider log lines live): no step of `pulumi up` may look hung.
+    limiter.onWait ??= (waitMs, queued) =>
+      this.log(
+        `waiting ${(waitMs / 1000).toFixed(1)} s for DigiCert's rate limit (${queued} request${queued === 1 ? "" : "s"} queued)`,
+      );
     const client = new CertCentralClient({
       baseUrl: settings.baseUrl,
       apiKey: settings.apiKey,
       timeoutMs: settings.timeoutMs,
       retry: settings.retry,
-      limiter: this.deps.limiter ?? limiterFor(settings.apiKey, settings.rateWindows, this.clock),
+      limiter,
       clock: this.clock,
       env: this.deps.env,
+      onProgress: this.log,
     });
     const pending =
       this.deps.pendingPosts ??

@@ -211,7 +211,11 @@ async function placeAtMostOnce(
           );
         }
         // The limiter slows down after a 429; a Retry-After is honoured on top.
-        await ctx.clock.sleep(retryAfterMs(ctx.settings.retry, error));
+        const pause = retryAfterMs(ctx.settings.retry, error);
+        ctx.log(
+          `DigiCert refused the order POST with 429 (rate limit): no order placed, sending it again in ${(pause / 1000).toFixed(1)} s`,
+        );
+        await ctx.clock.sleep(pause);
         continue;
       }
       refusedSince = undefined;
@@ -221,7 +225,11 @@ async function placeAtMostOnce(
           `${failure}. No order was placed: DigiCert has none with alternative order ID ${alternativeOrderId} after ${unanswered} attempts.`,
         );
       }
-      await ctx.clock.sleep(retryDelayMs(ctx.settings.retry, unanswered, ctx.clock.random, error));
+      const delay = retryDelayMs(ctx.settings.retry, unanswered, ctx.clock.random, error);
+      ctx.log(
+        `${failure}; DigiCert has no order under ${alternativeOrderId}: sending it again in ${(delay / 1000).toFixed(1)} s (attempt ${unanswered + 1} of ${MAX_POST_ATTEMPTS})`,
+      );
+      await ctx.clock.sleep(delay);
     }
   }
 }
@@ -293,7 +301,12 @@ async function lookUpAfterFailure(
     const settled = declaration.identity.kind === "derived" || remaining <= 0;
     if (outcome.kind === "adopt" && settled) return { orderId: outcome.orderId, info: outcome.info };
     if (remaining <= 0) return undefined;
-    await ctx.clock.sleep(Math.min(remaining, backoffDelayMs(ctx.settings.retry, round, ctx.clock.random)));
+    const pause = Math.min(remaining, backoffDelayMs(ctx.settings.retry, round, ctx.clock.random));
+    ctx.log(
+      `looking for the order under ${plan.alternativeOrderId} again in ${(pause / 1000).toFixed(1)} s: DigiCert may ` +
+        `still be storing it (look-up ${round + 1}, for ${Math.ceil(remaining / 1000)} s more)`,
+    );
+    await ctx.clock.sleep(pause);
   }
 }
 

@@ -28,7 +28,11 @@ export async function waitForOrder(
 ): Promise<Record<string, unknown>> {
   if (target === "none" || reached(target, initial)) return outs;
   const deadline = ctx.clock.now() + parseDurationMs(timeoutText)!;
+  ctx.log(
+    `order ${initial.orderId} is ${initial.status}: waiting up to ${timeoutText} for it to be ${target}`,
+  );
   let state = initial;
+  let previous = initial.status;
   let current = outs;
   let interval = ctx.settings.pollIntervalMs;
   while (ctx.clock.now() < deadline) {
@@ -46,6 +50,13 @@ export async function waitForOrder(
       );
     }
     current = { ...current, ...composeOutputs({}, state) };
+    if (state.status !== previous) {
+      const left = Math.max(0, Math.round((deadline - ctx.clock.now()) / 60_000));
+      ctx.log(
+        `order ${initial.orderId}: ${previous} → ${state.status} (waiting for ${target}, ${left} min left)`,
+      );
+      previous = state.status;
+    }
     if (reached(target, state)) return current;
     if (isTerminalStatus(state.status)) {
       throw new ResourceInitError(

@@ -36,6 +36,8 @@ export interface ClientSettings {
   readonly clock: Clock;
   /** The provider's environment, when injected; NODE_DEBUG is also asked of Node itself (nodeDebug.ts). */
   readonly env?: NodeJS.ProcessEnv;
+  /** Told of each retry as it happens (a line for the deployment's log), so a slow call never looks hung. */
+  readonly onProgress?: (line: string) => void;
 }
 
 export type RevokeOutcome =
@@ -163,7 +165,9 @@ export class CertCentralClient {
   }
 
   private idempotent<T>(call: () => Promise<T>): Promise<T> {
-    return withRetries(this.settings.retry, this.settings.clock, call);
+    return withRetries(this.settings.retry, this.settings.clock, call, undefined, (error, delayMs, attempt) =>
+      this.settings.onProgress?.(retryNotice(error, delayMs, attempt, this.settings.retry.maxAttempts)),
+    );
   }
 
   /**
@@ -249,4 +253,13 @@ function retryAfterMs(header: unknown): number | undefined {
   return typeof header === "string" && /^\d{1,4}$/.test(header.trim())
     ? Number(header.trim()) * 1000
     : undefined;
+}
+
+/** "GET /order/certificate/7: HTTP 503 …; trying again in 1.2 s (attempt 2 of 6)"; a 429 is no attempt. */
+function retryNotice(error: unknown, delayMs: number, attempt: number, maxAttempts: number): string {
+  const seconds = `${(delayMs / 1000).toFixed(1)} s`;
+  const what = error instanceof Error ? error.message.split("\n")[0] : String(error);
+  return error instanceof CertCentralApiError && error.httpStatus === 429
+    ? `${what}; refused for the rate limit, sending again in ${seconds}`
+    : `${what}; trying again in ${seconds} (attempt ${attempt} of ${maxAttempts})`;
 }

@@ -41,6 +41,8 @@ const LEAST_SHARE = 0.1;
 const PAUSE_SLOTS = 10;
 const PAUSE_WITHOUT_WINDOWS_MS = 250;
 const LONGEST_PAUSE_WITHOUT_WINDOWS_MS = 15_000;
+/** Waits at least this long are reported (`onWait`), so that a deployment held by the limits never looks hung. */
+const NOTICEABLE_WAIT_MS = 1_000;
 
 export class RateLimiter {
   /** One entry per request in the windows: when its answer came, or Infinity while it is in flight. */
@@ -58,6 +60,9 @@ export class RateLimiter {
   private refusalsInARow = 0;
   private readonly pauseMs: number;
   private readonly longestPauseMs: number;
+
+  /** Told of each wait of a second or more: how long, and how many requests are queued. */
+  onWait?: (waitMs: number, queued: number) => void;
 
   constructor(
     readonly windows: readonly RateWindow[],
@@ -92,6 +97,7 @@ export class RateLimiter {
         const wait = Math.max(this.waitMs(now), this.pausedUntil - now);
         if (wait === Infinity) return; // a release will pump again
         if (wait > 0) {
+          if (wait >= NOTICEABLE_WAIT_MS) this.onWait?.(wait, this.waiters.length);
           await this.clock.sleep(wait);
           continue;
         }

@@ -61,6 +61,7 @@ export async function withRetries<T>(
   clock: Clock,
   operation: () => Promise<T>,
   retryable: (error: unknown) => boolean = isRetryable,
+  onRetry?: (error: unknown, delayMs: number, attempt: number) => void,
 ): Promise<T> {
   const started = clock.now();
   let refusedSince: number | undefined;
@@ -72,13 +73,16 @@ export async function withRetries<T>(
         refusedSince ??= clock.now();
         if (clock.now() - refusedSince >= policy.maxRateLimitedMs) throw error;
         attempt--;
-        await clock.sleep(retryAfterMs(policy, error));
+        const pause = retryAfterMs(policy, error);
+        onRetry?.(error, pause, attempt);
+        await clock.sleep(pause);
         continue;
       }
       refusedSince = undefined;
       if (!retryable(error) || attempt >= policy.maxAttempts) throw error;
       const delay = retryDelayMs(policy, attempt, clock.random, error);
       if (clock.now() + delay - started > policy.maxElapsedMs) throw error;
+      onRetry?.(error, delay, attempt + 1);
       await clock.sleep(delay);
     }
   }
