@@ -71,11 +71,12 @@ export async function reissueOrder(
         throw new Error(plan.reason);
       case "found-issued": {
         ctx.log(plan.reason);
-        const issued = refreshState(
-          { ...stored.computed, reissue: pendingRecord(requested, undefined, stored.computed.certificateId) },
-          orderStateFromInfo(info!),
-        );
-        return composeOutputs(inputs, await withCertificatePem(ctx, issued.computed));
+        // The order's certificate is the one the declaration asks for: no reissue is open any more.
+        const issued = {
+          ...refreshState(stored.computed, orderStateFromInfo(info!)).computed,
+          reissue: undefined,
+        };
+        return composeOutputs(inputs, await withCertificatePem(ctx, issued));
       }
       case "found-pending":
         ctx.log(plan.reason);

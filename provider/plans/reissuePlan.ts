@@ -236,7 +236,14 @@ export function planReissue(facts: ReissueFacts): ReissuePlan {
     order.csr !== undefined && facts.requestedCsr !== undefined
       ? !csrDiffers
       : order.csr === undefined && facts.requestedCsr === undefined && unknownReissue !== undefined;
-  if (certificateChanged && sameRequest) {
+  // The certificate DigiCert holds now was issued for the declared CSR (a reissue whose answer was lost, issued
+  // and refreshed into state since): nothing to send.
+  const carriesDeclaredCsr =
+    order.csr !== undefined &&
+    !csrDiffers &&
+    facts.currentCsr !== undefined &&
+    order.csr !== facts.currentCsr;
+  if ((certificateChanged && sameRequest) || carriesDeclaredCsr) {
     return {
       kind: "found-issued",
       reason: `order ${orderId} already carries a reissued certificate ${order.certificateId} for this declaration: taking it, not sending another reissue`,

@@ -515,6 +515,11 @@ describe("planReissue: a reissue is sent at most once", () => {
       { kind: "found-issued" },
     ],
     [
+      "the certificate in state (refreshed since a lost answer) already carries the declared CSR: taken, none sent",
+      reissueFacts(live({ certificateId: 900, csr: "NEW" })),
+      { kind: "found-issued" },
+    ],
+    [
       "reissued for another CSR meanwhile: this declaration's reissue is sent",
       reissueFacts(live({ certificateId: 901, csr: "OTHER" })),
       { kind: "send", replacesCertificateId: 901 },
