@@ -5,6 +5,8 @@ import { hostErrorOf, ProviderHost, secret, urnFor } from "../../harness/provide
 import { EC_P256_CSR, RSA_3072_CSR } from "../fixtures/certificateRequests";
 import { ovHsmInputs } from "../fixtures/digicertExample";
 import { captureOrder, PROJECT, STACK } from "./engineFixture";
+import { keyRotationInputs, keyRotationRun } from "../../bench/scenarios";
+import { CODE_SIGNING_ORDER_TYPE } from "../../harness/providerHost";
 
 const API_KEY = "emulator-api-key";
 type Props = Record<string, unknown>;
@@ -251,6 +253,26 @@ describe("engine protocol: reissue, don't repurchase, and the certificate as out
     expect(JSON.stringify([host.stdout, host.stderr]))
       .to.not.include(initCode as string)
       .and.not.include(API_KEY);
+  });
+
+  it("the bench's key rotation (BENCHMARKS.md): 1 reissue POST, 0 order POSTs, 2 calls for up, refreshes 2 then 1", async () => {
+    const ours = {
+      key: "ours" as const,
+      label: "CodeSigningOrder",
+      provider: declared.__provider as string,
+      type: CODE_SIGNING_ORDER_TYPE,
+      news: () => hsm,
+      config: (baseUrl: string) => ({ "digicert:apiKey": secret(API_KEY), "digicert:baseUrl": baseUrl }),
+      env: () => ({}),
+    };
+    const sample = await keyRotationRun(ours, emulator, dir, keyRotationInputs(ours));
+    expect(sample).to.deep.include({ reissuePosts: 1, orderPosts: 0, newCertificateInOutputs: true });
+    expect([
+      sample.preview.length,
+      sample.up.length,
+      sample.refreshAfterIssuance.length,
+      sample.steadyRefresh.length,
+    ]).to.deep.equal([0, 2, 2, 1]);
   });
 
   describe("a lost answer to the reissue POST never leads to a second reissue", () => {
