@@ -126,6 +126,21 @@ describe("engine protocol: reissue, don't repurchase, and the certificate as out
     expect(waiting.diff.changes).to.equal("DIFF_NONE");
     expect(waiting.lines).to.match(/is pending at DigiCert: nothing to send/);
 
+    // Another change while it is pending: preview fails naming the property that differs from the pending reissue.
+    emulator.clearRequests();
+    const refused = await hostErrorOf(
+      preview(pending, {
+        ...hsm,
+        certificate: { csr: EC_P256_CSR, serverPlatform: { id: -1 }, signatureHash: "sha384" },
+      }),
+    );
+    expect(refused.message).to.match(
+      new RegExp(
+        `certificate\\.signatureHash: cannot change while order ${orderId} has a reissue pending at DigiCert`,
+      ),
+    );
+    expect(emulator.requests()).to.have.length(0);
+
     emulator.issueReissue(orderId);
     emulator.clearRequests();
     const after = await refresh(pending);
