@@ -3,6 +3,7 @@ import * as fs from "fs";
 import * as os from "os";
 import {
   BURST,
+  KeyRotationSample,
   LIFECYCLE_PARALLELISM,
   LifecycleSample,
   Operation,
@@ -465,4 +466,44 @@ ${spreadTable(r)}
 | \`@pulumi/pulumi\` | ${m.pulumiSdk} |
 | Bench wall time (after the build) | ${fmt(r.benchSeconds)} s |
 `;
+}
+
+export const KEY_ROTATION_SECTION_START = "<!-- key-rotation:start -->";
+export const KEY_ROTATION_SECTION_END = "<!-- key-rotation:end -->";
+
+/** The key rotation section, between markers so that `npm run bench -- --key-rotation` can replace it alone. */
+export function renderKeyRotationSection(s: KeyRotationSample): string {
+  const calls = (list: readonly string[]) =>
+    list.length === 0 ? "none" : list.map((c) => `\`${c}\``).join(", ");
+  return [
+    KEY_ROTATION_SECTION_START,
+    "## Key rotation: API calls",
+    "",
+    "A new CSR on an issued three-year OV order (key in an HSM), through the SDK's provider host against the",
+    "emulator (`keyRotationRun` in bench/scenarios.ts): preview, up, DigiCert issues the reissue, refresh, refresh.",
+    "",
+    "| Figure | Goal | Measured |",
+    "| --- | ---: | ---: |",
+    `| reissue POSTs | 1 | ${s.reissuePosts} |`,
+    `| order POSTs (new, paid orders) | 0 | ${s.orderPosts} |`,
+    `| API calls: preview (Check + Diff) | 0 | ${s.preview.length} |`,
+    `| API calls: up (Check + Diff + Update) | 2 | ${s.up.length} |`,
+    `| API calls: first refresh after issuance | 2 | ${s.refreshAfterIssuance.length} |`,
+    `| API calls: refresh after that | 1 | ${s.steadyRefresh.length} |`,
+    `| the reissued certificate and its PEM in the outputs | yes | ${s.newCertificateInOutputs ? "yes" : "no"} |`,
+    "",
+    `- up: ${calls(s.up)}`,
+    `- first refresh after issuance: ${calls(s.refreshAfterIssuance)}`,
+    `- refresh after that: ${calls(s.steadyRefresh)}`,
+    "",
+    KEY_ROTATION_SECTION_END,
+  ].join("\n");
+}
+
+/** `report` with the section between `start` and `end` replaced by `section` (or appended). */
+export function withSection(report: string, start: string, end: string, section: string): string {
+  const from = report.indexOf(start);
+  const to = report.indexOf(end);
+  if (from >= 0 && to > from) return report.slice(0, from) + section + report.slice(to + end.length);
+  return `${report.trimEnd()}\n\n${section}\n`;
 }

@@ -2,15 +2,27 @@
  * `npm run bench`: measures CodeSigningOrder against a hand-written baseline through the SDK's real
  * dynamic-provider host and the CertCentral emulator, then (where `npm run setup:pulumi` built it) through the real
  * Pulumi CLI; writes BENCHMARKS.md at the repository root and prints the summary table. Progress goes to stderr, the
- * table to stdout. Not part of `npm test`. `npm run bench -- --cli` measures and rewrites only the CLI section.
+ * table to stdout. Not part of `npm test`. `npm run bench -- --cli` measures and rewrites only the CLI section,
+ * `npm run bench -- --key-rotation` only the key rotation's API calls.
  */
 import * as fs from "fs";
 import * as path from "path";
 import { startEmulator } from "../emulator";
 import { createProgramDir, removeProgramDir, REPO_ROOT } from "../harness/programDir";
-import { machineInfo, renderReport, renderSummary, Results } from "./report";
+import {
+  KEY_ROTATION_SECTION_END,
+  KEY_ROTATION_SECTION_START,
+  machineInfo,
+  renderKeyRotationSection,
+  renderReport,
+  renderSummary,
+  Results,
+  withSection,
+} from "./report";
 import {
   BURST,
+  keyRotationInputs,
+  keyRotationRun,
   lifecycleRun,
   LifecycleSample,
   rateLimitedRun,
@@ -20,7 +32,7 @@ import {
 import { msSince } from "./stats";
 import { cliBench, renderCliSection, withCliSection } from "./cli";
 import { findPulumi } from "../scripts/lib/pulumiCli";
-import { captureSubjects, SubjectKey } from "./subjects";
+import { captureSubjects, Subject, SubjectKey } from "./subjects";
 
 /** Runs per figure; every reported figure is the median of these. */
 const RUNS = 3;
@@ -45,8 +57,41 @@ async function cliSection(): Promise<string> {
   }
 }
 
+/** The key rotation section: API calls of a new CSR on an issued order (ours only: the baseline cannot reissue). */
+async function keyRotationSection(ours: Subject): Promise<string> {
+  const emulator = await startEmulator({ rateLimits: [] });
+  const dir = createProgramDir({ name: "bench-key-rotation" });
+  try {
+    const sample = await keyRotationRun(ours, emulator, dir, keyRotationInputs(ours));
+    progress(
+      `key rotation: ${sample.reissuePosts} reissue POST(s), ${sample.orderPosts} order POST(s), ` +
+        `up ${sample.up.length} calls, refreshes ${sample.refreshAfterIssuance.length} then ${sample.steadyRefresh.length}`,
+    );
+    return renderKeyRotationSection(sample);
+  } finally {
+    await emulator.close();
+    removeProgramDir(dir);
+  }
+}
+
+const oursOf = (subjects: readonly Subject[]): Subject => subjects.find((s) => s.key === "ours")!;
+
 async function main(): Promise<void> {
   const file = path.join(REPO_ROOT, "BENCHMARKS.md");
+  if (process.argv.includes("--key-rotation")) {
+    const section = await keyRotationSection(oursOf(await captureSubjects()));
+    fs.writeFileSync(
+      file,
+      withSection(
+        fs.readFileSync(file, "utf8"),
+        KEY_ROTATION_SECTION_START,
+        KEY_ROTATION_SECTION_END,
+        section,
+      ),
+    );
+    progress(`rewrote the key rotation section of ${file}`);
+    return;
+  }
   if (process.argv.includes("--cli")) {
     fs.writeFileSync(file, withCliSection(fs.readFileSync(file, "utf8"), await cliSection()));
     progress(`rewrote the CLI section of ${file}`);
@@ -97,7 +142,13 @@ async function main(): Promise<void> {
     machine: machineInfo(),
     benchSeconds: msSince(started) / 1000,
   };
-  fs.writeFileSync(file, withCliSection(renderReport(results), await cliSection()));
+  const report = withSection(
+    renderReport(results),
+    KEY_ROTATION_SECTION_START,
+    KEY_ROTATION_SECTION_END,
+    await keyRotationSection(oursOf(subjects)),
+  );
+  fs.writeFileSync(file, withCliSection(report, await cliSection()));
   progress(`wrote ${path.relative(process.cwd(), file) || file} in ${results.benchSeconds.toFixed(0)} s`);
   process.stdout.write(renderSummary(results) + "\n");
 }

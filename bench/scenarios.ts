@@ -8,6 +8,8 @@ import { Emulator, RecordedRequest } from "../emulator";
 import { HostError, ProviderHost, urnFor } from "../harness/providerHost";
 import { procStatusBytes } from "./proc";
 import { SAMPLE_BODY } from "./programs/sample";
+import { EC_P256_CSR, RSA_3072_CSR } from "../test/fixtures/certificateRequests";
+import { ovHsmInputs } from "../test/fixtures/digicertExample";
 import { median, msSince, percentile } from "./stats";
 import { PROJECT, STACK, Subject } from "./subjects";
 
@@ -288,4 +290,89 @@ export async function rateLimitedRun(
   } finally {
     await host.close();
   }
+}
+
+/** API calls, as the emulator saw them, in each step of a key rotation (a new CSR on an issued order). */
+export interface KeyRotationSample {
+  /** `pulumi preview`: Check + Diff. */
+  readonly preview: readonly string[];
+  /** `pulumi up`: Check + Diff + Update. */
+  readonly up: readonly string[];
+  /** The first `pulumi refresh` after DigiCert issued the reissue. */
+  readonly refreshAfterIssuance: readonly string[];
+  /** A `pulumi refresh` after that (nothing changed). */
+  readonly steadyRefresh: readonly string[];
+  readonly reissuePosts: number;
+  readonly orderPosts: number;
+  /** The certificate in the outputs after the refresh is the reissued one, its PEM what the emulator issued. */
+  readonly newCertificateInOutputs: boolean;
+}
+
+/**
+ * Key rotation through the SDK's host against the emulator: an issued three-year OV order for a key in an HSM gets
+ * a new CSR; preview, up, DigiCert issues the reissue, refresh, refresh again. Goal: 1 reissue POST, 0 order POSTs.
+ */
+export async function keyRotationRun(
+  subject: Subject,
+  emulator: Emulator,
+  dir: string,
+  inputs: { before: Props; after: Props },
+): Promise<KeyRotationSample> {
+  emulator.reset();
+  const { host } = await startHost(subject, dir, emulator.baseUrl);
+  try {
+    const urn = urnFor({ stack: STACK, project: PROJECT, name: "key-rotation", type: subject.type });
+    const checked = (await host.check(urn, {}, inputs.before)).inputs;
+    const created = await host.create(urn, checked);
+    emulator.issue(Number(created.id));
+    const issued = await host.read(created.id, urn, created.properties, checked);
+    const step = async <T>(run: () => Promise<T>): Promise<{ result: T; calls: string[] }> => {
+      emulator.clearRequests();
+      const result = await run();
+      return { result, calls: emulator.requests().map(template) };
+    };
+    const checkAndDiff = async () => {
+      const news = (await host.check(urn, issued.inputs, inputs.after)).inputs;
+      const diff = await host.diff(created.id, urn, issued.properties, news);
+      if (diff.changes !== "DIFF_SOME" || diff.replaces.length > 0)
+        throw new Error(`a new CSR should plan an update, got ${JSON.stringify(diff)}`);
+      return news;
+    };
+    const preview = await step(checkAndDiff);
+    const up = await step(async () => {
+      const news = await checkAndDiff();
+      return host.update(created.id, urn, issued.properties, news);
+    });
+    emulator.issueReissue(Number(created.id));
+    const first = await step(() => host.read(created.id, urn, up.result.properties, preview.result));
+    const steady = await step(() => host.read(created.id, urn, first.result.properties, first.result.inputs));
+    const all = [...preview.calls, ...up.calls, ...first.calls, ...steady.calls];
+    const certificate = emulator.order(Number(created.id))?.certificate;
+    return {
+      preview: preview.calls,
+      up: up.calls,
+      refreshAfterIssuance: first.calls,
+      steadyRefresh: steady.calls,
+      reissuePosts: all.filter((c) => /^POST \/order\/certificate\/\{id\}\/reissue /.test(c)).length,
+      orderPosts: all.filter((c) => /^POST \/order\/certificate\/code_signing/.test(c)).length,
+      newCertificateInOutputs:
+        certificate !== undefined &&
+        certificate.id !== issued.properties.certificateId &&
+        steady.result.properties.certificateId === certificate.id &&
+        steady.result.properties.certificatePem === emulator.certificatePem(certificate.id),
+    };
+  } finally {
+    await host.close();
+  }
+}
+
+/** The key rotation's inputs for `subject`: an issued OV order for an HSM key (three years), then a new CSR. */
+export function keyRotationInputs(subject: Subject): { before: Props; after: Props } {
+  const before = {
+    ...ovHsmInputs("codesigning/bench/key-rotation", { years: 3 }),
+    certificate: { csr: RSA_3072_CSR, serverPlatform: { id: -1 } },
+    skipApproval: true,
+    __provider: subject.provider,
+  };
+  return { before, after: { ...before, certificate: { csr: EC_P256_CSR, serverPlatform: { id: -1 } } } };
 }

@@ -127,7 +127,7 @@ export function decideDiff(stored: StoredState, news: NewInputs, now: number): D
         explanation = plan.explanation;
         break;
       case "refuse":
-        refusal = { property: plan.property, reason: plan.reason };
+        refusal = { property: differsFromPending(stored, news.raw) ?? plan.property, reason: plan.reason };
         break;
     }
   }
@@ -169,6 +169,22 @@ function reissuablePaths(
   }
   if (replaces.includes("csProvisioningMethod")) paths.push("csProvisioningMethod");
   return paths;
+}
+
+/**
+ * While a reissue Pulumi requested is pending, the first property path in which the declaration differs from what
+ * that reissue asked for (not from what the current certificate was issued for): the one a refusal names.
+ */
+function differsFromPending(stored: StoredState, raw: Record<string, unknown>): string | undefined {
+  const requested =
+    stored.computed.reissue?.status === "pending" ? stored.computed.reissue.requested : undefined;
+  if (requested === undefined) return undefined;
+  const asked: Record<string, unknown> = {
+    certificate: requested.certificate,
+    csProvisioningMethod: requested.csProvisioningMethod,
+  };
+  const keys = REISSUE_INPUTS.filter((key) => differs(key, asked[key], raw[key]));
+  return reissuablePaths(keys, asked, raw)[0];
 }
 
 /** The declaration asks for exactly what the recorded reissue asked for (and nothing not known yet). */

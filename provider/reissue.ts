@@ -71,11 +71,12 @@ export async function reissueOrder(
         throw new Error(plan.reason);
       case "found-issued": {
         ctx.log(plan.reason);
-        const issued = refreshState(
-          { ...stored.computed, reissue: pendingRecord(requested, undefined, stored.computed.certificateId) },
-          orderStateFromInfo(info!),
-        );
-        return composeOutputs(inputs, await withCertificatePem(ctx, issued.computed));
+        // The order's certificate is the one the declaration asks for: no reissue is open any more.
+        const issued = {
+          ...refreshState(stored.computed, orderStateFromInfo(info!)).computed,
+          reissue: undefined,
+        };
+        return composeOutputs(inputs, await withCertificatePem(ctx, issued));
       }
       case "found-pending":
         ctx.log(plan.reason);
@@ -88,7 +89,8 @@ export async function reissueOrder(
         ).computed;
     }
   }
-  return waitForReissue(ctx, declaration, appliedInputs(inputs, stored), current);
+  // The reissue is pending now (sent or found): state keeps echoing what the current certificate was issued for.
+  return waitForReissue(ctx, declaration, appliedInputs(inputs, stored, true), current);
 }
 
 type SendOutcome =
@@ -270,11 +272,16 @@ export function requestedOf(inputs: CodeSigningOrderInputs): ReissuedInputs {
 }
 
 /**
- * The inputs state echoes: the declaration, but while a reissue is pending the inputs it carries stay those the
- * current certificate was issued for, so that a reissue DigiCert turns down leaves the change visible to Diff.
+ * The inputs state echoes: the declaration, but while a reissue is pending (`pending`: as stored, or just
+ * requested) the inputs it carries stay those the current certificate was issued for, so that a reissue DigiCert
+ * turns down leaves the change visible to Diff.
  */
-export function appliedInputs(inputs: CodeSigningOrderInputs, stored: StoredState): Record<string, unknown> {
-  if (stored.computed.reissue?.status !== "pending") return inputs;
+export function appliedInputs(
+  inputs: CodeSigningOrderInputs,
+  stored: StoredState,
+  pending = stored.computed.reissue?.status === "pending",
+): Record<string, unknown> {
+  if (!pending) return inputs;
   const { certificate, csProvisioningMethod } = stored.echoed;
   return { ...inputs, certificate, csProvisioningMethod };
 }

@@ -82,6 +82,8 @@ export function planChange(facts: ChangeFacts): ChangePlan {
         "rejected or canceled (or cancel it in CertCentral), then change it",
     };
   }
+  // A reissue pending and nothing else asked: wait for it (a due renewal is not a second reissue).
+  if (pending && reissuable.length === 0) return { kind: "keep" };
   const issued = status === "issued" && !certificateExpired(facts.validTill, facts.now);
   const renewal = renewalOf(facts);
   if (reissuable.length > 0) {
@@ -234,13 +236,35 @@ export function planReissue(facts: ReissueFacts): ReissuePlan {
     order.csr !== undefined && facts.requestedCsr !== undefined
       ? !csrDiffers
       : order.csr === undefined && facts.requestedCsr === undefined && unknownReissue !== undefined;
-  if (certificateChanged && sameRequest) {
+  // The certificate DigiCert holds now was issued for the declared CSR (a reissue whose answer was lost, issued
+  // and refreshed into state since): nothing to send.
+  const carriesDeclaredCsr =
+    order.csr !== undefined &&
+    !csrDiffers &&
+    facts.currentCsr !== undefined &&
+    order.csr !== facts.currentCsr;
+  if ((certificateChanged && sameRequest) || carriesDeclaredCsr) {
     return {
       kind: "found-issued",
       reason: `order ${orderId} already carries a reissued certificate ${order.certificateId} for this declaration: taking it, not sending another reissue`,
     };
   }
+  // DigiCert may keep an order `issued` while a reissue is pending: an open reissue request unknown to state, with
+  // the certificate unchanged, is the one an earlier (lost) answer was about. A second one would replace it.
+  if (!certificateChanged && unknownReissue !== undefined && isOpenRequest(unknownReissue.status)) {
+    return {
+      kind: "found-pending",
+      requestId: unknownReissue.id,
+      replacesCertificateId: order.certificateId ?? facts.certificateId,
+      reason: `order ${orderId} already has a reissue request ${unknownReissue.id} open at DigiCert (status ${unknownReissue.status}): taking it, not sending another`,
+    };
+  }
   return { kind: "send", replacesCertificateId: order.certificateId ?? facts.certificateId };
+}
+
+/** A reissue request not decided yet, or approved and not issued yet (its certificate would be in order info). */
+function isOpenRequest(status: string): boolean {
+  return ["pending", "submitted", "approved"].includes(status);
 }
 
 function newestUnknownReissue(order: LiveOrder, known: readonly number[]) {
@@ -297,6 +321,8 @@ export function refreshState(stored: ComputedOutputs, fresh: OrderState): Refres
     return { computed: { ...computed, reissue: undefined }, applied: record.requested };
   }
   const request = fresh.requests.find((r) => r.id === record.requestId);
+  // DigiCert may keep the order `issued` while the reissue is pending: its request, still open, says so.
+  if (request !== undefined && isOpenRequest(request.status)) return { computed };
   const status = request?.status === "rejected" ? "rejected" : "canceled";
   return { computed: { ...computed, reissue: { ...record, status } } };
 }

@@ -25,6 +25,11 @@ describe("example: basic (DigiCert's EV example) under mocks", function () {
     expect(JSON.stringify(captured.registrations))
       .not.to.include(CONFIG_API_KEY)
       .and.not.to.include(ENV_API_KEY);
-    expect(captured.monitor[0].additionalSecretOutputs).to.include.members(["shipInfo", "customFields"]);
+    // The hardware init code (ship_token, client_app) is a secret output of its own, stored encrypted.
+    expect(captured.monitor[0].additionalSecretOutputs).to.include.members([
+      "shipInfo",
+      "customFields",
+      "hardwareInitCode",
+    ]);
   });
 });

@@ -572,6 +572,16 @@ describe("planChange: reissue, don't repurchase (one row per rule)", () => {
       { kind: "replace", reason: "renewal" },
     ],
     [
+      "renewal due while a reissue is pending (the order kept issued): keep, no second reissue",
+      change({
+        renewBeforeDays: 30,
+        validTill: "2026-12-10",
+        orderValidTill: "2028-06-01",
+        reissue: record("pending"),
+      }),
+      { kind: "keep" },
+    ],
+    [
       "not due yet: keep",
       change({ renewBeforeDays: 30, validTill: "2027-06-09", orderValidTill: "2028-06-01" }),
       { kind: "keep" },
@@ -638,6 +648,11 @@ describe("planReissue: a reissue is sent at most once", () => {
       { kind: "found-issued" },
     ],
     [
+      "the certificate in state (refreshed since a lost answer) already carries the declared CSR: taken, none sent",
+      reissueFacts(live({ certificateId: 900, csr: "NEW" })),
+      { kind: "found-issued" },
+    ],
+    [
       "reissued for another CSR meanwhile: this declaration's reissue is sent",
       reissueFacts(live({ certificateId: 901, csr: "OTHER" })),
       { kind: "send", replacesCertificateId: 901 },
@@ -648,6 +663,16 @@ describe("planReissue: a reissue is sent at most once", () => {
       { kind: "refuse" },
     ],
     ["an order gone: refused", reissueFacts("gone"), { kind: "refuse" }],
+    [
+      "an order kept issued with a reissue request open that state does not know (lost answer): taken, none sent",
+      reissueFacts(live({ csr: "OLD", requests: [{ id: 31, status: "pending", type: "reissue" }] })),
+      { kind: "found-pending", requestId: 31, replacesCertificateId: 900 },
+    ],
+    [
+      "an issued order whose unknown reissue request was rejected: send",
+      reissueFacts(live({ csr: "OLD", requests: [{ id: 31, status: "rejected", type: "reissue" }] })),
+      { kind: "send" },
+    ],
   ];
   for (const [rule, given, expected] of rows) {
     it(rule, () => {
@@ -690,6 +715,16 @@ describe("refreshState: what a refresh records about a reissue", () => {
     expect(computed.reissue).to.include({ status: "rejected" });
     expect(computed).to.include({ certificateId: 900, certificatePem: "PEM-900" });
     expect(applied).to.equal(undefined);
+  });
+  it("an order kept issued while its reissue request is still open: still pending", () => {
+    for (const status of ["pending", "approved"]) {
+      const { computed, applied } = refreshState(
+        current,
+        state("issued", { certificateId: 900, requests: [{ id: 31, status }] }),
+      );
+      expect(computed.reissue, status).to.include({ status: "pending" });
+      expect(applied).to.equal(undefined);
+    }
   });
   it("back at issued with the same certificate otherwise: canceled", () => {
     expect(refreshState(current, state("issued", { certificateId: 900 })).computed.reissue).to.include({
