@@ -65,7 +65,7 @@ export class CodeSigningOrder extends pulumi.dynamic.Resource {
    * certificate). Absent where DigiCert offers no download (e.g. certificates installed on a token).
    */
   declare readonly certificatePem: pulumi.Output<string | undefined>;
-  /** The intermediate CA certificates (PEM, issuing CA first), without the root; with `certificatePem`. */
+  /** The intermediate CA certificates (PEM, in the order DigiCert's download lists them), without the root. */
   declare readonly chainPem: pulumi.Output<string | undefined>;
   /**
    * The certificate ID `certificatePem` and `chainPem` belong to (also set when DigiCert offered no download for it,
