@@ -5,6 +5,7 @@
  */
 import { spawn, spawnSync } from "child_process";
 import * as fs from "fs";
+import * as os from "os";
 import * as path from "path";
 import { Emulator } from "../emulator";
 import { createProgramDir, removeProgramDir } from "../harness/programDir";
@@ -28,6 +29,8 @@ export interface CliResults {
   readonly hostStartMs: number[];
   /** A fresh Node.js process requiring each provider's implementation (ours: the package's provider; baseline: axios). */
   readonly loadMs: Record<SubjectKey, number[]>;
+  /** The machine's 1-minute load average at the start and the end: other work on the cores skews wall times. */
+  readonly loadAverage: readonly [number, number];
 }
 
 const PROGRAM_MODULES: Record<SubjectKey, string> = {
@@ -123,6 +126,7 @@ export async function cliBench(
   progress: (line: string) => void,
 ): Promise<CliResults> {
   const version = spawnSync(pulumi, ["version"], { encoding: "utf8" }).stdout.trim();
+  const loadAtStart = os.loadavg()[0];
   const samples: CliResults["samples"] = { ours: {}, baseline: {} };
   const hostStartMs: number[] = [];
   const loadMs: CliResults["loadMs"] = { ours: [], baseline: [] };
@@ -147,7 +151,14 @@ export async function cliBench(
   } finally {
     removeProgramDir(dir);
   }
-  return { pulumiVersion: version, runs, samples, hostStartMs, loadMs };
+  return {
+    pulumiVersion: version,
+    runs,
+    samples,
+    hostStartMs,
+    loadMs,
+    loadAverage: [loadAtStart, os.loadavg()[0]],
+  };
 }
 
 const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
@@ -183,6 +194,8 @@ export function renderCliSection(r: CliResults | undefined): string {
     "without rate limits; a fresh stack per figure. Median of " +
       `${r.runs} runs. Ratio = ours / baseline (the hand-written provider of bench/programs/baselineProgram.ts).`,
     "Each command includes the CLI's own start, the Node.js language host running the program, and one provider host.",
+    `Load average (1 min) at the start and the end: ${r.loadAverage[0].toFixed(1)} and ${r.loadAverage[1].toFixed(1)} ` +
+      `on ${os.cpus().length} cores; above the core count, other work skewed the wall times (ours and the baseline alternate, so both alike).`,
     "",
     "| orders | preview, ours | preview, baseline | ratio | up, ours | up, baseline | ratio |",
     "| --- | --- | --- | --- | --- | --- | --- |",
