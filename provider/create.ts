@@ -1,3 +1,4 @@
+import { orderPostSubject } from "./pendingPosts";
 import { Declaration } from "./declaration";
 import { ResourceInitError } from "./errors";
 import { executeCreatePlan } from "./executor";
@@ -35,7 +36,10 @@ export async function createOrder(
     );
     const heldElsewhere = ctx.memory.heldByOthers(declaration.resourceKey);
     const plan = planCreate(declaration, history, predecessor, heldElsewhere);
-    const pendingSince = plan.kind === "place" ? ctx.pending.since(plan.alternativeOrderId) : undefined;
+    const pendingSince =
+      plan.kind === "place"
+        ? ctx.pending.since(orderPostSubject(declaration.resourceKey, plan.alternativeOrderId))
+        : undefined;
     const accepted = await executeCreatePlan(ctx, declaration, plan, {
       history,
       startedAt,

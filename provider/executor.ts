@@ -1,3 +1,4 @@
+import { orderPostSubject } from "./pendingPosts";
 import {
   isAlreadyGone,
   isRateLimited,
@@ -64,8 +65,10 @@ export async function executeCreatePlan(
     case "adopt":
       return adopt(ctx, declaration, plan);
     case "place":
-      return rememberingUnanswered(ctx, plan.alternativeOrderId, (settle) =>
-        placeAtMostOnce(ctx, declaration, plan, facts, settle),
+      return rememberingUnanswered(
+        ctx,
+        orderPostSubject(declaration.resourceKey, plan.alternativeOrderId),
+        (settle) => placeAtMostOnce(ctx, declaration, plan, facts, settle),
       );
   }
 }
@@ -74,14 +77,14 @@ export async function executeCreatePlan(
  * Runs the placing with a marker of an unanswered POST on disk (pendingPosts.ts): it stays if the process dies, or if
  * the placing ends without knowing whether DigiCert has the order; `settle` says the outcome is known.
  */
-async function rememberingUnanswered<T>(
+export async function rememberingUnanswered<T>(
   ctx: LifecycleContext,
-  alternativeOrderId: string,
+  subject: string,
   place: (settle: () => void) => Promise<T>,
 ): Promise<T> {
   let settled = false;
-  const since = ctx.pending.since(alternativeOrderId);
-  ctx.pending.mark(alternativeOrderId, since ?? ctx.clock.now());
+  const since = ctx.pending.since(subject);
+  ctx.pending.mark(subject, since ?? ctx.clock.now());
   try {
     const result = await place(() => (settled = true));
     settled = true;
@@ -91,7 +94,7 @@ async function rememberingUnanswered<T>(
     if (error instanceof ResourceInitError) settled = true;
     throw error;
   } finally {
-    if (settled) ctx.pending.clear(alternativeOrderId);
+    if (settled) ctx.pending.clear(subject);
   }
 }
 

@@ -9,42 +9,76 @@ import * as path from "path";
  * once may look the order up before DigiCert lists it. A marker written before the POST and removed once its outcome
  * is known tells the next run to keep looking for the grace period before it orders again.
  *
- * Only a hash of the API's base URL and the alternative order ID, and the time, are written: no key, no inputs.
- * Machine-local: a re-run on another machine (another CI runner) has no marker (README: the window that remains).
+ * Only a hash of the API's base URL and the subject (what was sent, for which resource), the time and the writer's
+ * process ID are written: no key, no inputs. Machine-local: a re-run on another machine (another CI runner) has no
+ * marker (docs: the window that remains). Every operation is best effort: a marker that cannot be written, read or
+ * removed leaves that window, never fails the operation it guards.
  */
 export interface PendingPosts {
-  /** When an earlier POST under this ID went unanswered, if one did (within the last day). */
-  since(alternativeOrderId: string): number | undefined;
-  mark(alternativeOrderId: string, at: number): void;
-  clear(alternativeOrderId: string): void;
+  /** When an earlier request for this subject went unanswered and its process is gone, if so (within a day). */
+  since(subject: string): number | undefined;
+  mark(subject: string, at: number): void;
+  clear(subject: string): void;
+}
+
+/**
+ * An order POST's subject: the resource and the alternative order ID it sent. Two stacks (or resources) sharing your
+ * own alternativeOrderId are different subjects: one's POST in flight is not the other's killed one.
+ */
+export function orderPostSubject(resourceKey: string, alternativeOrderId: string): string {
+  return `order\n${resourceKey}\n${alternativeOrderId}`;
+}
+
+/** A reissue request's subject: the order it reissues. */
+export function reissuePostSubject(orderId: number): string {
+  return `reissue\n${orderId}`;
 }
 
 const FORGET_AFTER_MS = 24 * 3_600_000;
+const MARKER = /^(\d+) (\d+)$/;
 
 export function pendingPostsOn(dir: string, baseUrl: string, now: () => number): PendingPosts {
-  const file = (alternativeOrderId: string) =>
-    path.join(dir, createHash("sha256").update(`${baseUrl}\n${alternativeOrderId}`).digest("hex"));
+  const file = (subject: string) =>
+    path.join(dir, createHash("sha256").update(`${baseUrl}\n${subject}`).digest("hex"));
   return {
-    since(alternativeOrderId) {
+    since(subject) {
       try {
-        const at = Number(fs.readFileSync(file(alternativeOrderId), "utf8"));
-        return Number.isFinite(at) && now() - at < FORGET_AFTER_MS ? at : undefined;
+        const match = MARKER.exec(fs.readFileSync(file(subject), "utf8").trim());
+        if (!match) return undefined;
+        const [at, pid] = [Number(match[1]), Number(match[2])];
+        // A writer still running is not a killed run: its request is in flight (or it is this very process).
+        if (pid !== process.pid && isAlive(pid)) return undefined;
+        return now() - at < FORGET_AFTER_MS ? at : undefined;
       } catch {
         return undefined;
       }
     },
-    mark(alternativeOrderId, at) {
+    mark(subject, at) {
       try {
         fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
-        fs.writeFileSync(file(alternativeOrderId), String(at), { mode: 0o600 });
+        fs.writeFileSync(file(subject), `${at} ${process.pid}`, { mode: 0o600 });
       } catch {
-        // Best effort: without the marker, the README's window applies.
+        // Best effort: without the marker, the documented window applies.
       }
     },
-    clear(alternativeOrderId) {
-      fs.rmSync(file(alternativeOrderId), { force: true });
+    clear(subject) {
+      try {
+        fs.rmSync(file(subject), { force: true });
+      } catch {
+        // Best effort: a marker left behind makes the next run look for the grace period first, nothing worse.
+      }
     },
   };
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: it exists, owned by another user.
+    return error instanceof Error && "code" in error && error.code === "EPERM";
+  }
 }
 
 /** Where the markers live: DIGICERT_PENDING_DIR, or a folder of this user's in the system's temporary folder. */
