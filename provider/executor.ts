@@ -1,12 +1,7 @@
 import { orderPostSubject } from "./pendingPosts";
-import {
-  isAlreadyGone,
-  isRateLimited,
-  isRenewalLinkRefused,
-  isUnreadableAcceptance,
-  mayHaveBeenProcessed,
-} from "./client/errors";
-import { backoffDelayMs, retryAfterMs, retryDelayMs } from "./client/retry";
+import { isAlreadyGone, isRenewalLinkRefused } from "./client/errors";
+import { backoffDelayMs } from "./client/retry";
+import { graceDeadline, postAtMostOnce } from "./postOnce";
 import { OrderInfoResponse } from "./codecs/api";
 import { ComputedOutputs } from "./codecs/state";
 import { Declaration } from "./declaration";
@@ -32,10 +27,6 @@ import { composeOutputs } from "./state";
  * re-send after an unreadable 2xx, and partial failures once DigiCert has accepted an order. It decides nothing else.
  */
 
-/** Attempts of a POST whose answers were lost (a 429 is a refusal and does not count: see maxRateLimitedMs). */
-const MAX_POST_ATTEMPTS = 5;
-/** After an ambiguous failure DigiCert may still be storing the order: keep looking for this many request timeouts. */
-const GRACE_TIMEOUTS = 3;
 const CANCEL_NOTE = "Canceled by Pulumi (CodeSigningOrder deleted)";
 const REVOKE_NOTE = "Revoked by Pulumi (CodeSigningOrder onDelete: revoke)";
 
@@ -114,11 +105,8 @@ async function adopt(
 }
 
 /**
- * POSTs the order. A POST that may have reached DigiCert (no answer, a 5xx or 408, an unreadable body) is never
- * sent again before the order has been looked up by its alternative order ID (planAfterLostAnswer decides what
- * counts as this create's order), and never after an unreadable 2xx, which is an acceptance. A 429 is a plain
- * refusal: the POST is sent again once the limiter lets it (it slows down on 429s), for up to
- * `retry.maxRateLimitedMs`, and looked up first only if an earlier attempt went unanswered.
+ * POSTs the order at most once (postOnce.ts): a POST that may have reached DigiCert is looked up by its alternative
+ * order ID (planAfterLostAnswer decides what counts as this create's order) before it is ever sent again.
  */
 async function placeAtMostOnce(
   ctx: LifecycleContext,
@@ -136,10 +124,8 @@ async function placeAtMostOnce(
     renewalLinked: renewalOf === undefined ? undefined : true,
   };
   const listedBefore = new Set(facts.history.orders.map((o) => o.orderId));
-  /** The first failure that may hide an accepted order (not a 429, which is a refusal). */
+  /** An earlier run's POST that went unanswered (its provider stopped). */
   let unsure: unknown;
-  let unanswered = 0;
-  let refusedSince: number | undefined;
   if (facts.pendingSince !== undefined) {
     // A killed provider's POST: DigiCert may still be storing it. Look for the grace period before ordering again.
     unsure = new Error(
@@ -153,88 +139,49 @@ async function placeAtMostOnce(
     });
     if (found !== undefined) return adoptFound(declaration, found, outputs);
   }
-  for (;;) {
-    const body = orderRequestBody(inputs, { alternativeOrderId, renewalOfOrderId: renewalOf });
-    try {
-      const response = await ctx.client.placeOrder(inputs.product, body);
-      settle();
-      ctx.log(`placed ${inputs.product} order ${response.id} (alternative order ID ${alternativeOrderId})`);
-      return { state: orderStateFromPlacement(response, inputs), outputs };
-    } catch (error) {
-      const failure = messageOf(error);
-      if (renewalOf !== undefined && isRenewalLinkRefused(error)) {
-        ctx.log(
-          `DigiCert refused to link the new order as a renewal of order ${renewalOf} (${failure}); placing an unlinked order instead`,
-        );
-        renewalOf = undefined;
-        outputs = { ...outputs, renewalLinked: false };
-        continue;
-      }
-      if (!mayHaveBeenProcessed(error)) {
-        // A final refusal of this attempt; earlier unanswered attempts were looked up and not found.
-        settle();
-        throw error;
-      }
-      const refused = isRateLimited(error);
-      if (!refused) {
-        unsure ??= error;
-        unanswered++;
-      }
-      if (unsure !== undefined) {
-        const found = await lookUpAfterFailure(ctx, declaration, plan, error, unsure, outputs, {
-          listedBefore,
-          startedAt: facts.startedAt,
-        });
-        if (found !== undefined) {
-          ctx.log(
-            `the answer to the order was lost (${messageOf(unsure)}), but DigiCert has order ${found.orderId} with alternative order ID ${alternativeOrderId}: adopting it`,
-          );
-          return adoptFound(declaration, found, outputs);
-        }
-      }
-      if (isUnreadableAcceptance(error)) {
-        // However long the look-up lags, this order is never sent again.
-        throw new Error(
-          `${failure}: DigiCert accepted the order but its answer could not be read, and no order with ` +
-            `alternative order ID ${alternativeOrderId} is visible yet. ` +
-            nextRunFinds(declaration.identity, alternativeOrderId),
-        );
-      }
-      if (refused) {
-        refusedSince ??= ctx.clock.now();
-        const refusedFor = ctx.clock.now() - refusedSince;
-        if (refusedFor >= ctx.settings.retry.maxRateLimitedMs) {
-          throw new Error(
-            `${failure}. DigiCert refused the order with HTTP 429 (rate limit) for ${Math.round(refusedFor / 1000)} s; ` +
-              "a 429 is a refusal, so no order was placed by these attempts" +
-              (unsure === undefined
-                ? ". "
-                : `, and none from the earlier unanswered attempt is visible under alternative order ID ${alternativeOrderId}. `) +
-              "Other deployments may be using the same API key: run `pulumi up` again when they are done.",
-          );
-        }
-        // The limiter slows down after a 429; a Retry-After is honoured on top.
-        const pause = retryAfterMs(ctx.settings.retry, error);
-        ctx.log(
-          `DigiCert refused the order POST with 429 (rate limit): no order placed, sending it again in ${(pause / 1000).toFixed(1)} s`,
-        );
-        await ctx.clock.sleep(pause);
-        continue;
-      }
-      refusedSince = undefined;
-      if (unanswered >= MAX_POST_ATTEMPTS) {
-        settle();
-        throw new Error(
-          `${failure}. No order was placed: DigiCert has none with alternative order ID ${alternativeOrderId} after ${unanswered} attempts.`,
-        );
-      }
-      const delay = retryDelayMs(ctx.settings.retry, unanswered, ctx.clock.random, error);
+  const outcome = await postAtMostOnce(ctx, {
+    noun: "order",
+    nothingDone: "no order was placed",
+    unsure,
+    settle,
+    send: () =>
+      ctx.client.placeOrder(
+        inputs.product,
+        orderRequestBody(inputs, { alternativeOrderId, renewalOfOrderId: renewalOf }),
+      ),
+    adjust: (error) => {
+      if (renewalOf === undefined || !isRenewalLinkRefused(error)) return false;
       ctx.log(
-        `${failure}; DigiCert has no order under ${alternativeOrderId}: sending it again in ${(delay / 1000).toFixed(1)} s (attempt ${unanswered + 1} of ${MAX_POST_ATTEMPTS})`,
+        `DigiCert refused to link the new order as a renewal of order ${renewalOf} (${messageOf(error)}); placing an unlinked order instead`,
       );
-      await ctx.clock.sleep(delay);
-    }
+      renewalOf = undefined;
+      outputs = { ...outputs, renewalLinked: false };
+      return true;
+    },
+    lookUp: (error, firstUnsure) =>
+      lookUpAfterFailure(ctx, declaration, plan, error, firstUnsure, outputs, {
+        listedBefore,
+        startedAt: facts.startedAt,
+      }),
+    refused: (error) => (error instanceof Error ? error : new Error(messageOf(error))),
+    unreadable: (failure) =>
+      `${failure}: DigiCert accepted the order but its answer could not be read, and no order with ` +
+      `alternative order ID ${alternativeOrderId} is visible yet. ` +
+      nextRunFinds(declaration.identity, alternativeOrderId),
+    unsureNotVisible: `none from the earlier unanswered attempt is visible under alternative order ID ${alternativeOrderId}`,
+    notVisible: `DigiCert has no order under ${alternativeOrderId}`,
+    exhausted: (failure, attempts) =>
+      `${failure}. No order was placed: DigiCert has none with alternative order ID ${alternativeOrderId} after ${attempts} attempts.`,
+  });
+  if (outcome.kind === "found") {
+    ctx.log(
+      `the answer to the order was lost (${messageOf(outcome.unsure)}), but DigiCert has order ${outcome.found.orderId} with alternative order ID ${alternativeOrderId}: adopting it`,
+    );
+    return adoptFound(declaration, outcome.found, outputs);
   }
+  const response = outcome.value;
+  ctx.log(`placed ${inputs.product} order ${response.id} (alternative order ID ${alternativeOrderId})`);
+  return { state: orderStateFromPlacement(response, inputs), outputs };
 }
 
 function adoptFound(
@@ -262,7 +209,7 @@ async function lookUpAfterFailure(
   outputs: ComputedOutputs,
   facts: Pick<LostAnswerFacts, "listedBefore" | "startedAt">,
 ): Promise<{ orderId: number; info: OrderInfoResponse } | undefined> {
-  const graceUntil = ctx.clock.now() + (isRateLimited(error) ? 0 : GRACE_TIMEOUTS * ctx.settings.timeoutMs);
+  const graceUntil = graceDeadline(ctx, error);
   const known = new Map<number, OrderInfoResponse>();
   for (let round = 1; ; round++) {
     let outcome: LostAnswerPlan;

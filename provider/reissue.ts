@@ -1,11 +1,13 @@
-import { isRateLimited, mayHaveBeenProcessed } from "./client/errors";
-import { backoffDelayMs, retryDelayMs } from "./client/retry";
+import { backoffDelayMs } from "./client/retry";
 import { OrderInfoResponse } from "./codecs/api";
 import { ComputedOutputs, ReissuedInputs, ReissueRecord, StoredState } from "./codecs/state";
 import { CodeSigningOrderInputs, WaitTarget } from "./codecs/inputs";
 import { withCertificatePem } from "./certificateDownload";
 import { Declaration } from "./declaration";
 import { parseDurationMs } from "./duration";
+import { rememberingUnanswered } from "./executor";
+import { reissuePostSubject } from "./pendingPosts";
+import { graceDeadline, postAtMostOnce, squash } from "./postOnce";
 import { ResourceInitError } from "./errors";
 import { LifecycleContext, messageOf } from "./lifecycleContext";
 import { orderStateFromInfo, reissueRequestBody } from "./mapping";
@@ -20,9 +22,6 @@ import { DEFAULT_WAIT_TIMEOUT } from "./waiting";
  * issued for, and records the requested ones in `reissue` until DigiCert issues them (plans/reissuePlan.ts).
  */
 
-const MAX_POST_ATTEMPTS = 5;
-/** After an ambiguous failure DigiCert may still be storing the reissue: keep looking for this many request timeouts. */
-const GRACE_TIMEOUTS = 3;
 const MAX_POLL_INTERVAL_MS = 5 * 60_000;
 
 export async function reissueOrder(
@@ -102,10 +101,11 @@ type SendOutcome =
   | { readonly kind: "found"; readonly plan: ReissuePlan; readonly info?: OrderInfoResponse };
 
 /**
- * POSTs the reissue. After an answer that may hide an acceptance (no answer, 5xx, 408, 429, an unreadable 2xx) the
- * order is read again (`recheck`) and a reissue it shows is taken; it is sent again only after a 429 (a plain
- * refusal) that left none. Otherwise the update fails saying so, and the next `pulumi up` reads the order before
- * sending anything: a reissue is never sent twice.
+ * POSTs the reissue at most once (postOnce.ts, the rules order placement follows), with a marker of the unanswered
+ * POST on disk. After an answer that may hide an acceptance the order is read again (`recheck`) for the grace period
+ * and a reissue it shows is taken; a 429 is a refusal, sent again for up to `retry.maxRateLimitedMs`. An earlier run
+ * whose POST went unanswered (its provider stopped: the marker is there) makes this one read the order for the grace
+ * period before it sends anything.
  */
 async function sendOnce(
   ctx: LifecycleContext,
@@ -113,60 +113,99 @@ async function sendOnce(
   inputs: CodeSigningOrderInputs,
   recheck: (info: OrderInfoResponse | undefined) => ReissuePlan,
 ): Promise<SendOutcome> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      const answer = await ctx.client.reissueOrder(orderId, reissueRequestBody(inputs));
-      const requests = (answer?.requests ?? []).map((r) => ({
-        id: r.id,
-        status: (r.status ?? "pending").toLowerCase(),
-      }));
-      const requestId = requests.length === 0 ? undefined : Math.max(...requests.map((r) => r.id));
-      ctx.log(
-        `reissue of order ${orderId} requested${requestId === undefined ? "" : ` (request ${requestId})`}: no new order`,
+  const subject = reissuePostSubject(orderId);
+  const pendingSince = ctx.pending.since(subject);
+  return rememberingUnanswered(ctx, subject, async (settle) => {
+    let unsure: unknown;
+    if (pendingSince !== undefined) {
+      unsure = new Error(
+        `An earlier run requested a reissue of order ${orderId} at ${new Date(pendingSince).toISOString()} and got ` +
+          "no answer: its provider stopped",
       );
-      return { kind: "sent", requestId, requests };
-    } catch (error) {
-      const failure = messageOf(error);
-      if (!mayHaveBeenProcessed(error)) {
-        throw new Error(
-          `DigiCert refused the reissue of order ${orderId}: ${failure}. No reissue was requested and state is ` +
-            "unchanged; fix the declaration (or the order in CertCentral) and run `pulumi up` again.",
-        );
+      ctx.log(`${messageOf(unsure)}; reading the order for a while before requesting it again`);
+      const found = await lookUpReissue(ctx, orderId, recheck, unsure, unsure);
+      if (found !== undefined) {
+        settle();
+        return found;
       }
-      const graceUntil =
-        ctx.clock.now() + (isRateLimited(error) ? 0 : GRACE_TIMEOUTS * ctx.settings.timeoutMs);
-      for (let round = 1; ; round++) {
-        let info: OrderInfoResponse | undefined;
-        try {
-          info = await ctx.client.orderInfoIfExists(orderId);
-        } catch (lookupError) {
-          throw new Error(
-            `${failure}. The reissue of order ${orderId} may have reached DigiCert, and reading the order failed too ` +
-              `(${messageOf(lookupError)}). Nothing was sent again. Run \`pulumi up\` again: it reads order ` +
-              `${orderId} first and takes a reissue DigiCert has instead of sending a second one.`,
-          );
-        }
-        const plan = recheck(info);
-        if (plan.kind !== "send") {
-          if (plan.kind !== "refuse")
-            ctx.log(`the answer to the reissue of order ${orderId} was lost (${failure}): ${plan.reason}`);
-          return { kind: "found", plan, info };
-        }
-        const remaining = graceUntil - ctx.clock.now();
-        if (remaining <= 0) break;
-        await ctx.clock.sleep(
-          Math.min(remaining, backoffDelayMs(ctx.settings.retry, round, ctx.clock.random)),
-        );
-      }
-      if (!isRateLimited(error) || attempt >= MAX_POST_ATTEMPTS) {
-        throw new Error(
-          `${failure}. The reissue of order ${orderId} may have reached DigiCert, and the order does not show it ` +
-            `(yet). Nothing was sent again. Run \`pulumi up\` again later: it reads order ${orderId} first and ` +
-            "takes a reissue DigiCert has instead of sending a second one.",
-        );
-      }
-      await ctx.clock.sleep(retryDelayMs(ctx.settings.retry, attempt, ctx.clock.random, error));
     }
+    const outcome = await postAtMostOnce(ctx, {
+      noun: "reissue",
+      nothingDone: "no reissue was requested",
+      unsure,
+      settle,
+      send: () => ctx.client.reissueOrder(orderId, reissueRequestBody(inputs)),
+      lookUp: (error, firstUnsure) => lookUpReissue(ctx, orderId, recheck, error, firstUnsure),
+      refused: (error) =>
+        new Error(
+          `DigiCert refused the reissue of order ${orderId}: ${messageOf(error)}. No reissue was requested and state is ` +
+            "unchanged; fix the declaration (or the order in CertCentral) and run `pulumi up` again.",
+        ),
+      unreadable: (failure) =>
+        `${failure}. The reissue of order ${orderId} may have reached DigiCert, and the order does not show it ` +
+        `(yet). Nothing was sent again. Run \`pulumi up\` again later: it reads order ${orderId} first and ` +
+        "takes a reissue DigiCert has instead of sending a second one.",
+      unsureNotVisible: `order ${orderId} shows no reissue from the earlier unanswered attempt`,
+      notVisible: `order ${orderId} shows no reissue`,
+      exhausted: (failure, attempts) =>
+        `${failure}. No reissue was requested: order ${orderId} shows none after ${attempts} attempts. State is ` +
+        "unchanged; run `pulumi up` again.",
+    });
+    if (outcome.kind === "found") {
+      settle();
+      return outcome.found;
+    }
+    const answer = outcome.value;
+    const requests = (answer?.requests ?? []).map((r) => ({
+      id: r.id,
+      status: (r.status ?? "pending").toLowerCase(),
+    }));
+    const requestId = requests.length === 0 ? undefined : Math.max(...requests.map((r) => r.id));
+    ctx.log(
+      `reissue of order ${orderId} requested${requestId === undefined ? "" : ` (request ${requestId})`}: no new order`,
+    );
+    return { kind: "sent", requestId, requests };
+  });
+}
+
+/**
+ * The reissue a failed POST (`error`) may have requested, if the order shows it (or anything else that means not
+ * sending: the plan says): read for the grace period after an ambiguous failure, once after a 429.
+ */
+async function lookUpReissue(
+  ctx: LifecycleContext,
+  orderId: number,
+  recheck: (info: OrderInfoResponse | undefined) => ReissuePlan,
+  error: unknown,
+  unsure: unknown,
+): Promise<Extract<SendOutcome, { kind: "found" }> | undefined> {
+  const graceUntil = graceDeadline(ctx, error);
+  const lost = messageOf(unsure);
+  for (let round = 1; ; round++) {
+    let info: OrderInfoResponse | undefined;
+    try {
+      info = await ctx.client.orderInfoIfExists(orderId);
+    } catch (lookupError) {
+      throw new Error(
+        `${lost}. The reissue of order ${orderId} may have reached DigiCert, and reading the order failed too ` +
+          `(${messageOf(lookupError)}). Nothing was sent again. Run \`pulumi up\` again: it reads order ` +
+          `${orderId} first and takes a reissue DigiCert has instead of sending a second one.`,
+      );
+    }
+    const plan = recheck(info);
+    if (plan.kind !== "send") {
+      if (plan.kind !== "refuse")
+        ctx.log(`the answer to the reissue of order ${orderId} was lost (${lost}): ${plan.reason}`);
+      return { kind: "found", plan, info };
+    }
+    const remaining = graceUntil - ctx.clock.now();
+    if (remaining <= 0) return undefined;
+    const pause = Math.min(remaining, backoffDelayMs(ctx.settings.retry, round, ctx.clock.random));
+    ctx.log(
+      `reading order ${orderId} again in ${(pause / 1000).toFixed(1)} s: DigiCert may still be storing the reissue ` +
+        `(look-up ${round + 1}, for ${Math.ceil(remaining / 1000)} s more)`,
+    );
+    await ctx.clock.sleep(pause);
   }
 }
 
@@ -314,8 +353,4 @@ function mergeRequests(
   const byId = new Map((known ?? []).map((r) => [r.id, r]));
   for (const r of added ?? []) byId.set(r.id, r);
   return [...byId.values()];
-}
-
-function squash(pem: string | undefined): string | undefined {
-  return pem?.replace(/\s+/g, "");
 }

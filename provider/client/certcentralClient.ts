@@ -43,6 +43,11 @@ export interface ClientSettings {
 export type RevokeOutcome =
   { readonly kind: "revoked" } | { readonly kind: "revoke-requested"; readonly requestId?: number };
 
+/** The largest JSON answer read: DigiCert's run to tens of kilobytes (an order list page). */
+export const MAX_JSON_BYTES = 1024 * 1024;
+/** The largest download read: a PEM bundle is a few kilobytes. */
+export const MAX_DOWNLOAD_BYTES = 5 * 1024 * 1024;
+
 /**
  * CertCentral Services API v2 over axios: base URL, the `X-DC-DEVKEY` header, timeouts, the shared rate
  * limiter, retries of idempotent calls, and decoding of every answer with io-ts. `placeOrder` is never retried
@@ -191,12 +196,22 @@ export class CertCentralClient {
         url: path,
         data: body,
         ...(codec === "text" ? { headers: { Accept: "*/*" } } : {}),
+        maxContentLength: codec === "text" ? MAX_DOWNLOAD_BYTES : MAX_JSON_BYTES,
       });
       status = response.status;
       text = typeof response.data === "string" ? response.data : "";
       retryAfter = response.headers["retry-after"];
     } catch (error) {
       release();
+      if (axios.isAxiosError(error) && /maxContentLength/.test(error.message)) {
+        // An answer far larger than any DigiCert sends (a proxy's page, a runaway body): not read, and unreadable.
+        throw new CertCentralTransportError(
+          "malformed-response",
+          method,
+          path,
+          `an answer larger than ${codec === "text" ? MAX_DOWNLOAD_BYTES : MAX_JSON_BYTES} bytes, not read`,
+        );
+      }
       // Only the kind of failure survives: the axios error holds the request headers, the key among them.
       const timedOut =
         axios.isAxiosError(error) && (error.code === "ECONNABORTED" || error.code === "ETIMEDOUT");

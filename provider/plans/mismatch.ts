@@ -1,3 +1,4 @@
+import { squash } from "../postOnce";
 import { canonicalJson } from "../canonicalJson";
 import { OrderInfoResponse } from "../codecs/api";
 import { CodeSigningOrderInputs } from "../codecs/inputs";
@@ -48,10 +49,6 @@ export function declarationMismatch(
   return differing.length === 0
     ? undefined
     : `differs from the declaration in ${differing.map(([name]) => name).join(", ")}`;
-}
-
-function squash(pem: string | undefined): string | undefined {
-  return pem?.replace(/\s+/g, "");
 }
 
 /**

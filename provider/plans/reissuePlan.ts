@@ -87,6 +87,13 @@ export function planChange(facts: ChangeFacts): ChangePlan {
   const issued = status === "issued" && !certificateExpired(facts.validTill, facts.now);
   const renewal = renewalOf(facts);
   if (reissuable.length > 0) {
+    if (status === "issued" && !issued) {
+      return {
+        kind: "replace",
+        reason: "definition",
+        explanation: `${reissuable.join(", ")} changed: certificate expired (validTill ${facts.validTill}): new order; a reissue needs a certificate that has not run out`,
+      };
+    }
     if (!issued) {
       return {
         kind: "replace",

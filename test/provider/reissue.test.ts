@@ -2,7 +2,7 @@ import { expect } from "chai";
 import { Emulator, startEmulator } from "../../emulator";
 import { EC_P256_CSR, RSA_3072_CSR } from "../fixtures/certificateRequests";
 import { ovHsmInputs } from "../fixtures/digicertExample";
-import { clockAhead, daysFrom, instantClock, providerFor, useEmulator } from "./providerFixture";
+import { clockAhead, daysFrom, instantClock, providerFor, rejectionOf, useEmulator } from "./providerFixture";
 
 /** An OV order for a key in the customer's HSM covering three years, renewed 30 days before its certificate ends. */
 const threeYears = {
@@ -116,5 +116,58 @@ describe("reissue inside the order: renewals, and DigiCert keeping the order iss
       expect(after).to.not.have.property("reissue");
       expect(posts(issuedStatus).filter((p) => p.endsWith("/reissue"))).to.have.length(1);
     });
+  });
+});
+
+describe("reissue POST refused with 429: the rules order placement follows (a refusal, sent again)", () => {
+  const emulatorOf = useEmulator();
+  const reissuePosts = (emulator: Emulator) =>
+    emulator.requests().filter((r) => r.method === "POST" && r.path.endsWith("/reissue"));
+  const rotatedInputs = { ...threeYears, certificate: { csr: EC_P256_CSR, serverPlatform: { id: -1 } } };
+  async function issuedOrder(emulator: Emulator) {
+    const under = providerFor(emulator);
+    const created = await under.provider.create(threeYears);
+    emulator.issue(Number(created.id));
+    return { ...under, id: created.id, state: (await under.provider.read(created.id, created.outs)).props! };
+  }
+
+  it("ten 429s in a row (more than the unanswered-attempt budget): sent again, paced, a line per refusal, one reissue", async () => {
+    const emulator = emulatorOf();
+    const { provider, logs, id, state } = await issuedOrder(emulator);
+    emulator.injectFault({
+      method: "POST",
+      path: `/order/certificate/${id}/reissue`,
+      times: 10,
+      fault: { kind: "rate-limited" },
+    });
+    emulator.clearRequests();
+    const outs = (await provider.update(id, state, rotatedInputs)).outs;
+    expect(outs.status).to.equal("reissue_pending");
+    expect(emulator.order(Number(id))!.reissues).to.have.length(1);
+    expect(reissuePosts(emulator)).to.have.length(11);
+    expect(
+      logs.filter((l) =>
+        /DigiCert refused the reissue POST with 429 .*no reissue was requested, sending it again/.test(l),
+      ),
+    ).to.have.length(10);
+  });
+
+  it("429s for longer than retry.maxRateLimitedMs: the message says DigiCert refused it and no reissue was requested", async () => {
+    const emulator = emulatorOf();
+    const { provider, id, state, clock } = await issuedOrder(emulator);
+    emulator.injectFault({
+      method: "POST",
+      path: `/order/certificate/${id}/reissue`,
+      times: Infinity,
+      fault: { kind: "rate-limited" },
+    });
+    const sleptBefore = clock.slept.reduce((a, b) => a + b, 0);
+    const error = await rejectionOf(provider.update(id, state, rotatedInputs));
+    expect(error.message).to.match(
+      /DigiCert refused the reissue with HTTP 429 \(rate limit\) for \d+ s; a 429 is a refusal, so no reissue was requested/,
+    );
+    expect(error.message).to.not.match(/may have reached DigiCert/);
+    expect(clock.slept.reduce((a, b) => a + b, 0) - sleptBefore).to.be.at.least(600_000);
+    expect(emulator.order(Number(id))!.reissues ?? []).to.have.length(0);
   });
 });

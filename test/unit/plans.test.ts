@@ -496,6 +496,13 @@ describe("planChange: reissue, don't repurchase (one row per rule)", () => {
       "a new CSR on an issued order whose certificate expired: a new order",
       change({ validTill: "2026-11-01", reissuable: ["certificate.csr"] }),
       { kind: "replace", reason: "definition" },
+      /^certificate\.csr changed: certificate expired \(validTill 2026-11-01\): new order; a reissue needs a certificate that has not run out$/,
+    ],
+    [
+      "a new CSR once the order and its certificate have both run out: the expired wording, not 'not issued yet'",
+      change({ validTill: "2026-11-01", orderValidTill: "2026-11-01", reissuable: ["certificate.csr"] }),
+      { kind: "replace", reason: "definition" },
+      /certificate expired \(validTill 2026-11-01\): new order/,
     ],
     [
       "a change a reissue cannot carry (orderValidity) with a new CSR: a new order",
