@@ -125,7 +125,12 @@ export async function cliBench(
   runs: number,
   progress: (line: string) => void,
 ): Promise<CliResults> {
-  const version = spawnSync(pulumi, ["version"], { encoding: "utf8" }).stdout.trim();
+  const versionHome = fs.mkdtempSync(path.join(os.tmpdir(), "pulumi-home-"));
+  const version = spawnSync(pulumi, ["version"], {
+    encoding: "utf8",
+    env: { ...process.env, PULUMI_HOME: versionHome, PULUMI_SKIP_UPDATE_CHECK: "true" },
+  }).stdout.trim();
+  fs.rmSync(versionHome, { recursive: true, force: true });
   const loadAtStart = os.loadavg()[0];
   const samples: CliResults["samples"] = { ours: {}, baseline: {} };
   const hostStartMs: number[] = [];

@@ -90,8 +90,8 @@ async function hostDemo(emulator: Emulator): Promise<void> {
     "mode",
     "provider host: no pulumi CLI (on PATH or in .pulumi-cli/bin), so this script plays the engine's part",
   );
-  kv("real CLI", "npm run setup:pulumi builds it from Go modules (minutes, once); then npm run demo uses it");
   kv("", "(the program under mocks, then @pulumi/pulumi's dynamic-provider host over gRPC)");
+  kv("real CLI", "npm run setup:pulumi builds it from Go modules (minutes, once); then npm run demo uses it");
   kv("emulator", emulator.baseUrl);
   kv("stack", `${STACK} (Pulumi.${STACK}.yaml), program ${PROGRAM_MAIN}`);
   if (encryptedKeys.length > 0) {

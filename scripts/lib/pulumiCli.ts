@@ -132,8 +132,12 @@ export class CliStack {
 
   /** As `run`, but hands back the running command, to kill it part-way. */
   start(args: readonly string[], opts: RunOptions = {}): RunningCommand {
-    const full = [...args, "--non-interactive", "--color", "never"];
+    // Our flags go before a `--` in args (after it, everything is a positional argument).
+    const end = args.indexOf("--");
+    const [own, positional] = end < 0 ? [args, []] : [args.slice(0, end), args.slice(end)];
+    const full = [...own, "--non-interactive", "--color", "never"];
     if (opts.stackFlag !== false) full.push("--stack", this.stack);
+    full.push(...positional);
     return startCommand(this.pulumi, full, {
       cwd: this.dir,
       env: this.env,
@@ -150,7 +154,8 @@ export class CliStack {
     opts: { secret?: boolean; path?: boolean } = {},
   ): Promise<void> {
     const flags = [...(opts.secret ? ["--secret"] : []), ...(opts.path ? ["--path"] : [])];
-    await this.run(["config", "set", ...flags, key, value], { quiet: true });
+    // `--` ends the flags: a value starting with "-" is a value.
+    await this.run(["config", "set", ...flags, "--", key, value], { quiet: true });
   }
 
   /** `pulumi stack output --json`, decoded. */
@@ -253,7 +258,8 @@ function startCommand(
       if (code === 0) resolve(result);
       else {
         const why = signal ? `was killed (${signal})` : `exited ${code}`;
-        reject(new CliError(`${shown} ${why}\n${stdout}\n${stderr}`.trimEnd(), result));
+        const redacted = (text: string) => text.split(opts.secret).join("<secret>");
+        reject(new CliError(redacted(`${shown} ${why}\n${stdout}\n${stderr}`.trimEnd()), result));
       }
     });
   });

@@ -64,7 +64,7 @@ export function orderResources(state: StateExport) {
  * launcher: first on PATH, the CLI takes it (with a warning) over the one beside `pulumi`, so the log counts the
  * provider hosts each command starts. Removed with the program folders.
  */
-export function providerHostCounter(): { binDir: string; launches: () => number } {
+export function providerHostCounter(): { binDir: string; launches: () => number; killAll: () => void } {
   fs.mkdirSync(PROGRAMS_ROOT, { recursive: true });
   const binDir = fs.mkdtempSync(path.join(PROGRAMS_ROOT, "launcher-"));
   const log = path.join(binDir, "launches.log");
@@ -74,9 +74,21 @@ export function providerHostCounter(): { binDir: string; launches: () => number 
     `#!/bin/sh\necho "$$" >> '${log}'\nexec '${real}' "$@"\n`,
     { mode: 0o755 },
   );
+  const pids = () => (fs.existsSync(log) ? fs.readFileSync(log, "utf8").trim().split("\n").map(Number) : []);
   return {
     binDir,
-    launches: () => (fs.existsSync(log) ? fs.readFileSync(log, "utf8").trim().split("\n").length : 0),
+    launches: () => pids().length,
+    // The engine starts each plugin in a process group of its own, led by the launcher: a kill of the CLI's group
+    // does not reach it, so a crash of the whole deployment kills these too.
+    killAll: () => {
+      for (const pid of pids()) {
+        try {
+          process.kill(-pid, "SIGKILL");
+        } catch {
+          // already gone
+        }
+      }
+    },
   };
 }
 

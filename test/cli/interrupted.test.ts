@@ -7,7 +7,9 @@
 import { expect } from "chai";
 import { DEFAULT_API_KEY, Emulator, startEmulator } from "../../emulator";
 import { CliError, CliStack } from "../../scripts/lib/pulumiCli";
-import { cliSuiteTitle, orderResources, requirePulumi } from "./cliSupport";
+import * as fs from "fs";
+import * as path from "path";
+import { cliSuiteTitle, orderResources, providerHostCounter, requirePulumi } from "./cliSupport";
 
 /** Resolves once `condition` holds, checking every 20 ms; fails after `timeoutMs`. */
 async function until(condition: () => boolean, timeoutMs: number, what: string): Promise<void> {
@@ -22,18 +24,23 @@ describe(cliSuiteTitle("real Pulumi CLI: pulumi up killed while DigiCert stores 
   this.timeout(180_000);
   let emulator: Emulator | undefined;
   let stack: CliStack | undefined;
+  let hosts: ReturnType<typeof providerHostCounter> | undefined;
 
   before(async function () {
     const pulumi = requirePulumi(this);
     emulator = await startEmulator();
+    hosts = providerHostCounter();
     stack = await CliStack.create(pulumi, {
       baseUrl: emulator.baseUrl,
       apiKey: DEFAULT_API_KEY,
       stack: "dev",
+      env: { PATH: `${hosts.binDir}${path.delimiter}${process.env.PATH ?? ""}` },
     });
   });
   after(async () => {
+    hosts?.killAll();
     stack?.dispose();
+    if (hosts) fs.rmSync(hosts.binDir, { recursive: true, force: true });
     await emulator?.close();
   });
 
@@ -48,7 +55,9 @@ describe(cliSuiteTitle("real Pulumi CLI: pulumi up killed while DigiCert stores 
       (e: unknown) => e,
     );
     await until(() => emu.orders().length === 1, 90_000, "the emulator to store the order");
+    // The whole deployment dies: the CLI and language host (their group), and the provider host (its own group).
     up.kill();
+    hosts!.killAll();
     expect(await killed).to.be.instanceOf(CliError);
 
     // What the user sees next: the stack is locked by the killed update, and the CLI names the way out.
