@@ -1,4 +1,7 @@
 import { expect } from "chai";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
 import { Emulator, FaultRule, startEmulator } from "../../emulator";
 import { createProgramDir, removeProgramDir } from "../../harness/programDir";
 import { hostErrorOf, ProviderHost, secret, urnFor } from "../../harness/providerHost";
@@ -21,6 +24,8 @@ describe("engine protocol: reissue, don't repurchase, and the certificate as out
   let emulator: Emulator;
   let dir: string;
   let host: ProviderHost;
+  /** Markers of unanswered POSTs: this file's own, emptied with the emulator (its order IDs restart on reset). */
+  let pendingDir: string;
   /** DigiCert's EV example as the basic program registers it (ship_token): carries the real `__provider`. */
   let declared: Props;
   /** An OV order for a key in the customer's HSM, three years, with a real CSR. */
@@ -40,7 +45,12 @@ describe("engine protocol: reissue, don't repurchase, and the certificate as out
       __provider: declared.__provider,
     };
     dir = createProgramDir();
-    host = await ProviderHost.start({ cwd: dir, project: PROJECT });
+    pendingDir = fs.mkdtempSync(path.join(os.tmpdir(), "digicert-pending-"));
+    host = await ProviderHost.start({
+      cwd: dir,
+      project: PROJECT,
+      env: { DIGICERT_PENDING_DIR: pendingDir },
+    });
     await host.configure({
       "digicert:apiKey": secret(API_KEY),
       "digicert:baseUrl": emulator.baseUrl,
@@ -50,9 +60,14 @@ describe("engine protocol: reissue, don't repurchase, and the certificate as out
   after(async () => {
     await host?.close();
     if (dir) removeProgramDir(dir);
+    if (pendingDir) fs.rmSync(pendingDir, { recursive: true, force: true });
     await emulator?.close();
   });
-  beforeEach(() => emulator.reset());
+  beforeEach(() => {
+    emulator.reset();
+    for (const marker of fs.readdirSync(pendingDir))
+      fs.rmSync(path.join(pendingDir, marker), { force: true });
+  });
 
   interface Deployed {
     id: string;
