@@ -250,15 +250,12 @@ export function validateOrderPlacement(
 
   const platformId = certificate?.server_platform?.id;
   if (certificate !== undefined) {
-    // DigiCert: server_platform is required when cs_provisioning_method is client_app or not provided.
-    if (platformId === undefined && (method === "client_app" || body.cs_provisioning_method === undefined)) {
-      problems.push(missingField("certificate.server_platform.id"));
-    } else if (platformId !== undefined && platformId < -1) {
-      problems.push(invalidValue("certificate.server_platform.id", "is not a known server platform."));
-    }
-    if ((platformId === SUN_JAVA_PLATFORM_ID || method === "email") && isBlank(certificate.csr)) {
-      problems.push(missingField("certificate.csr"));
-    }
+    checkPlatformAndCsr(
+      platformId,
+      body.cs_provisioning_method === undefined ? undefined : method,
+      certificate.csr,
+      problems,
+    );
   }
 
   const shipInfo = checkShipInfo(body.ship_info, method, problems);
@@ -374,14 +371,7 @@ export function validateReissue(
     }
   }
   const platformId = certificate.server_platform?.id ?? current.serverPlatformId;
-  if (platformId === undefined && (method === "client_app" || method === undefined)) {
-    problems.push(missingField("certificate.server_platform.id"));
-  } else if (platformId !== undefined && platformId < -1) {
-    problems.push(invalidValue("certificate.server_platform.id", "is not a known server platform."));
-  }
-  if ((platformId === SUN_JAVA_PLATFORM_ID || method === "email") && isBlank(certificate.csr)) {
-    problems.push(missingField("certificate.csr"));
-  }
+  checkPlatformAndCsr(platformId, method, certificate.csr, problems);
   const shipInfo = checkShipInfo(body.ship_info, method, problems);
   if (problems.length > 0) return E.left(problems);
   return E.right({
@@ -393,4 +383,24 @@ export function validateReissue(
     skipApproval: body.skip_approval ?? false,
     comments: body.comments,
   });
+}
+
+/**
+ * DigiCert: server_platform is required when cs_provisioning_method is client_app or not given (`method`
+ * undefined), and a CSR for Sun Java (platform 55) and for `email` (the key stays in your HSM). Orders and reissues.
+ */
+function checkPlatformAndCsr(
+  platformId: number | undefined,
+  method: string | undefined,
+  csr: string | undefined,
+  problems: ErrorEntry[],
+): void {
+  if (platformId === undefined && (method === "client_app" || method === undefined)) {
+    problems.push(missingField("certificate.server_platform.id"));
+  } else if (platformId !== undefined && platformId < -1) {
+    problems.push(invalidValue("certificate.server_platform.id", "is not a known server platform."));
+  }
+  if ((platformId === SUN_JAVA_PLATFORM_ID || method === "email") && isBlank(csr)) {
+    problems.push(missingField("certificate.csr"));
+  }
 }
