@@ -1,13 +1,9 @@
 import { expect } from "chai";
-import * as fs from "fs";
-import * as os from "os";
-import * as path from "path";
-import { Emulator, startEmulator } from "../../emulator";
-import { createProgramDir, removeProgramDir } from "../../harness/programDir";
-import { ProviderHost, secret, urnFor } from "../../harness/providerHost";
+import { Emulator } from "../../emulator";
+import { urnFor } from "../../harness/providerHost";
 import { captureOrder, PROJECT, STACK } from "./engineFixture";
+import { useKilledHostFixture } from "./killedHostFixture";
 
-const API_KEY = "emulator-api-key";
 /** DigiCert stores the order this long after the POST reached it (the emulator's late-storing fault). */
 // Longer than a provider host takes to start on a busy 2-core machine (measured up to 5.4 s), so the re-run looks
 // before DigiCert lists the order; within the grace period (three request timeouts of 5 s).
@@ -21,36 +17,15 @@ const STORED_AFTER_MS = 10_000;
 describe("engine protocol: a provider killed during the order POST, re-run at once", function () {
   this.timeout(60_000);
   const urn = urnFor({ stack: STACK, project: PROJECT, name: "release-signing" });
+  const fixture = useKilledHostFixture();
+  const startHost = () => fixture.startHost();
   let emulator: Emulator;
-  let dir: string;
-  let pendingDir: string;
   let declared: Record<string, unknown>;
 
   before(async () => {
-    emulator = await startEmulator({ rateLimits: [] });
+    emulator = fixture.emulator();
     declared = (await captureOrder()).inputs;
-    dir = createProgramDir();
-    pendingDir = fs.mkdtempSync(path.join(os.tmpdir(), "digicert-pending-"));
   });
-  after(async () => {
-    if (dir) removeProgramDir(dir);
-    if (pendingDir) fs.rmSync(pendingDir, { recursive: true, force: true });
-    await emulator?.close();
-  });
-
-  async function startHost(): Promise<ProviderHost> {
-    const host = await ProviderHost.start({
-      cwd: dir,
-      project: PROJECT,
-      env: { DIGICERT_PENDING_DIR: pendingDir },
-    });
-    await host.configure({
-      "digicert:apiKey": secret(API_KEY),
-      "digicert:baseUrl": emulator.baseUrl,
-      "digicert:requestTimeout": "5s",
-    });
-    return host;
-  }
 
   it("the re-run keeps looking for the grace period and adopts the order: one order", async () => {
     emulator.injectFault({

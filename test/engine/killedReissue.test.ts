@@ -1,15 +1,11 @@
 import { expect } from "chai";
-import * as fs from "fs";
-import * as os from "os";
-import * as path from "path";
-import { Emulator, startEmulator } from "../../emulator";
-import { createProgramDir, removeProgramDir } from "../../harness/programDir";
-import { ProviderHost, secret, urnFor } from "../../harness/providerHost";
+import { Emulator } from "../../emulator";
+import { urnFor } from "../../harness/providerHost";
 import { EC_P256_CSR, RSA_3072_CSR } from "../fixtures/certificateRequests";
 import { ovHsmInputs } from "../fixtures/digicertExample";
 import { captureOrder, PROJECT, STACK } from "./engineFixture";
+import { useKilledHostFixture } from "./killedHostFixture";
 
-const API_KEY = "emulator-api-key";
 /** DigiCert stores the reissue this long after the POST reached it: longer than a host start on a busy machine. */
 const STORED_AFTER_MS = 10_000;
 type Props = Record<string, unknown>;
@@ -22,13 +18,13 @@ type Props = Record<string, unknown>;
 describe("engine protocol: a provider killed during the reissue POST, re-run at once", function () {
   this.timeout(120_000);
   const urn = urnFor({ stack: STACK, project: PROJECT, name: "release-signing" });
+  const fixture = useKilledHostFixture();
+  const startHost = () => fixture.startHost();
   let emulator: Emulator;
-  let dir: string;
-  let pendingDir: string;
   let hsm: Props;
 
   before(async () => {
-    emulator = await startEmulator({ rateLimits: [] });
+    emulator = fixture.emulator();
     const declared = (await captureOrder()).inputs;
     hsm = {
       ...ovHsmInputs("codesigning/dev/release-signing", { years: 3 }),
@@ -36,28 +32,7 @@ describe("engine protocol: a provider killed during the reissue POST, re-run at 
       skipApproval: true,
       __provider: declared.__provider,
     };
-    dir = createProgramDir();
-    pendingDir = fs.mkdtempSync(path.join(os.tmpdir(), "digicert-pending-"));
   });
-  after(async () => {
-    if (dir) removeProgramDir(dir);
-    if (pendingDir) fs.rmSync(pendingDir, { recursive: true, force: true });
-    await emulator?.close();
-  });
-
-  async function startHost(): Promise<ProviderHost> {
-    const host = await ProviderHost.start({
-      cwd: dir,
-      project: PROJECT,
-      env: { DIGICERT_PENDING_DIR: pendingDir },
-    });
-    await host.configure({
-      "digicert:apiKey": secret(API_KEY),
-      "digicert:baseUrl": emulator.baseUrl,
-      "digicert:requestTimeout": "5s",
-    });
-    return host;
-  }
 
   it("the re-run reads the order for the grace period and takes the reissue: one reissue POST", async () => {
     const first = await startHost();
