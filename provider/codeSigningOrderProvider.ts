@@ -22,6 +22,7 @@ import {
   RegionBaseUrls,
 } from "./settings";
 import { composeOutputs } from "./state";
+import { ResourceInitError } from "./errors";
 import { withCertificatePem } from "./certificateDownload";
 import { refreshState } from "./plans";
 import { appliedInputs, reissueOrder, withApplied } from "./reissue";
@@ -107,7 +108,9 @@ export class CodeSigningOrderProvider {
   }
 
   create(raw: Props): Promise<{ id: string; outs: Props }> {
-    return this.redacting(() => createOrder(this.lifecycle(), decodeDeclaration(raw)));
+    return this.redacting(() =>
+      createOrder(this.lifecycle(), decodeDeclaration(raw)).catch(keepingProvider(raw)),
+    );
   }
 
   read(id: string, props: Props = {}): Promise<{ id?: string; props?: Props; inputs?: Props }> {
@@ -137,7 +140,8 @@ export class CodeSigningOrderProvider {
       const declaration = decodeDeclaration(news);
       const decision = decideDiff(stored, { raw: news, declared: declaration.inputs }, ctx.clock.now());
       if (decision.refusal) throw new Error(`${decision.refusal.property}: ${decision.refusal.reason}`);
-      if (decision.reissue) return { outs: await reissueOrder(ctx, declaration, stored) };
+      if (decision.reissue)
+        return { outs: await reissueOrder(ctx, declaration, stored).catch(keepingProvider(news)) };
       // A reissue turned down and no longer asked for (the inputs went back) is history: dropped.
       const { reissue } = stored.computed;
       const computed =
@@ -190,6 +194,19 @@ export class CodeSigningOrderProvider {
     this.context = { client, clock: this.clock, settings, log: this.log, memory: this.memory, pending };
     return this.context;
   }
+}
+
+/**
+ * A partial failure's properties become the resource's outputs as they are: the host adds `__provider` to a
+ * successful create's outputs, not to these (pulumi-dynamic-providers.md §1.5). Without it the next refresh or
+ * destroy cannot load the provider ("code must be a string, not undefined"), so the inputs' `__provider` goes back in.
+ */
+function keepingProvider(inputs: Props): (error: unknown) => never {
+  return (error) => {
+    if (error instanceof ResourceInitError && inputs.__provider !== undefined)
+      error.properties = { __provider: inputs.__provider, ...error.properties };
+    throw error;
+  };
 }
 
 function parseOrderId(id: string): number {

@@ -31,6 +31,7 @@ export async function deleteOrder(
     adoptedByReplacement: ctx.memory.isAdopted(orderId),
     beingReplaced: ctx.memory.isBeingReplaced(orderId),
     now: ctx.clock.now(),
+    identity: identityOf(stored.declared)?.kind ?? "derived",
   };
   let failed: { plan: DeletePlan; error: unknown } | undefined;
   for (let replans = 0; ;) {

@@ -5,7 +5,8 @@
  */
 export class ResourceInitError extends Error {
   readonly id: string;
-  readonly properties: Record<string, unknown>;
+  /** Replaced, never mutated: the host stores it as the outputs (a front door may add its own keys). */
+  properties: Record<string, unknown>;
   readonly reasons: string[];
   constructor(
     id: string,

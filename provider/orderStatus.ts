@@ -6,18 +6,11 @@
 /** Statuses after which an order will never be issued or valid again. */
 const TERMINAL_STATUSES: readonly string[] = ["rejected", "canceled", "cancelled", "revoked", "expired"];
 
-/** Statuses of an order a lost answer leaves behind: placed moments (or days) ago and not issued yet. */
-const FRESH_STATUSES: readonly string[] = ["needs_approval", "pending"];
-
 /** Statuses of an order whose certificate is out: it can be revoked, not canceled. */
 const CERTIFICATE_OUT_STATUSES: readonly string[] = ["issued", "reissue_pending"];
 
 export function isTerminalStatus(status: string | undefined): boolean {
   return status !== undefined && TERMINAL_STATUSES.includes(status.toLowerCase());
-}
-
-export function isFreshStatus(status: string): boolean {
-  return FRESH_STATUSES.includes(status);
 }
 
 export function hasCertificateOut(status: string): boolean {

@@ -3,8 +3,8 @@ import { ComputedOutputs } from "../codecs/state";
 import { Declaration } from "../declaration";
 import { alternativeOrderIdAfter } from "../identity";
 import { orderStateFromInfo, OrderState } from "../mapping";
-import { liveOrders, newestOrder, OrderHistory } from "../orderHistory";
-import { isFreshStatus, isTerminalStatus } from "../orderStatus";
+import { HistoryOrder, liveOrders, newestOrder, OrderHistory } from "../orderHistory";
+import { isTerminalStatus } from "../orderStatus";
 import { declarationMismatch, MismatchScope } from "./mismatch";
 
 /** Why Diff planned a replacement; "engine" when the engine replaces for a reason of its own (replaceOnChanges). */
@@ -108,13 +108,16 @@ function planSuccessor(
 }
 
 /**
- * No Diff came first: a new resource, or one the engine replaces without asking (`pulumi up --replace`, where Check
- * gets no old inputs either). The two look the same here, so only what is safe in both is done:
+ * No Diff came first: a new resource, one re-created after `pulumi destroy` (which leaves an issued order with
+ * DigiCert), a create the previous run lost (its answer, or the whole run: Ctrl-C twice, a kill), or one the engine
+ * replaces without asking (`pulumi up --replace`, where Check gets no old inputs either). They look the same here:
  * - `existingOrderId`: adopt its latest live successor (renewals since the import), or the order itself;
- * - a live order not issued yet carries this resource's latest ID: a lost answer; adopt it, never pay twice;
- * - any other live order: this resource had orders before (an earlier stack of the same name, `--replace`), or
- *   the user's own ID is another's: refuse, saying how to keep it or order anew, rather than guess;
- * - otherwise place the next generation's order.
+ * - the newest order carrying this resource's own derived ID is live: it is this resource's order (the ID is a hash
+ *   of this stack's resource, held by no other resource here): adopt it, whatever its status or age; never pay twice;
+ * - several live orders carry that same ID (two lost answers?): refuse, naming them, rather than guess;
+ * - a live order carries the user's own alternativeOrderId: it may be another resource's or stack's: refuse, saying
+ *   how to keep it or order anew;
+ * - otherwise (no order, or the newest is canceled, rejected, revoked or expired) place the next generation's order.
  */
 function planWithoutPredecessor(
   declaration: Declaration,
@@ -133,39 +136,55 @@ function planWithoutPredecessor(
       reason: "existingOrderId",
     };
   }
-  // Only an ID derived from this resource's key (or its import) says the order is this resource's; a user's own ID
-  // may be shared with other resources or stacks.
-  const ours = existing !== undefined || declaration.identity.kind === "derived";
-  if (live !== undefined && ours && (existing !== undefined || isFreshStatus(live.status))) {
-    return {
-      kind: "adopt",
-      orderId: live.orderId,
-      scope: "found",
-      outputs: { assignedAlternativeOrderId: live.alternativeOrderId, adoptedExistingOrder: true },
+  if (existing !== undefined && live !== undefined)
+    return adoptFound(live, onWaitFailure, "a renewal of the imported order");
+  const newest = newestOrder(history);
+  if (declaration.identity.kind === "derived" && newest !== undefined && !isTerminalStatus(newest.status)) {
+    const sameId = liveOrders(history).filter((o) => o.alternativeOrderId === newest.alternativeOrderId);
+    if (sameId.length > 1) {
+      return {
+        kind: "refuse",
+        reason:
+          `Orders ${sameId.map((o) => `${o.orderId} (${o.status})`).join(", ")} all carry this resource's alternative ` +
+          `order ID ${newest.alternativeOrderId}. No order was placed. Keep one with existingOrderId (and cancel the ` +
+          "others in CertCentral), or set a new alternativeOrderId to order anew.",
+      };
+    }
+    return adoptFound(
+      newest,
       onWaitFailure,
-      reason: `found live order ${live.orderId} with alternative order ID ${live.alternativeOrderId}: adopting it, not ordering again`,
-    };
+      `its ${newest.status} order, placed for this resource by an earlier run`,
+    );
   }
-  if (live !== undefined) {
+  if (live !== undefined && declaration.identity.kind === "own") {
     return {
       kind: "refuse",
       reason:
-        `Order ${live.orderId} (${live.status}) already carries ${ours ? "this resource's" : "your"} alternative order ID ` +
-        `${live.alternativeOrderId}. ` +
-        (ours
-          ? "It was placed for a resource of this name before: a lost answer DigiCert has since issued, an earlier " +
-            "stack of the same name, or `pulumi up --replace`. "
-          : "Another resource or stack may hold it, or an earlier run of this one lost its answer. ") +
-        `No order was placed. If it is this resource's order, set existingOrderId: ${live.orderId}; to order anew, ` +
-        "set a new alternativeOrderId.",
+        `Order ${live.orderId} (${live.status}) already carries your alternative order ID ${live.alternativeOrderId}. ` +
+        "Another resource or stack may hold it, or an earlier run of this one lost its answer. No order was placed. " +
+        `If it is this resource's order, set existingOrderId: ${live.orderId}; to order anew, set a new alternativeOrderId.`,
     };
   }
-  const latest = newestOrder(history)?.orderId ?? history.after;
+  const latest = newest?.orderId ?? history.after;
   return {
     kind: "place",
     alternativeOrderId: alternativeOrderIdAfter(declaration.identity, latest),
     predecessorOrderId: latest,
     reason: latest === undefined ? "a first order" : `no live order follows order ${latest}`,
+  };
+}
+
+/** Adopt a live order found by the alternative order ID it carries. */
+function adoptFound(found: HistoryOrder, onWaitFailure: "partial" | "plain", what: string): CreatePlan {
+  return {
+    kind: "adopt",
+    orderId: found.orderId,
+    scope: "found",
+    outputs: { assignedAlternativeOrderId: found.alternativeOrderId, adoptedExistingOrder: true },
+    onWaitFailure,
+    reason:
+      `adopting order ${found.orderId} (${found.status}), ${what}: it carries this resource's alternative order ID ` +
+      `${found.alternativeOrderId}; no new order is placed`,
   };
 }
 

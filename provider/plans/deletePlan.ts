@@ -16,6 +16,11 @@ export interface DeleteFacts {
   /** The resource went through Diff in this deployment: this Delete is part of its replacement. */
   readonly beingReplaced: boolean;
   readonly now: number;
+  /**
+   * How the resource's orders are found again: `derived` IDs are this resource's own, so the next `pulumi up` of it
+   * adopts an order left at DigiCert; the user's `own` ID may be shared, so adopting needs existingOrderId.
+   */
+  readonly identity: "derived" | "own";
   /** The order as DigiCert reports it, or "gone" when DigiCert says it does not exist. */
   readonly order?: OrderState | "gone";
   /** The resource's orders newer than this one (its successors), whichever process placed them. */
@@ -42,7 +47,9 @@ export type DeletePlan =
 export function planDelete(facts: DeleteFacts): DeletePlan {
   const { orderId, order } = facts;
   if (facts.onDelete === "retain") {
-    return forget(`order ${orderId} retained at DigiCert (onDelete: retain); removed from state only`);
+    return forget(
+      `order ${orderId} retained at DigiCert (onDelete: retain); removed from state only. ${nextUp(facts)}`,
+    );
   }
   if (facts.adoptedByReplacement) {
     // The engine replaced the resource without a reason DigiCert knows of (`pulumi up --replace`) and the
@@ -69,7 +76,8 @@ function planCertificateOut(facts: DeleteFacts, order: OrderState): DeletePlan {
   const { orderId } = facts;
   if (facts.onDelete !== "revoke") {
     return forget(
-      `order ${orderId} is ${order.status}: left with DigiCert and removed from state (onDelete: cancel only cancels orders not yet issued)`,
+      `order ${orderId} is ${order.status}: left with DigiCert and removed from state (onDelete: cancel only ` +
+        `cancels orders not yet issued). ${nextUp(facts)}`,
     );
   }
   if (certificateExpired(order.validTill, facts.now)) {
@@ -87,6 +95,14 @@ function planCertificateOut(facts: DeleteFacts, order: OrderState): DeletePlan {
     cancelReissueFirst: order.status === "reissue_pending",
     reason: `order ${orderId} revoked`,
   };
+}
+
+/** What the next `pulumi up` of the same program does with an order left at DigiCert. */
+function nextUp(facts: DeleteFacts): string {
+  return facts.identity === "derived"
+    ? "The next `pulumi up` of this resource adopts it again while it matches the declaration (no new order)."
+    : `To have it back, set existingOrderId: ${facts.orderId} (an order under your own alternativeOrderId is not ` +
+        "adopted by itself: another resource may hold it).";
 }
 
 function forget(reason: string): DeletePlan {

@@ -179,6 +179,20 @@ describe("engine protocol: CodeSigningOrder through the SDK's provider host", fu
     expect(error.message).to.match(/did not reach "issued" within waitTimeout 300ms/);
   });
 
+  it("a partial failure's properties carry __provider: refresh and destroy of what the engine stored work", async () => {
+    const checked = await host.check(urn, {}, { ...declared, waitFor: "issued", waitTimeout: "300ms" });
+    const waiting = checked.inputs;
+    const error = await hostErrorOf(host.create(urn, waiting));
+    const stored = error.initFailure!.properties;
+    // The engine stores exactly these properties: without __provider the host cannot load the provider again.
+    expect(stored.__provider).to.equal(declared.__provider);
+    const id = error.initFailure!.id;
+    const refreshed = await host.read(id, urn, stored, waiting);
+    expect(refreshed.id).to.equal(id);
+    await host.delete(id, urn, stored);
+    expect(emulator.order(Number(id))!.status).to.equal("canceled");
+  });
+
   it("never lets the API key out: not in state, errors crossing the host, or anything the host printed", async () => {
     const { id, state } = await up();
     emulator.injectFault({

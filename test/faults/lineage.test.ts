@@ -305,15 +305,12 @@ describe("successive orders of one resource, and late answers", () => {
     expect(emulator.order(Number(id))!.status).to.equal("needs_approval");
   });
 
-  it("pulumi up --replace of an issued order refuses, saying how to keep it or order anew, and nothing is touched", async () => {
+  it("pulumi up --replace (or destroy then up) of an issued order adopts that same order: no new order, nothing touched", async () => {
     const { provider } = providerFor(emulator);
     const current = await placeAndIssue(emulator, provider, inputs);
-    const error = await rejectionOf(provider.create(inputs));
-    expect(error.message).to.match(
-      new RegExp(
-        `Order ${current.id} \\(issued\\) already carries this resource's alternative order ID .* No order was placed\\. If it is this resource's order, set existingOrderId: ${current.id}`,
-      ),
-    );
+    const { id, outs } = await provider.create(inputs);
+    expect(id).to.equal(current.id);
+    expect(outs).to.include({ orderId: Number(current.id), adoptedExistingOrder: true });
     expect(emulator.orders()).to.have.length(1);
     expect(emulator.order(Number(current.id))!.status).to.equal("issued");
   });

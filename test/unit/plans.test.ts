@@ -71,9 +71,39 @@ const createRows: CreateRow[] = [
     expected: { kind: "adopt", orderId: 7, scope: "found", onWaitFailure: "plain" },
   },
   {
-    rule: "pulumi up --replace (no Diff) of an issued order: refused, naming the order and existingOrderId",
+    rule: "an issued order under this resource's derived ID (destroy then up, or the adopting run lost): adopted",
     declaration: declared,
     orders: [order(7, "issued")],
+    expected: { kind: "adopt", orderId: 7, scope: "found", onWaitFailure: "plain" },
+  },
+  {
+    rule: "any live status under the derived ID is this resource's (a pending, or an unknown new status): adopted",
+    declaration: declared,
+    orders: [order(7, "reissue_pending")],
+    expected: { kind: "adopt", orderId: 7, scope: "found" },
+  },
+  {
+    rule: "after a replacement the chain's newest live order is adopted, not its predecessor left to expire",
+    declaration: declared,
+    orders: [order(9, "issued", alternativeOrderIdAfter(declared.identity, 7)), order(7, "issued")],
+    expected: { kind: "adopt", orderId: 9, scope: "found" },
+  },
+  {
+    rule: "the chain's newest order is dead (revoked after destroy): a new order, never the older live one",
+    declaration: declared,
+    orders: [order(9, "revoked", alternativeOrderIdAfter(declared.identity, 7)), order(7, "issued")],
+    expected: { kind: "place", alternativeOrderId: alternativeOrderIdAfter(declared.identity, 9) },
+  },
+  {
+    rule: "two live orders carry the same derived ID (two lost answers?): refused, naming both",
+    declaration: declared,
+    orders: [order(8, "issued"), order(7, "needs_approval")],
+    expected: { kind: "refuse" },
+  },
+  {
+    rule: "an issued order under the user's own ID, without a Diff: refused (it may be another resource's)",
+    declaration: own,
+    orders: [order(7, "issued", "release-2026")],
     expected: { kind: "refuse" },
   },
   {
@@ -192,9 +222,18 @@ describe("planCreate: one row per rule", () => {
   }
 
   it("a refusal names the order and says how to keep it or order anew", () => {
-    const plan = planCreate(declared, history(declared, [order(7, "issued")]));
-    expect(plan.reason).to.match(/^Order 7 \(issued\) already carries this resource's alternative order ID/);
+    const plan = planCreate(own, history(own, [order(7, "issued", "release-2026")]));
+    expect(plan.reason).to.match(
+      /^Order 7 \(issued\) already carries your alternative order ID release-2026/,
+    );
     expect(plan.reason).to.match(/set existingOrderId: 7; to order anew, set a new alternativeOrderId/);
+  });
+
+  it("an adoption says so in one line: the order, its status, and that no new order is placed", () => {
+    const plan = planCreate(declared, history(declared, [order(7, "issued")]));
+    expect(plan.reason).to.match(
+      /^adopting order 7 \(issued\), .*: it carries this resource's alternative order ID pcs\w+; no new order is placed$/,
+    );
   });
 });
 
@@ -371,6 +410,7 @@ const facts = (fields: Partial<DeleteFacts>): DeleteFacts => ({
   adoptedByReplacement: false,
   beingReplaced: false,
   now: NOW,
+  identity: "derived",
   ...fields,
 });
 const none: OrderHistory = { orders: [] };
@@ -447,6 +487,17 @@ describe("planDelete: one row per rule", () => {
     expect(plan)
       .to.have.property("reason")
       .that.matches(/was succeeded by order 9: its certificate is left to expire/);
+  });
+
+  it("an order left at DigiCert says what the next pulumi up does: adopt it (derived ID) or how to keep it (own ID)", () => {
+    expect(planDelete(facts({ order: issuedOrder })))
+      .to.have.property("reason")
+      .that.matches(
+        /left with DigiCert .*The next `pulumi up` of this resource adopts it again .*\(no new order\)/,
+      );
+    expect(planDelete(facts({ onDelete: "retain", identity: "own" })))
+      .to.have.property("reason")
+      .that.matches(/retained at DigiCert .*set existingOrderId: 5/);
   });
 });
 
