@@ -92,7 +92,7 @@ function planSuccessor(
       },
       onWaitFailure: "partial",
       reason:
-        `found live order ${live[0].orderId} with alternative order ID ${alternativeOrderId}: adopting it, not ordering again` +
+        adoptionLine(live[0]) +
         (live.length > 1
           ? ` (several live orders carry it: ${live.map((o) => o.orderId).join(", ")}; cancel the others in CertCentral)`
           : ""),
@@ -136,8 +136,7 @@ function planWithoutPredecessor(
       reason: "existingOrderId",
     };
   }
-  if (existing !== undefined && live !== undefined)
-    return adoptFound(live, onWaitFailure, "a renewal of the imported order");
+  if (existing !== undefined && live !== undefined) return adoptFound(live, onWaitFailure);
   const newest = newestOrder(history);
   if (declaration.identity.kind === "derived" && newest !== undefined && !isTerminalStatus(newest.status)) {
     const sameId = liveOrders(history).filter((o) => o.alternativeOrderId === newest.alternativeOrderId);
@@ -150,11 +149,7 @@ function planWithoutPredecessor(
           "others in CertCentral), or set a new alternativeOrderId to order anew.",
       };
     }
-    return adoptFound(
-      newest,
-      onWaitFailure,
-      `its ${newest.status} order, placed for this resource by an earlier run`,
-    );
+    return adoptFound(newest, onWaitFailure);
   }
   if (live !== undefined && declaration.identity.kind === "own") {
     return {
@@ -175,17 +170,23 @@ function planWithoutPredecessor(
 }
 
 /** Adopt a live order found by the alternative order ID it carries. */
-function adoptFound(found: HistoryOrder, onWaitFailure: "partial" | "plain", what: string): CreatePlan {
+function adoptFound(found: HistoryOrder, onWaitFailure: "partial" | "plain"): CreatePlan {
   return {
     kind: "adopt",
     orderId: found.orderId,
     scope: "found",
     outputs: { assignedAlternativeOrderId: found.alternativeOrderId, adoptedExistingOrder: true },
     onWaitFailure,
-    reason:
-      `adopting order ${found.orderId} (${found.status}), ${what}: it carries this resource's alternative order ID ` +
-      `${found.alternativeOrderId}; no new order is placed`,
+    reason: adoptionLine(found),
   };
+}
+
+/** The one line an adoption logs: which order, its status, and that nothing is ordered. */
+function adoptionLine(found: HistoryOrder): string {
+  return (
+    `found live order ${found.orderId} (${found.status}) with alternative order ID ${found.alternativeOrderId}: ` +
+    "adopting it, not ordering again"
+  );
 }
 
 export type AdoptionVerdict =

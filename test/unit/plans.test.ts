@@ -232,7 +232,7 @@ describe("planCreate: one row per rule", () => {
   it("an adoption says so in one line: the order, its status, and that no new order is placed", () => {
     const plan = planCreate(declared, history(declared, [order(7, "issued")]));
     expect(plan.reason).to.match(
-      /^adopting order 7 \(issued\), .*: it carries this resource's alternative order ID pcs\w+; no new order is placed$/,
+      /^found live order 7 \(issued\) with alternative order ID pcs\w+: adopting it, not ordering again$/,
     );
   });
 });
