@@ -1,3 +1,4 @@
+import { Cancellation, processCancellation } from "./cancellation";
 import { decodeInputFields, decodeStoredState } from "./codecs/state";
 import { CertCentralClient } from "./client/certcentralClient";
 import { limiterFor, RateLimiter } from "./client/rateLimiter";
@@ -40,6 +41,8 @@ export interface ProviderDeps {
   readonly memory?: ReplacementMemory;
   /** Where unanswered order POSTs are remembered; by default files under DIGICERT_PENDING_DIR or the temp folder. */
   readonly pendingPosts?: PendingPosts;
+  /** The deployment's cancellation; by default the engine's Cancel as the provider host receives it. */
+  readonly cancellation?: Cancellation;
 }
 
 type Props = Record<string, unknown>;
@@ -191,7 +194,16 @@ export class CodeSigningOrderProvider {
     const pending =
       this.deps.pendingPosts ??
       pendingPostsOn(pendingPostsDir(this.deps.env ?? process.env), settings.baseUrl, this.clock.now);
-    this.context = { client, clock: this.clock, settings, log: this.log, memory: this.memory, pending };
+    const cancellation = this.deps.cancellation ?? processCancellation();
+    this.context = {
+      client,
+      clock: this.clock,
+      settings,
+      log: this.log,
+      memory: this.memory,
+      pending,
+      cancellation,
+    };
     return this.context;
   }
 }

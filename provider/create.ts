@@ -9,6 +9,7 @@ import { composeOutputs } from "./state";
 import { withCertificatePem } from "./certificateDownload";
 import { decodeStoredState } from "./codecs/state";
 import { DEFAULT_WAIT_TIMEOUT, waitForOrder } from "./waiting";
+import { isTerminalStatus } from "./orderStatus";
 
 /**
  * Create, top to bottom: the predecessor Diff named in this deployment (if any) → the resource's order history at
@@ -67,10 +68,14 @@ export async function createOrder(
   } catch (error) {
     if (!(error instanceof ResourceInitError && plan.kind === "adopt" && plan.onWaitFailure === "plain"))
       throw error;
+    const why = ctx.cancellation.cancelled
+      ? "the deployment was cancelled while waiting for it"
+      : isTerminalStatus(error.status)
+        ? `it is ${error.status} at DigiCert`
+        : `it did not reach "${inputs.waitFor}" within waitTimeout ${waitTimeout}`;
     throw new Error(
-      `Order ${error.id} (status ${error.status}), taken over rather than placed, did not reach "${inputs.waitFor}" ` +
-        `within waitTimeout ${waitTimeout}. It is not recorded in state yet: the next ` +
-        "`pulumi up` finds it again by its alternative order ID, and no second order is placed.",
+      `Order ${error.id} (status ${error.status}) was adopted rather than placed, and ${why}. It is not recorded in ` +
+        "state yet: the next `pulumi up` finds it again by its alternative order ID, and no second order is placed.",
     );
   }
 }

@@ -1,3 +1,4 @@
+import { Cancellation } from "./cancellation";
 import { CertCentralClient } from "./client/certcentralClient";
 import { redact } from "./client/errors";
 import { Clock } from "./clock";
@@ -13,6 +14,8 @@ export interface LifecycleContext {
   readonly memory: ReplacementMemory;
   /** Order POSTs that went unanswered, remembered across processes on this machine (pendingPosts.ts). */
   readonly pending: PendingPosts;
+  /** The deployment cancelled (the first Ctrl-C): waits end early, recording the order. */
+  readonly cancellation: Cancellation;
   log(line: string): void;
 }
 

@@ -8,13 +8,14 @@ import { parseDurationMs } from "./duration";
 import { rememberingUnanswered } from "./executor";
 import { reissuePostSubject } from "./pendingPosts";
 import { graceDeadline, postAtMostOnce, squash } from "./postOnce";
+import { sleepUnlessCancelled } from "./cancellation";
 import { ResourceInitError } from "./errors";
 import { LifecycleContext, messageOf } from "./lifecycleContext";
 import { orderStateFromInfo, reissueRequestBody } from "./mapping";
 import { isTerminalStatus } from "./orderStatus";
 import { LiveOrder, planReissue, ReissuePlan, refreshState } from "./plans";
 import { composeOutputs, withoutUndefined } from "./state";
-import { DEFAULT_WAIT_TIMEOUT } from "./waiting";
+import { DEFAULT_WAIT_TIMEOUT, howToStopWaiting } from "./waiting";
 
 /**
  * Update with a reissue, top to bottom: read the order → plan (send, or take the reissue DigiCert already has:
@@ -245,8 +246,21 @@ async function waitForReissue(
   const timeoutText = inputs.waitTimeout ?? DEFAULT_WAIT_TIMEOUT;
   const deadline = ctx.clock.now() + parseDurationMs(timeoutText)!;
   let interval = ctx.settings.pollIntervalMs;
+  ctx.log(
+    `the reissue of order ${orderId}${requestText(computed.reissue)} is pending: waiting up to ${timeoutText} ` +
+      `for it to be ${target}${howToStopWaiting(ctx)}`,
+  );
   while (ctx.clock.now() < deadline) {
-    await ctx.clock.sleep(Math.min(interval, deadline - ctx.clock.now()));
+    const pause = Math.min(interval, deadline - ctx.clock.now());
+    if ((await sleepUnlessCancelled(ctx.clock, pause, ctx.cancellation)) === "cancelled") {
+      throw new ResourceInitError(
+        String(orderId),
+        outs,
+        `Stopped waiting for the reissue of order ${orderId}${requestText(computed.reissue)}: the deployment was ` +
+          "cancelled. It is recorded in state: `pulumi refresh` will follow it, and no second reissue is sent.",
+        computed.status,
+      );
+    }
     interval = Math.min(interval * 1.5, MAX_POLL_INTERVAL_MS);
     let info: OrderInfoResponse;
     try {

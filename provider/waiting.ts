@@ -1,5 +1,6 @@
 import { WaitTarget } from "./codecs/inputs";
 import { parseDurationMs } from "./duration";
+import { sleepUnlessCancelled } from "./cancellation";
 import { ResourceInitError } from "./errors";
 import { LifecycleContext, messageOf } from "./lifecycleContext";
 import { orderStateFromInfo, OrderState } from "./mapping";
@@ -8,6 +9,11 @@ import { composeOutputs } from "./state";
 
 export const DEFAULT_WAIT_TIMEOUT = "30m";
 const MAX_POLL_INTERVAL_MS = 5 * 60_000;
+
+/** Offered only where the engine's Cancel reaches this process (cancellation.ts). */
+export function howToStopWaiting(ctx: LifecycleContext): string {
+  return ctx.cancellation.observed ? " (Ctrl-C once stops waiting; the order stays in state)" : "";
+}
 
 export function reached(target: Exclude<WaitTarget, "none">, state: OrderState): boolean {
   if (target === "issued") return state.status === "issued";
@@ -29,14 +35,24 @@ export async function waitForOrder(
   if (target === "none" || reached(target, initial)) return outs;
   const deadline = ctx.clock.now() + parseDurationMs(timeoutText)!;
   ctx.log(
-    `order ${initial.orderId} is ${initial.status}: waiting up to ${timeoutText} for it to be ${target}`,
+    `order ${initial.orderId} is ${initial.status}: waiting up to ${timeoutText} for it to be ${target}` +
+      howToStopWaiting(ctx),
   );
   let state = initial;
   let previous = initial.status;
   let current = outs;
   let interval = ctx.settings.pollIntervalMs;
   while (ctx.clock.now() < deadline) {
-    await ctx.clock.sleep(Math.min(interval, deadline - ctx.clock.now()));
+    const pause = Math.min(interval, deadline - ctx.clock.now());
+    if ((await sleepUnlessCancelled(ctx.clock, pause, ctx.cancellation)) === "cancelled") {
+      throw new ResourceInitError(
+        String(initial.orderId),
+        current,
+        `Stopped waiting for order ${initial.orderId} (status ${state.status}): the deployment was cancelled. ` +
+          "It is recorded in state: `pulumi refresh` will follow it, and no second order will be placed.",
+        state.status,
+      );
+    }
     interval = Math.min(interval * 1.5, MAX_POLL_INTERVAL_MS);
     try {
       state = orderStateFromInfo(await ctx.client.orderInfo(initial.orderId));

@@ -382,7 +382,9 @@ describe("successive orders of one resource, and late answers", () => {
       providerFor(emulator).provider.create({ ...inputs, waitFor: "issued", waitTimeout: "1m" }),
     );
     expect(error.message).to.match(
-      new RegExp(`^Order ${placed.id} \\(status needs_approval\\), taken over rather than placed`),
+      new RegExp(
+        `^Order ${placed.id} \\(status needs_approval\\) was adopted rather than placed, and it did not reach "issued" within waitTimeout 1m\\. It is not recorded in state yet`,
+      ),
     );
     expect(error).to.not.have.property("id");
     expect(emulator.orders()).to.have.length(1);

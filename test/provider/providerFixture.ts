@@ -1,3 +1,4 @@
+import { Cancellation, CancellationSource } from "../../provider/cancellation";
 import { Clock } from "../../provider/clock";
 import { RateLimiter } from "../../provider/client/rateLimiter";
 import { CodeSigningOrderProvider } from "../../provider/codeSigningOrderProvider";
@@ -54,7 +55,12 @@ export interface ProviderUnderTest {
 export function providerFor(
   emulator: Emulator,
   config: Record<string, string> = {},
-  opts: { limiter?: RateLimiter; clock?: Clock & { slept: number[] }; pendingPosts?: PendingPosts } = {},
+  opts: {
+    limiter?: RateLimiter;
+    clock?: Clock & { slept: number[] };
+    pendingPosts?: PendingPosts;
+    cancellation?: Cancellation;
+  } = {},
 ): ProviderUnderTest {
   const logs: string[] = [];
   const clock = opts.clock ?? instantClock();
@@ -69,6 +75,8 @@ export function providerFor(
       memory: new ReplacementMemory(),
       // Nothing on this machine's disk: each test's "next run" is told only what DigiCert says.
       pendingPosts: opts.pendingPosts ?? noPendingPosts,
+      // Never cancelled unless the test says so (not the process's, which watches a provider host).
+      cancellation: opts.cancellation ?? new CancellationSource(),
     },
   );
   return { provider, logs, clock };
