@@ -23,6 +23,7 @@ import {
   RegionBaseUrls,
 } from "./settings";
 import { composeOutputs } from "./state";
+import { explainFailure, Operation } from "./failureHints";
 import { ResourceInitError } from "./errors";
 import { withCertificatePem } from "./certificateDownload";
 import { refreshState } from "./plans";
@@ -111,13 +112,13 @@ export class CodeSigningOrderProvider {
   }
 
   create(raw: Props): Promise<{ id: string; outs: Props }> {
-    return this.redacting(() =>
+    return this.redacting("create", () =>
       createOrder(this.lifecycle(), decodeDeclaration(raw)).catch(keepingProvider(raw)),
     );
   }
 
   read(id: string, props: Props = {}): Promise<{ id?: string; props?: Props; inputs?: Props }> {
-    return this.redacting(async () => {
+    return this.redacting("read", async () => {
       const stored = decodeStoredState(props);
       const info = await this.lifecycle().client.orderInfoIfExists(parseOrderId(id));
       if (info === undefined) {
@@ -128,6 +129,9 @@ export class CodeSigningOrderProvider {
       const refreshed = refreshState(stored.computed, orderStateFromInfo(info));
       const computed = await withCertificatePem(this.lifecycle(), refreshed.computed);
       const echoed = refreshed.applied ? withApplied(stored.echoed, refreshed.applied) : stored.echoed;
+      const [before, after] = [stored.computed.status, computed.status];
+      if (before !== undefined && after !== undefined && before !== after)
+        this.log(`order ${id}: ${before} → ${after}`);
       if (refreshed.applied)
         this.log(`order ${id}: the reissued certificate ${computed.certificateId} is issued`);
       return { id, props: composeOutputs(echoed, computed), inputs: echoed };
@@ -137,7 +141,7 @@ export class CodeSigningOrderProvider {
   update(_id: string, olds: Props, news: Props): Promise<{ outs: Props }> {
     // Only a reissue is sent to DigiCert (decided as Diff decided it); everything else updates state only. All
     // outputs are returned, as the host keeps only what update returns. A key is required, as past preview always.
-    return this.redacting(async () => {
+    return this.redacting("update", async () => {
       const ctx = this.lifecycle();
       const stored = decodeStoredState(olds);
       const declaration = decodeDeclaration(news);
@@ -154,13 +158,17 @@ export class CodeSigningOrderProvider {
   }
 
   delete(id: string, props: Props): Promise<void> {
-    return this.redacting(() => deleteOrder(this.lifecycle(), parseOrderId(id), decodeStoredState(props)));
+    return this.redacting("delete", () =>
+      deleteOrder(this.lifecycle(), parseOrderId(id), decodeStoredState(props)),
+    );
   }
 
-  private async redacting<T>(call: () => Promise<T>): Promise<T> {
+  private async redacting<T>(operation: Operation, call: () => Promise<T>): Promise<T> {
     try {
       return await call();
     } catch (error) {
+      if (!(this.settingsOrError instanceof ConfigurationError))
+        explainFailure(error, this.settingsOrError, operation);
       throw redactedError(error, this.apiKey());
     }
   }

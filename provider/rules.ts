@@ -4,6 +4,7 @@ import { isPlainObject } from "./codecs/combinators";
 import { InputProblem, reportErrors } from "./codecs/report";
 import { parseExpirationDate, toEpochMs } from "./dates";
 import { isUnknown, touchesUnknown, unknownPaths } from "./unknowns";
+import { SECRET_INPUT_KEYS } from "./codecs/inputs";
 
 /** DigiCert's ceiling on a code signing certificate's life since 2026-02-24 (CA/B Forum ballot CSC-31). */
 export const MAX_CERTIFICATE_DAYS = 459;
@@ -22,9 +23,15 @@ export function validateInputs(
 ): InputProblem[] {
   const unknown = unknownPaths(raw);
   const decoded = inputsCodec.validate(raw, [{ key: "", type: inputsCodec, actual: raw }]);
-  const shapeProblems = isLeft(decoded) ? reportErrors(decoded.left) : [];
+  const shapeProblems = isLeft(decoded) ? reportErrors(decoded.left, "", isPlainInput) : [];
   const problems = [...shapeProblems, ...crossFieldProblems(raw, now, olds)];
   return problems.filter((p) => !touchesUnknown(p.property, unknown));
+}
+
+/** Values of secret inputs are never quoted back, not even in a check failure. */
+function isPlainInput(path: string): boolean {
+  const top = path.split(/[.[]/)[0]!;
+  return !(SECRET_INPUT_KEYS as readonly string[]).includes(top);
 }
 
 function crossFieldProblems(

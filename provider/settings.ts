@@ -37,6 +37,8 @@ export interface ProviderSettings {
   readonly rateWindows: readonly RateWindow[];
   readonly retry: RetryPolicy;
   readonly pollIntervalMs: number;
+  /** Where each came from, for messages: `digicert:apiKey` (stack config) or `DIGICERT_API_KEY` (environment). */
+  readonly sources: { readonly apiKey?: string; readonly baseUrl: string };
 }
 
 export class ConfigurationError extends Error {
@@ -110,9 +112,15 @@ export function readSettings(
   regionBaseUrls: RegionBaseUrls = REGION_BASE_URLS,
 ): ProviderSettings {
   const raw: Record<string, string> = {};
+  const from: Record<string, string> = {};
   for (const [name, [configKey, envKey]] of Object.entries(CONFIG_KEYS)) {
-    const value = config?.get(configKey) ?? env[envKey];
-    if (value !== undefined && value !== "") raw[name] = value;
+    const configured = config?.get(configKey);
+    const value = configured ?? env[envKey];
+    if (value !== undefined && value !== "") {
+      raw[name] = value;
+      from[name] =
+        configured !== undefined ? `${configKey} (stack config)` : `${envKey} (environment variable)`;
+    }
   }
   return pipe(
     rawSettings.decode(raw),
@@ -125,6 +133,14 @@ export function readSettings(
         ? { ...DEFAULT_RETRY_POLICY, maxAttempts: Number(s.maxAttempts) }
         : DEFAULT_RETRY_POLICY,
       pollIntervalMs: parseDurationMs(s.pollInterval ?? "30s")!,
+      sources: {
+        apiKey: from.apiKey,
+        baseUrl:
+          from.baseUrl ??
+          (from.region
+            ? `region ${s.region} from ${from.region}`
+            : "region us (the default; set digicert:region or digicert:baseUrl)"),
+      },
     })),
     E.getOrElseW((errors) => {
       const problems = reportErrors(errors).map((p) => {

@@ -21,6 +21,7 @@ import {
   isNothingFound,
   isOrderNotFound,
   KeyExposureError,
+  NEVER_CONNECTED_CODES,
   redact,
 } from "./errors";
 import { debugLogRefusal, keyPrintingDebugSections } from "./nodeDebug";
@@ -221,6 +222,7 @@ export class CertCentralClient {
         method,
         path,
         timedOut ? `no answer within ${this.settings.timeoutMs} ms` : `connection failed (${code})`,
+        !NEVER_CONNECTED_CODES.includes(code),
       );
     }
     release(status === 429 ? "refused" : "answered");

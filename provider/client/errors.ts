@@ -35,14 +35,34 @@ export class CertCentralApiError extends Error {
 
 export type TransportFailure = "timeout" | "network" | "malformed-response";
 
+/**
+ * Connection errors that happen before a byte of the request is sent (nothing listens, no such host): the request
+ * never reached the server, so it changed nothing there.
+ */
+export const NEVER_CONNECTED_CODES: readonly string[] = [
+  "ECONNREFUSED",
+  "ENOTFOUND",
+  "EAI_AGAIN",
+  "EHOSTUNREACH",
+  "ENETUNREACH",
+];
+
 /** No usable answer: timed out, connection failed or dropped, or a 2xx body that could not be decoded. */
 export class CertCentralTransportError extends Error {
   readonly failure: TransportFailure;
-  constructor(failure: TransportFailure, method: string, path: string, detail: string) {
+  /** False when the connection itself failed (NEVER_CONNECTED_CODES): the request reached nothing. */
+  readonly reachedServer: boolean;
+  constructor(failure: TransportFailure, method: string, path: string, detail: string, reachedServer = true) {
     super(`CertCentral ${method} ${path}: ${detail}`);
     this.name = "CertCentralTransportError";
     this.failure = failure;
+    this.reachedServer = reachedServer;
   }
+}
+
+/** The request never reached the server: nothing answers at the base URL (or its host does not exist). */
+export function neverConnected(error: unknown): boolean {
+  return error instanceof CertCentralTransportError && !error.reachedServer;
 }
 
 /** A request was not sent because sending the key now would print it (Node's debug log); final, never retried. */
@@ -66,7 +86,8 @@ export function isRetryable(error: unknown): boolean {
  * anything is sent again. A 429 is a refusal of the request, but is looked up too: a POST is never re-sent blind.
  */
 export function mayHaveBeenProcessed(error: unknown): boolean {
-  return error instanceof CertCentralTransportError || isRetryable(error);
+  if (error instanceof CertCentralTransportError) return error.reachedServer;
+  return isRetryable(error);
 }
 
 /**

@@ -1,5 +1,5 @@
 import { Clock } from "../clock";
-import { CertCentralApiError, isRetryable } from "./errors";
+import { CertCentralApiError, isRetryable, neverConnected } from "./errors";
 
 /** Capped exponential backoff with full jitter, bounded in attempts and in total time. */
 export interface RetryPolicy {
@@ -42,6 +42,12 @@ export function retryDelayMs(
   return Math.max(backoffDelayMs(policy, attempt, random), Math.min(retryAfter, policy.maxDelayMs));
 }
 
+/**
+ * Attempts while nothing answers at all (connection refused, no such host): a restarting server gets a second
+ * chance within about a second, but a stopped one (or a wrong base URL) is reported at once, not after a minute.
+ */
+export const MAX_NEVER_CONNECTED_ATTEMPTS = 3;
+
 /** The least pause after a 429, so that time always moves on; the rate limiter does the real pacing. */
 const MIN_RATE_LIMITED_PAUSE_MS = 10;
 
@@ -80,6 +86,7 @@ export async function withRetries<T>(
       }
       refusedSince = undefined;
       if (!retryable(error) || attempt >= policy.maxAttempts) throw error;
+      if (neverConnected(error) && attempt >= MAX_NEVER_CONNECTED_ATTEMPTS) throw error;
       const delay = retryDelayMs(policy, attempt, clock.random, error);
       if (clock.now() + delay - started > policy.maxElapsedMs) throw error;
       onRetry?.(error, delay, attempt + 1);

@@ -155,3 +155,6 @@ export type OnDeleteAction = (typeof ON_DELETE_ACTIONS)[number];
 /** Every input property name, for telling inputs from outputs in state: derived from the codec. */
 export const INPUT_KEYS: readonly InputKey[] = inputsCodec.keys;
 export type InputKey = keyof CodeSigningOrderInputs;
+
+/** Inputs holding personal or account data: stored encrypted, never quoted in a message. */
+export const SECRET_INPUT_KEYS = ["shipInfo", "customFields"] as const satisfies readonly InputKey[];

@@ -6,11 +6,19 @@ export interface InputProblem {
   readonly reason: string;
 }
 
+/** The longest value a problem quotes: enough to recognise it, never a whole CSR. */
+const MAX_QUOTED_CHARS = 60;
+
 /**
  * Turns io-ts errors into `InputProblem`s. The failing codec's name says what is allowed (see combinators.ts);
- * the path is built from the context keys, with array indices as `[i]`.
+ * the path is built from the context keys, with array indices as `[i]`. Where `quotable(path)` allows, the reason
+ * ends with the value given ("(got 4)"): Pulumi shows a check failure's value only for top-level properties.
  */
-export function reportErrors(errors: t.Errors, pathPrefix = ""): InputProblem[] {
+export function reportErrors(
+  errors: t.Errors,
+  pathPrefix = "",
+  quotable: (path: string) => boolean = () => false,
+): InputProblem[] {
   const seen = new Set<string>();
   const problems: InputProblem[] = [];
   for (const error of errors) {
@@ -26,7 +34,7 @@ export function reportErrors(errors: t.Errors, pathPrefix = ""): InputProblem[] 
     const reason =
       error.value === undefined
         ? `is required; must be ${failing.type.name}`
-        : `must be ${failing.type.name}`;
+        : `must be ${failing.type.name}${quotable(path) ? ` (got ${quote(error.value)})` : ""}`;
     const key = `${path}\u0000${reason}`;
     if (seen.has(key)) continue;
     seen.add(key);
@@ -42,4 +50,14 @@ function joinPath(prefix: string, keys: { key: string; parentIsArray: boolean }[
     else path += path === "" ? key : `.${key}`;
   }
   return path;
+}
+
+function quote(value: unknown): string {
+  let text: string;
+  try {
+    text = JSON.stringify(value) ?? String(value);
+  } catch {
+    text = String(value);
+  }
+  return text.length > MAX_QUOTED_CHARS ? `${text.slice(0, MAX_QUOTED_CHARS)}…` : text;
 }

@@ -120,6 +120,8 @@ describe(cliSuiteTitle("real Pulumi CLI: the prod stack, and mistakes caught by 
     const output = await previewFails(stack, { ...valid, orderValidity: { years: 4 } });
     expect(output).to.include("orderValidity.years");
     expect(output).to.match(/1, 2 or 3|1 to 3|between 1 and 3/);
+    // The engine prints no value for a nested property (`value {<nil>}`): the reason carries it.
+    expect(output).to.include("(got 4)");
   });
 
   it("pulumi preview fails on a misspelt property, naming it, calling no API", async () => {

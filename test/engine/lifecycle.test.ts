@@ -69,7 +69,7 @@ describe("engine protocol: CodeSigningOrder through the SDK's provider host", fu
     );
     expect(checked.failures).to.deep.include({
       property: "orderValidity.years",
-      reason: "must be an integer from 1 to 3",
+      reason: "must be an integer from 1 to 3 (got 5)",
     });
     expect(checked.failures.map((f) => f.property)).to.include("csProvisioningMethod");
     expect(emulator.requests()).to.have.length(0);

@@ -109,8 +109,8 @@ describe("fault injection: never lose or duplicate a paid order", () => {
   it("403 bad key: a clear error, no order, no key in the message", async () => {
     const { provider, logs } = providerFor(emulator, { "digicert:apiKey": "not-the-key-0042" });
     const error = await rejectionOf(provider.create(inputs));
-    expect(error.message).to.equal(
-      "CertCentral access_denied|access_denied_invalid_key: Access denied due to access_denied_invalid_key. (HTTP 403)",
+    expect(error.message).to.match(
+      /^CertCentral access_denied\|access_denied_invalid_key: Access denied due to access_denied_invalid_key\. \(HTTP 403\)\. DigiCert at .* did not accept the API key from digicert:apiKey \(stack config\), so no order was placed\. Check the key/,
     );
     expect(emulator.orders()).to.have.length(0);
     expect(JSON.stringify([error.message, error.stack, logs])).to.not.include("not-the-key-0042");

@@ -148,7 +148,7 @@ describe("the provider against the CertCentral emulator", () => {
       const { provider } = providerFor(emulator, { "digicert:apiKey": "wrong-key-123456" });
       const error = await rejectionOf(provider.create(ovHsm));
       expect(error.message).to.match(
-        /^CertCentral access_denied\|access_denied_invalid_key: .+ \(HTTP 403\)$/,
+        /^CertCentral access_denied\|access_denied_invalid_key: .+ \(HTTP 403\)\. DigiCert at http:\/\/127\.0\.0\.1:\d+\/services\/v2 \(from digicert:baseUrl \(stack config\)\) did not accept the API key from digicert:apiKey \(stack config\), so no order was placed\./,
       );
       expect(JSON.stringify({ ...error, message: error.message, stack: error.stack })).to.not.include(
         "wrong-key-123456",

@@ -49,19 +49,34 @@ describe("check rules", () => {
     const found = problems(withInputs({ product: "code_sign", paymentMethod: "cash", onDelete: "destroy" }));
     expect(found).to.deep.include({
       property: "product",
-      reason: 'must be "code_signing" | "code_signing_ev"',
+      reason: 'must be "code_signing" | "code_signing_ev" (got "code_sign")',
     });
     expect(found).to.deep.include({
       property: "paymentMethod",
-      reason: 'must be "balance" | "card" | "profile"',
+      reason: 'must be "balance" | "card" | "profile" (got "cash")',
     });
-    expect(found).to.deep.include({ property: "onDelete", reason: 'must be "cancel" | "retain" | "revoke"' });
+    expect(found).to.deep.include({
+      property: "onDelete",
+      reason: 'must be "cancel" | "retain" | "revoke" (got "destroy")',
+    });
+  });
+
+  it("quotes the value given (Pulumi shows none for a nested property), but never a secret input's, nor a whole CSR", () => {
+    expect(problems(withInputs({ orderValidity: { years: "three" } }))).to.deep.include({
+      property: "orderValidity.years",
+      reason: 'must be an integer from 1 to 3 (got "three")',
+    });
+    const secret = problems(withInputs({ shipInfo: { name: 42 } }));
+    expect(secret.map((p) => p.property)).to.include("shipInfo.name");
+    expect(JSON.stringify(secret)).to.not.include("42");
+    const [long] = problems(withInputs({ orderValidity: { years: "x".repeat(5000) } }));
+    expect(long!.reason).to.match(/\(got "x{59}…\)$/);
   });
 
   it("checks ranges with the path of the property", () => {
     expect(problems(withInputs({ orderValidity: { years: 4 } }))).to.deep.include({
       property: "orderValidity.years",
-      reason: "must be an integer from 1 to 3",
+      reason: "must be an integer from 1 to 3 (got 4)",
     });
     expect(properties(withInputs({ orderValidity: { days: 0 } }))).to.include("orderValidity.days");
     expect(properties(withInputs({ orderValidity: { years: 1.5 } }))).to.include("orderValidity.years");
@@ -252,7 +267,10 @@ describe("check rules", () => {
   it("takes -1 (OTHER) or a positive server platform ID", () => {
     expect(problems(withInputs({ certificate: { serverPlatform: { id: -1 } } }))).to.deep.equal([]);
     expect(problems(withInputs({ certificate: { serverPlatform: { id: 0 } } }))).to.deep.equal([
-      { property: "certificate.serverPlatform.id", reason: "must be -1 (OTHER) or a positive integer" },
+      {
+        property: "certificate.serverPlatform.id",
+        reason: "must be -1 (OTHER) or a positive integer (got 0)",
+      },
     ]);
   });
 

@@ -1,10 +1,10 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { expect } from "chai";
-import { INPUT_KEYS, CodeSigningOrderInputs } from "../../provider/codecs/inputs";
+import { INPUT_KEYS, CodeSigningOrderInputs, SECRET_INPUT_KEYS } from "../../provider/codecs/inputs";
 import { OUTPUT_KEYS as PROVIDER_OUTPUT_KEYS, OutputKey } from "../../provider/codecs/state";
 import { REPLACING_INPUTS, IN_PLACE_INPUTS } from "../../provider/diff";
 import type { CodeSigningOrderArgs } from "../../sdk";
-import { OUTPUT_KEYS as SDK_OUTPUT_KEYS } from "../../sdk/outputs";
+import { OUTPUT_KEYS as SDK_OUTPUT_KEYS, SECRET_INPUTS } from "../../sdk/outputs";
 
 /**
  * One schema: the provider's codecs are the source; the SDK's hand-written types and lists must equal them. The
@@ -28,6 +28,10 @@ assertType<Equals<(typeof SDK_OUTPUT_KEYS)[number], OutputKey>>();
 describe("one schema: the SDK and the provider agree", () => {
   it("declares the provider's outputs, in the same order", () => {
     expect([...SDK_OUTPUT_KEYS]).to.deep.equal(PROVIDER_OUTPUT_KEYS);
+  });
+
+  it("marks the same inputs secret", () => {
+    expect([...SECRET_INPUTS]).to.deep.equal([...SECRET_INPUT_KEYS]);
   });
 
   it("classifies every input as replacing or in place, once", () => {
