@@ -181,7 +181,7 @@ describe("engine harness: the SDK's dynamic-provider host over gRPC", function (
   // The negative control for reference §2.5a: where the package is not in node_modules, the serialized code cannot
   // load it by name (a relative require would, and would break every real user), which is why every host here runs
   // in a program folder. The checkout itself resolves its name only through the link `npm ci` makes
-  // (scripts/link-self.mjs); a folder with the SDK but without that link is what the checkout was before.
+  // (its `file:.` development dependency on itself); a folder with the SDK but without that link is what the checkout was before.
   it("where node_modules lacks the package, a require by package name fails (why hosts run in a program folder)", async () => {
     const bare = fs.mkdtempSync(path.join(os.tmpdir(), "no-package-"));
     try {

@@ -96,6 +96,17 @@ describe("the packed package", function () {
     expect(outside).to.deep.equal([]);
   });
 
+  it("its manifest runs nothing at install and names no file the tarball lacks", () => {
+    const manifest = JSON.parse(
+      fs.readFileSync(path.join(consumer, "node_modules", PACKAGE_NAME, "package.json"), "utf8"),
+    ) as { scripts?: Record<string, string>; bin?: Record<string, string> };
+    // What npm runs when a user installs the package: none may be there (npm 11 asks the user to approve them).
+    const installScripts = ["preinstall", "install", "postinstall", "prepare"];
+    expect(Object.keys(manifest.scripts ?? {}).filter((s) => installScripts.includes(s))).to.deep.equal([]);
+    for (const target of Object.values(manifest.bin ?? {}))
+      expect(files, `bin ${target}`).to.include(target.replace(/^\.\//, ""));
+  });
+
   for (const [name, options] of Object.entries(RESOLUTIONS)) {
     it(`compiles a program against it with moduleResolution ${name}`, () => {
       const tsconfig = path.join(consumer, `tsconfig.${name}.json`);

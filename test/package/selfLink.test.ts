@@ -1,5 +1,5 @@
 /**
- * The checkout resolves its own package name after `npm ci` (scripts/link-self.mjs, the `prepare` script), as the
+ * The checkout resolves its own package name after `npm ci` (a `file:.` development dependency on itself), as the
  * root Pulumi.yaml needs: the provider host runs in the project folder and loads `<package>/provider` by name.
  */
 import { expect } from "chai";
@@ -27,12 +27,4 @@ describe("the checkout resolves its own package name", () => {
       expect(fs.realpathSync(resolved)).to.equal(fs.realpathSync(path.join(REPO_ROOT, file)));
     });
   }
-
-  it("link-self is idempotent", () => {
-    const out = execFileSync(process.execPath, [path.join(REPO_ROOT, "scripts", "link-self.mjs")], {
-      cwd: REPO_ROOT,
-      encoding: "utf8",
-    });
-    expect(out).to.equal("");
-  });
 });
