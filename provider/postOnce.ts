@@ -21,11 +21,6 @@ export function graceDeadline(ctx: LifecycleContext, error: unknown): number {
   return ctx.clock.now() + (isRateLimited(error) ? 0 : GRACE_TIMEOUTS * ctx.settings.timeoutMs);
 }
 
-/** A PEM without its whitespace, to compare two. */
-export function squash(pem: string | undefined): string | undefined {
-  return pem?.replace(/\s+/g, "");
-}
-
 export interface PostOnceSpec<T, F> {
   /** What is sent, in messages: "order", "reissue". */
   readonly noun: string;

@@ -7,23 +7,22 @@ import { Declaration } from "./declaration";
 import { parseDurationMs } from "./duration";
 import { rememberingUnanswered } from "./executor";
 import { reissuePostSubject } from "./pendingPosts";
-import { graceDeadline, postAtMostOnce, squash } from "./postOnce";
-import { sleepUnlessCancelled } from "./cancellation";
+import { graceDeadline, postAtMostOnce } from "./postOnce";
+import { squash } from "./pem";
 import { ResourceInitError } from "./errors";
 import { LifecycleContext, messageOf } from "./lifecycleContext";
 import { orderStateFromInfo, reissueRequestBody } from "./mapping";
 import { isTerminalStatus } from "./orderStatus";
-import { LiveOrder, planReissue, ReissuePlan, refreshState } from "./plans";
+import { LiveOrder, planReissue, ReissuePlan, refreshState, requestOf } from "./plans";
 import { composeOutputs, withoutUndefined } from "./state";
-import { DEFAULT_WAIT_TIMEOUT, howToStopWaiting } from "./waiting";
+import { DEFAULT_WAIT_TIMEOUT } from "./waiting";
+import { FollowStop, followOrder, howToStopWaiting } from "./follower";
 
 /**
  * Update with a reissue, top to bottom: read the order → plan (send, or take the reissue DigiCert already has:
  * never a second one) → send it once → wait if asked. State keeps echoing the inputs the current certificate was
  * issued for, and records the requested ones in `reissue` until DigiCert issues them (plans/reissuePlan.ts).
  */
-
-const MAX_POLL_INTERVAL_MS = 5 * 60_000;
 
 export async function reissueOrder(
   ctx: LifecycleContext,
@@ -224,15 +223,15 @@ async function waitForReissue(
   const { inputs } = declaration;
   const target: WaitTarget = inputs.waitFor ?? "none";
   const orderId = pending.orderId!;
-  let computed = pending;
-  let outs = composeOutputs(applied, computed);
-  const settled = (): Record<string, unknown> | undefined => {
+  /** The outputs once the reissue is where `waitFor` asks; undefined while it is not yet. */
+  const settled = (computed: ComputedOutputs): Record<string, unknown> | undefined => {
+    const outs = composeOutputs(applied, computed);
     if (computed.reissue === undefined) return composeOutputs(inputs, computed);
     if (computed.reissue.status !== "pending") {
       throw new ResourceInitError(
         String(orderId),
         outs,
-        `The reissue of order ${orderId}${requestText(computed.reissue)} was ${computed.reissue.status} at DigiCert; ` +
+        `The reissue of order ${orderId}${requestOf(computed.reissue)} was ${computed.reissue.status} at DigiCert; ` +
           `the order keeps certificate ${computed.certificateId ?? "(none)"}. State records it: the next \`pulumi up\` ` +
           "requests the reissue again (or set the inputs back to what the certificate was issued for).",
         computed.status,
@@ -241,71 +240,51 @@ async function waitForReissue(
     if (target === "approved" && approved(computed)) return outs;
     return target === "none" ? outs : undefined;
   };
-  const first = settled();
+  const first = settled(pending);
   if (first !== undefined) return first;
   const timeoutText = inputs.waitTimeout ?? DEFAULT_WAIT_TIMEOUT;
-  const deadline = ctx.clock.now() + parseDurationMs(timeoutText)!;
-  let interval = ctx.settings.pollIntervalMs;
+  const request = requestOf(pending.reissue);
   ctx.log(
-    `the reissue of order ${orderId}${requestText(computed.reissue)} is pending: waiting up to ${timeoutText} ` +
-      `for it to be ${target}${howToStopWaiting(ctx)}`,
+    `the reissue of order ${orderId}${request} is pending: waiting up to ${timeoutText} for it to be ${target}` +
+      howToStopWaiting(ctx),
   );
-  while (ctx.clock.now() < deadline) {
-    const pause = Math.min(interval, deadline - ctx.clock.now());
-    if ((await sleepUnlessCancelled(ctx.clock, pause, ctx.cancellation)) === "cancelled") {
-      throw new ResourceInitError(
-        String(orderId),
-        outs,
-        `Stopped waiting for the reissue of order ${orderId}${requestText(computed.reissue)}: the deployment was ` +
-          "cancelled. It is recorded in state: `pulumi refresh` will follow it, and no second reissue is sent.",
-        computed.status,
-      );
-    }
-    interval = Math.min(interval * 1.5, MAX_POLL_INTERVAL_MS);
-    let info: OrderInfoResponse;
-    try {
-      info = await ctx.client.orderInfo(orderId);
-    } catch (error) {
-      throw new ResourceInitError(
-        String(orderId),
-        outs,
-        `The reissue of order ${orderId} was requested and is recorded in state, but following it failed: ` +
-          `${messageOf(error)}. \`pulumi refresh\` will follow it; no second reissue is sent.`,
-        computed.status,
-      );
-    }
-    const refreshed = refreshState(computed, orderStateFromInfo(info));
-    computed = refreshed.computed;
-    if (refreshed.applied !== undefined) computed = await withCertificatePem(ctx, computed);
-    outs = composeOutputs(applied, computed);
-    if (isTerminalStatus(computed.status)) {
-      throw new ResourceInitError(
-        String(orderId),
-        outs,
-        `Order ${orderId} is ${computed.status} at DigiCert; its reissue will not be issued. It is recorded in state.`,
-        computed.status,
-      );
-    }
-    const done = settled();
-    if (done !== undefined) return done;
-  }
+  const outcome = await followOrder(ctx, {
+    orderId,
+    initial: pending,
+    next: async (info, previous) => {
+      const refreshed = refreshState(previous, orderStateFromInfo(info));
+      return refreshed.applied === undefined
+        ? refreshed.computed
+        : withCertificatePem(ctx, refreshed.computed);
+    },
+    judge: (state) =>
+      isTerminalStatus(state.status) ? "never" : settled(state) === undefined ? "wait" : "reached",
+    deadline: ctx.clock.now() + parseDurationMs(timeoutText)!,
+  });
+  const { state } = outcome;
+  if (outcome.kind === "reached") return settled(state)!;
+  const recorded = "It is recorded in state: `pulumi refresh` will follow it, and no second reissue is sent.";
+  const message: Record<FollowStop, string> = {
+    cancelled: `Stopped waiting for the reissue of order ${orderId}${request}: the deployment was cancelled. ${recorded}`,
+    "read-failed":
+      `The reissue of order ${orderId} was requested and is recorded in state, but following it failed: ` +
+      `${messageOf(outcome.error)}. \`pulumi refresh\` will follow it; no second reissue is sent.`,
+    never: `Order ${orderId} is ${state.status} at DigiCert; its reissue will not be issued. It is recorded in state.`,
+    timeout:
+      `The reissue of order ${orderId}${requestOf(state.reissue)} is pending at DigiCert (status ${state.status}) ` +
+      `and did not reach "${target}" within waitTimeout ${timeoutText}. ${recorded}`,
+  };
   throw new ResourceInitError(
     String(orderId),
-    outs,
-    `The reissue of order ${orderId}${requestText(computed.reissue)} is pending at DigiCert (status ${computed.status}) ` +
-      `and did not reach "${target}" within waitTimeout ${timeoutText}. It is recorded in state: \`pulumi refresh\` ` +
-      "will follow it, and no second reissue is sent.",
-    computed.status,
+    composeOutputs(applied, state),
+    message[outcome.why],
+    state.status,
   );
 }
 
 function approved(computed: ComputedOutputs): boolean {
   const requestId = computed.reissue?.requestId;
   return (computed.requests ?? []).some((r) => r.id === requestId && r.status === "approved");
-}
-
-function requestText(record: ReissueRecord | undefined): string {
-  return record?.requestId === undefined ? "" : ` (request ${record.requestId})`;
 }
 
 function pendingRecord(

@@ -1,12 +1,7 @@
-import type { ComputedOutputs } from "./codecs/state";
+import { ComputedOutputs, STATE_VERSION } from "./codecs/state";
 import { INPUT_KEYS } from "./codecs/inputs";
 
-/**
- * The wire format of a resource's state: its inputs echoed (diff compares new inputs with these old outputs)
- * plus what DigiCert and the provider computed (codecs/state.ts). `stateVersion` lets a newer implementation read
- * what an older one wrote (the serialized shell always runs the installed implementation).
- */
-export const STATE_VERSION = 1;
+export { STATE_VERSION } from "./codecs/state";
 
 /** The host refuses `undefined` in outputs: absent values are left out instead. */
 export function withoutUndefined<T extends object>(value: T): T {

@@ -3,7 +3,13 @@ import { isRight } from "fp-ts/Either";
 import { apiId } from "./api";
 import { certificateCodec, CodeSigningOrderInputs, inputsCodec, PROVISIONING_METHODS } from "./inputs";
 import { oneOf } from "./combinators";
-import { STATE_VERSION } from "../state";
+
+/**
+ * The wire format of a resource's state: its inputs echoed (diff compares new inputs with these old outputs)
+ * plus what DigiCert and the provider computed. `stateVersion` lets a newer implementation read what an older one
+ * wrote (the serialized shell always runs the installed implementation).
+ */
+export const STATE_VERSION = 1;
 
 /**
  * A resource's stored state (its outputs, as the engine sends them back): the inputs echoed, plus what DigiCert and

@@ -9,7 +9,7 @@ export { planDelete } from "./deletePlan";
 export type { DeleteFacts, DeletePlan } from "./deletePlan";
 export { declarationMismatch } from "./mismatch";
 export type { MismatchScope } from "./mismatch";
-export { planChange, planReissue, refreshState, CERTIFICATE_OUTPUTS } from "./reissuePlan";
+export { planChange, planReissue, refreshState, requestOf, CERTIFICATE_OUTPUTS } from "./reissuePlan";
 export type {
   ChangeFacts,
   ChangePlan,

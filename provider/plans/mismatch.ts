@@ -1,4 +1,4 @@
-import { squash } from "../postOnce";
+import { squash } from "../pem";
 import { canonicalJson } from "../canonicalJson";
 import { OrderInfoResponse } from "../codecs/api";
 import { CodeSigningOrderInputs } from "../codecs/inputs";

@@ -146,7 +146,8 @@ function renewalOf(facts: ChangeFacts): { orderCovers: boolean; explanation: str
   };
 }
 
-function requestOf(reissue: ReissueRecord | undefined): string {
+/** " (request N)" for messages, where the reissue's request ID is known. */
+export function requestOf(reissue: ReissueRecord | undefined): string {
   return reissue?.requestId === undefined ? "" : ` (request ${reissue.requestId})`;
 }
 
