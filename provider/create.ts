@@ -1,4 +1,3 @@
-import { orderPostSubject } from "./pendingPosts";
 import { Declaration } from "./declaration";
 import { ResourceInitError } from "./errors";
 import { executeCreatePlan } from "./executor";
@@ -37,20 +36,14 @@ export async function createOrder(
     );
     const heldElsewhere = ctx.memory.heldByOthers(declaration.resourceKey);
     const plan = planCreate(declaration, history, predecessor, heldElsewhere);
-    const pendingSince =
-      plan.kind === "place"
-        ? ctx.pending.since(orderPostSubject(declaration.resourceKey, plan.alternativeOrderId))
-        : undefined;
-    const accepted = await executeCreatePlan(ctx, declaration, plan, {
-      history,
-      startedAt,
-      pendingSince,
-    }).catch((error: unknown) => {
-      // A partial failure puts the order in this resource's state: it holds it all the same.
-      if (error instanceof ResourceInitError)
-        ctx.memory.rememberHolder(Number(error.id), declaration.resourceKey);
-      throw error;
-    });
+    const accepted = await executeCreatePlan(ctx, declaration, plan, { history, startedAt }).catch(
+      (error: unknown) => {
+        // A partial failure puts the order in this resource's state: it holds it all the same.
+        if (error instanceof ResourceInitError)
+          ctx.memory.rememberHolder(Number(error.id), declaration.resourceKey);
+        throw error;
+      },
+    );
     ctx.memory.rememberHolder(accepted.state.orderId, declaration.resourceKey);
     return { plan, accepted };
   });
@@ -62,7 +55,7 @@ export async function createOrder(
   const waitTimeout = inputs.waitTimeout ?? DEFAULT_WAIT_TIMEOUT;
   try {
     const waited = await waitForOrder(ctx, inputs.waitFor ?? "none", waitTimeout, outs, accepted.state);
-    // An order issued by now (waited for, or taken over issued) carries its certificate's PEM at once.
+    // An order issued by now (waited for, or adopted issued) carries its certificate's PEM at once.
     const computed = await withCertificatePem(ctx, decodeStoredState(waited).computed);
     return { id: String(accepted.state.orderId), outs: composeOutputs(inputs, computed) };
   } catch (error) {

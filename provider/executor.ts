@@ -1,7 +1,6 @@
 import { orderPostSubject } from "./pendingPosts";
 import { isAlreadyGone, isRenewalLinkRefused } from "./client/errors";
-import { backoffDelayMs } from "./client/retry";
-import { graceDeadline, postAtMostOnce } from "./postOnce";
+import { describeUnanswered, Look, sendOnce, Unanswered } from "./sendOnce";
 import { OrderInfoResponse } from "./codecs/api";
 import { ComputedOutputs } from "./codecs/state";
 import { Declaration } from "./declaration";
@@ -14,16 +13,14 @@ import {
   CreatePlan,
   DeletePlan,
   judgeAdoption,
-  LostAnswerFacts,
-  LostAnswerPlan,
   nextRunFinds,
-  planAfterLostAnswer,
+  planAfterUnanswered,
 } from "./plans";
 import { composeOutputs } from "./state";
 
 /**
  * Carries out plans (./plans) against CertCentral, and owns "an order is POSTed at most once": the look-up before
- * (done by the caller, as the plan's history), the look-ups after an ambiguous failure for a grace period, never a
+ * (done by the caller, as the plan's history), the look-ups after an unanswered POST for a grace period, never a
  * re-send after an unreadable 2xx, and partial failures once DigiCert has accepted an order. It decides nothing else.
  */
 
@@ -40,8 +37,6 @@ export interface Accepted {
 export interface CreateFacts {
   readonly history: OrderHistory;
   readonly startedAt: number;
-  /** When an earlier run's POST under the plan's ID went unanswered (its provider stopped), if one did. */
-  readonly pendingSince?: number;
 }
 
 export async function executeCreatePlan(
@@ -56,36 +51,7 @@ export async function executeCreatePlan(
     case "adopt":
       return adopt(ctx, declaration, plan);
     case "place":
-      return rememberingUnanswered(
-        ctx,
-        orderPostSubject(declaration.resourceKey, plan.alternativeOrderId),
-        (settle) => placeAtMostOnce(ctx, declaration, plan, facts, settle),
-      );
-  }
-}
-
-/**
- * Runs the placing with a marker of an unanswered POST on disk (pendingPosts.ts): it stays if the process dies, or if
- * the placing ends without knowing whether DigiCert has the order; `settle` says the outcome is known.
- */
-export async function rememberingUnanswered<T>(
-  ctx: LifecycleContext,
-  subject: string,
-  place: (settle: () => void) => Promise<T>,
-): Promise<T> {
-  let settled = false;
-  const since = ctx.pending.since(subject);
-  ctx.pending.mark(subject, since ?? ctx.clock.now());
-  try {
-    const result = await place(() => (settled = true));
-    settled = true;
-    return result;
-  } catch (error) {
-    // A partial failure puts the order in state: nothing is left unanswered.
-    if (error instanceof ResourceInitError) settled = true;
-    throw error;
-  } finally {
-    if (settled) ctx.pending.clear(subject);
+      return placeOnce(ctx, declaration, plan, facts);
   }
 }
 
@@ -105,15 +71,14 @@ async function adopt(
 }
 
 /**
- * POSTs the order at most once (postOnce.ts): a POST that may have reached DigiCert is looked up by its alternative
- * order ID (planAfterLostAnswer decides what counts as this create's order) before it is ever sent again.
+ * POSTs the order through the send-once engine (sendOnce.ts). What counts as this create's order after an unanswered POST
+ * is planAfterUnanswered's to say; this words what each outcome means for the order.
  */
-async function placeAtMostOnce(
+async function placeOnce(
   ctx: LifecycleContext,
   declaration: Declaration,
   plan: Extract<CreatePlan, { kind: "place" }>,
   facts: CreateFacts,
-  settle: () => void,
 ): Promise<Accepted> {
   const { inputs } = declaration;
   const { alternativeOrderId } = plan;
@@ -124,26 +89,13 @@ async function placeAtMostOnce(
     renewalLinked: renewalOf === undefined ? undefined : true,
   };
   const listedBefore = new Set(facts.history.orders.map((o) => o.orderId));
-  /** An earlier run's POST that went unanswered (its provider stopped). */
-  let unsure: unknown;
-  if (facts.pendingSince !== undefined) {
-    // A killed provider's POST: DigiCert may still be storing it. Look for the grace period before ordering again.
-    unsure = new Error(
-      `An earlier run sent this order (alternative order ID ${alternativeOrderId}) at ` +
-        `${new Date(facts.pendingSince).toISOString()} and got no answer: its provider stopped`,
-    );
-    ctx.log(`${messageOf(unsure)}; looking for that order before ordering again`);
-    const found = await lookUpAfterFailure(ctx, declaration, plan, unsure, unsure, outputs, {
-      listedBefore,
-      startedAt: facts.pendingSince,
-    });
-    if (found !== undefined) return adoptFound(declaration, found, outputs);
-  }
-  const outcome = await postAtMostOnce(ctx, {
+  const known = new Map<number, OrderInfoResponse>();
+  const lost = (unanswered: Unanswered) =>
+    describeUnanswered(unanswered, `this order (alternative order ID ${alternativeOrderId})`);
+  const outcome = await sendOnce(ctx, {
+    subject: orderPostSubject(declaration.resourceKey, alternativeOrderId),
     noun: "order",
-    nothingDone: "no order was placed",
-    unsure,
-    settle,
+    nothingCreated: "no order was placed",
     send: () =>
       ctx.client.placeOrder(
         inputs.product,
@@ -158,106 +110,96 @@ async function placeAtMostOnce(
       outputs = { ...outputs, renewalLinked: false };
       return true;
     },
-    lookUp: (error, firstUnsure) =>
-      lookUpAfterFailure(ctx, declaration, plan, error, firstUnsure, outputs, {
-        listedBefore,
-        startedAt: facts.startedAt,
-      }),
-    refused: (error) => (error instanceof Error ? error : new Error(messageOf(error))),
-    unreadable: (failure) =>
-      `${failure}: DigiCert accepted the order but its answer could not be read, and no order with ` +
-      `alternative order ID ${alternativeOrderId} is visible yet. ` +
-      nextRunFinds(declaration.identity, alternativeOrderId),
-    unsureNotVisible: `none from the earlier unanswered attempt is visible under alternative order ID ${alternativeOrderId}`,
-    notVisible: `DigiCert has no order under ${alternativeOrderId}`,
-    exhausted: (failure, attempts) =>
-      `${failure}. No order was placed: DigiCert has none with alternative order ID ${alternativeOrderId} after ${attempts} attempts.`,
-  });
-  if (outcome.kind === "found") {
-    ctx.log(
-      `the answer to the order was lost (${messageOf(outcome.unsure)}), but DigiCert has order ${outcome.found.orderId} with alternative order ID ${alternativeOrderId}: adopting it`,
-    );
-    return adoptFound(declaration, outcome.found, outputs);
-  }
-  const response = outcome.value;
-  ctx.log(`placed ${inputs.product} order ${response.id} (alternative order ID ${alternativeOrderId})`);
-  return { state: orderStateFromPlacement(response, inputs), outputs };
-}
-
-function adoptFound(
-  declaration: Declaration,
-  found: { orderId: number; info: OrderInfoResponse },
-  outputs: ComputedOutputs,
-): Accepted {
-  const verdict = judgeAdoption(declaration, { orderId: found.orderId, scope: "found", outputs }, found.info);
-  if (verdict.kind === "refuse") throw new Error(verdict.reason);
-  return verdict;
-}
-
-/**
- * The order a failed POST placed, if DigiCert shows one that can only be this create's (planAfterLostAnswer).
- * After a 429 (with an earlier unanswered attempt) one look; after any other ambiguous failure DigiCert (behind its
- * gateways) may still be storing the order, so the look-up goes on for a few request timeouts before the POST may be
- * sent again. Several possible orders are named in the error, never adopted.
- */
-async function lookUpAfterFailure(
-  ctx: LifecycleContext,
-  declaration: Declaration,
-  plan: Extract<CreatePlan, { kind: "place" }>,
-  error: unknown,
-  unsure: unknown,
-  outputs: ComputedOutputs,
-  facts: Pick<LostAnswerFacts, "listedBefore" | "startedAt">,
-): Promise<{ orderId: number; info: OrderInfoResponse } | undefined> {
-  const graceUntil = graceDeadline(ctx, error);
-  const known = new Map<number, OrderInfoResponse>();
-  for (let round = 1; ; round++) {
-    let outcome: LostAnswerPlan;
-    try {
+    find: async (unanswered): Promise<Look<FoundOrder>> => {
+      const startedAt = unanswered.kind === "earlier-run" ? unanswered.since : facts.startedAt;
       const history = await lookUpHistory(ctx.client, declaration.identity, plan.predecessorOrderId);
       const infos = new Map<number, OrderInfoResponse | undefined>(known);
       for (;;) {
-        outcome = planAfterLostAnswer(declaration, {
-          ...facts,
+        const judged = planAfterUnanswered(declaration, {
+          listedBefore,
+          startedAt,
           listed: liveOrders(history),
           heldElsewhere: ctx.memory.heldByOthers(declaration.resourceKey),
           infos,
         });
-        if (outcome.kind !== "need-info") break;
-        for (const orderId of outcome.orderIds) {
+        if (judged.kind === "none") return { kind: "none" };
+        if (judged.kind === "ambiguous") {
+          const message = ambiguousOrdersMessage(lost(unanswered), alternativeOrderId, judged.orderIds);
+          return { kind: "stop", error: new Error(message) };
+        }
+        // Under the user's own ID, an order another stack placed meanwhile may show before this create's own: the
+        // look-up goes on to the end of the grace period, and adopts only if this is still the one candidate.
+        if (judged.kind === "adopt") {
+          const found = { orderId: judged.orderId, info: judged.info };
+          return { kind: "found", found, settled: declaration.identity.kind === "derived" };
+        }
+        for (const orderId of judged.orderIds) {
           // An order listed under this resource's own derived ID is its own: once listed, it reaches state.
           const read = () => ctx.client.orderInfoIfExists(orderId);
           const info =
-            declaration.identity.kind === "derived" && outcome.orderIds.length === 1
+            declaration.identity.kind === "derived" && judged.orderIds.length === 1
               ? await afterAcceptance(orderId, declaration, outputs, read)
               : await read();
           infos.set(orderId, info);
           if (info !== undefined) known.set(orderId, info);
         }
       }
-    } catch (lookupError) {
-      if (lookupError instanceof ResourceInitError) throw lookupError;
-      throw new Error(
-        `${messageOf(unsure)}. The order may have been placed, and looking it up failed too ` +
-          `(${messageOf(lookupError)}). ${nextRunFinds(declaration.identity, plan.alternativeOrderId)}`,
+    },
+  });
+  const failure = "error" in outcome ? messageOf(outcome.error) : "";
+  switch (outcome.kind) {
+    case "sent":
+      ctx.log(
+        `placed ${inputs.product} order ${outcome.value.id} (alternative order ID ${alternativeOrderId})`,
       );
-    }
-    if (outcome.kind === "ambiguous") {
-      throw new Error(ambiguousOrdersMessage(messageOf(unsure), plan.alternativeOrderId, outcome.orderIds));
-    }
-    const remaining = graceUntil - ctx.clock.now();
-    // Under the user's own ID, an order another stack placed meanwhile may show before this create's own: the
-    // look-up goes on to the end of the grace period, and adopts only if this is still the one candidate.
-    const settled = declaration.identity.kind === "derived" || remaining <= 0;
-    if (outcome.kind === "adopt" && settled) return { orderId: outcome.orderId, info: outcome.info };
-    if (remaining <= 0) return undefined;
-    const pause = Math.min(remaining, backoffDelayMs(ctx.settings.retry, round, ctx.clock.random));
-    ctx.log(
-      `looking for the order under ${plan.alternativeOrderId} again in ${(pause / 1000).toFixed(1)} s: DigiCert may ` +
-        `still be storing it (look-up ${round + 1}, for ${Math.ceil(remaining / 1000)} s more)`,
-    );
-    await ctx.clock.sleep(pause);
+      return { state: orderStateFromPlacement(outcome.value, inputs), outputs };
+    case "found":
+      ctx.log(
+        `the answer to the order was lost (${lost(outcome.unanswered)}), but DigiCert has order ${outcome.found.orderId} ` +
+          `with alternative order ID ${alternativeOrderId}: adopting it`,
+      );
+      return adoptFound(declaration, outcome.found, outputs);
+    case "refused":
+      throw outcome.error instanceof Error ? outcome.error : new Error(failure);
+    case "stopped":
+      throw outcome.error;
+    case "unreadable":
+      throw new Error(
+        `${failure}: DigiCert accepted the order but its answer could not be read, and no order with alternative ` +
+          `order ID ${alternativeOrderId} is visible yet. ${nextRunFinds(declaration.identity, alternativeOrderId)}`,
+      );
+    case "gave-up":
+      throw new Error(
+        `${failure}. No order was placed: DigiCert has none with alternative order ID ${alternativeOrderId} after ` +
+          `${outcome.attempts} attempts.`,
+      );
+    case "rate-limited":
+      throw new Error(
+        `${failure}. DigiCert refused the order with HTTP 429 (rate limit) for ${Math.round(outcome.refusedForMs / 1000)} s; ` +
+          "a 429 is a refusal, so no order was placed by these attempts" +
+          (outcome.unanswered === undefined
+            ? ". "
+            : `, and none from the earlier unanswered attempt is visible under alternative order ID ${alternativeOrderId}. `) +
+          "Other deployments may be using the same API key: run `pulumi up` again when they are done.",
+      );
+    case "look-up-failed":
+      throw new Error(
+        `${lost(outcome.unanswered)}. The order may have been placed, and looking it up failed too ` +
+          `(${failure}). ${nextRunFinds(declaration.identity, alternativeOrderId)}`,
+      );
   }
+}
+
+/** An order the look-up after an unanswered POST found, as DigiCert reports it. */
+interface FoundOrder {
+  readonly orderId: number;
+  readonly info: OrderInfoResponse;
+}
+
+function adoptFound(declaration: Declaration, found: FoundOrder, outputs: ComputedOutputs): Accepted {
+  const verdict = judgeAdoption(declaration, { orderId: found.orderId, scope: "found", outputs }, found.info);
+  if (verdict.kind === "refuse") throw new Error(verdict.reason);
+  return verdict;
 }
 
 /** Runs a step that follows DigiCert's acceptance of an order; on failure the order still reaches state. */

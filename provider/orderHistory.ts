@@ -4,7 +4,7 @@ import { isTerminalStatus } from "./orderStatus";
 
 /**
  * The one answer to "which orders carry this resource's alternative order ID(s), newest first, with their status",
- * used by create (before placing), by the look-ups after an ambiguous failure, by delete (is there a successor?)
+ * used by create (before placing), by the look-ups after an unanswered POST, by delete (is there a successor?)
  * and by import (renewals since the imported order). Order IDs grow over time, so "newer" is "larger ID".
  */
 export interface HistoryOrder {

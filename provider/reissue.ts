@@ -1,13 +1,11 @@
-import { backoffDelayMs } from "./client/retry";
 import { OrderInfoResponse } from "./codecs/api";
 import { ComputedOutputs, ReissuedInputs, ReissueRecord, StoredState } from "./codecs/state";
 import { CodeSigningOrderInputs, WaitTarget } from "./codecs/inputs";
 import { withCertificatePem } from "./certificateDownload";
 import { Declaration } from "./declaration";
 import { parseDurationMs } from "./duration";
-import { rememberingUnanswered } from "./executor";
 import { reissuePostSubject } from "./pendingPosts";
-import { graceDeadline, postAtMostOnce } from "./postOnce";
+import { describeUnanswered, Look, sendOnce, Unanswered } from "./sendOnce";
 import { squash } from "./pem";
 import { ResourceInitError } from "./errors";
 import { LifecycleContext, messageOf } from "./lifecycleContext";
@@ -49,7 +47,7 @@ export async function reissueOrder(
   let current: ComputedOutputs | undefined;
   if (plan.kind === "send") {
     const replaces = plan.replacesCertificateId;
-    const outcome = await sendOnce(ctx, orderId, inputs, (found) => planFor(found, replaces));
+    const outcome = await requestReissueOnce(ctx, orderId, inputs, (found) => planFor(found, replaces));
     if (outcome.kind === "sent") {
       current = {
         ...stored.computed,
@@ -68,7 +66,7 @@ export async function reissueOrder(
         throw new Error("unreachable: a reissue plan to send that was not sent");
       case "refuse":
         throw new Error(plan.reason);
-      case "found-issued": {
+      case "adopt-issued": {
         ctx.log(plan.reason);
         // The order's certificate is the one the declaration asks for: no reissue is open any more.
         const issued = {
@@ -77,7 +75,7 @@ export async function reissueOrder(
         };
         return composeOutputs(inputs, await withCertificatePem(ctx, issued));
       }
-      case "found-pending":
+      case "adopt-pending":
         ctx.log(plan.reason);
         current = refreshState(
           {
@@ -101,111 +99,83 @@ type SendOutcome =
   | { readonly kind: "found"; readonly plan: ReissuePlan; readonly info?: OrderInfoResponse };
 
 /**
- * POSTs the reissue at most once (postOnce.ts, the rules order placement follows), with a marker of the unanswered
- * POST on disk. After an answer that may hide an acceptance the order is read again (`recheck`) for the grace period
- * and a reissue it shows is taken; a 429 is a refusal, sent again for up to `retry.maxRateLimitedMs`. An earlier run
- * whose POST went unanswered (its provider stopped: the marker is there) makes this one read the order for the grace
- * period before it sends anything.
+ * POSTs the reissue through the send-once engine (sendOnce.ts), the rules order placement follows. After an answer
+ * that may hide an acceptance the order is read again (`recheck`) and a reissue it shows is taken, never a second
+ * one sent; this words what each outcome means for the reissue.
  */
-async function sendOnce(
+async function requestReissueOnce(
   ctx: LifecycleContext,
   orderId: number,
   inputs: CodeSigningOrderInputs,
   recheck: (info: OrderInfoResponse | undefined) => ReissuePlan,
 ): Promise<SendOutcome> {
-  const subject = reissuePostSubject(orderId);
-  const pendingSince = ctx.pending.since(subject);
-  return rememberingUnanswered(ctx, subject, async (settle) => {
-    let unsure: unknown;
-    if (pendingSince !== undefined) {
-      unsure = new Error(
-        `An earlier run requested a reissue of order ${orderId} at ${new Date(pendingSince).toISOString()} and got ` +
-          "no answer: its provider stopped",
-      );
-      ctx.log(`${messageOf(unsure)}; reading the order for a while before requesting it again`);
-      const found = await lookUpReissue(ctx, orderId, recheck, unsure, unsure);
-      if (found !== undefined) {
-        settle();
-        return found;
-      }
-    }
-    const outcome = await postAtMostOnce(ctx, {
-      noun: "reissue",
-      nothingDone: "no reissue was requested",
-      unsure,
-      settle,
-      send: () => ctx.client.reissueOrder(orderId, reissueRequestBody(inputs)),
-      lookUp: (error, firstUnsure) => lookUpReissue(ctx, orderId, recheck, error, firstUnsure),
-      refused: (error) =>
-        new Error(
-          `DigiCert refused the reissue of order ${orderId}: ${messageOf(error)}. No reissue was requested and state is ` +
-            "unchanged; fix the declaration (or the order in CertCentral) and run `pulumi up` again.",
-        ),
-      unreadable: (failure) =>
-        `${failure}. The reissue of order ${orderId} may have reached DigiCert, and the order does not show it ` +
-        `(yet). Nothing was sent again. Run \`pulumi up\` again later: it reads order ${orderId} first and ` +
-        "takes a reissue DigiCert has instead of sending a second one.",
-      unsureNotVisible: `order ${orderId} shows no reissue from the earlier unanswered attempt`,
-      notVisible: `order ${orderId} shows no reissue`,
-      exhausted: (failure, attempts) =>
-        `${failure}. No reissue was requested: order ${orderId} shows none after ${attempts} attempts. State is ` +
-        "unchanged; run `pulumi up` again.",
-    });
-    if (outcome.kind === "found") {
-      settle();
-      return outcome.found;
-    }
-    const answer = outcome.value;
-    const requests = (answer?.requests ?? []).map((r) => ({
-      id: r.id,
-      status: (r.status ?? "pending").toLowerCase(),
-    }));
-    const requestId = requests.length === 0 ? undefined : Math.max(...requests.map((r) => r.id));
-    ctx.log(
-      `reissue of order ${orderId} requested${requestId === undefined ? "" : ` (request ${requestId})`}: no new order`,
-    );
-    return { kind: "sent", requestId, requests };
-  });
-}
-
-/**
- * The reissue a failed POST (`error`) may have requested, if the order shows it (or anything else that means not
- * sending: the plan says): read for the grace period after an ambiguous failure, once after a 429.
- */
-async function lookUpReissue(
-  ctx: LifecycleContext,
-  orderId: number,
-  recheck: (info: OrderInfoResponse | undefined) => ReissuePlan,
-  error: unknown,
-  unsure: unknown,
-): Promise<Extract<SendOutcome, { kind: "found" }> | undefined> {
-  const graceUntil = graceDeadline(ctx, error);
-  const lost = messageOf(unsure);
-  for (let round = 1; ; round++) {
-    let info: OrderInfoResponse | undefined;
-    try {
-      info = await ctx.client.orderInfoIfExists(orderId);
-    } catch (lookupError) {
-      throw new Error(
-        `${lost}. The reissue of order ${orderId} may have reached DigiCert, and reading the order failed too ` +
-          `(${messageOf(lookupError)}). Nothing was sent again. Run \`pulumi up\` again: it reads order ` +
-          `${orderId} first and takes a reissue DigiCert has instead of sending a second one.`,
-      );
-    }
-    const plan = recheck(info);
-    if (plan.kind !== "send") {
+  const lost = (unanswered: Unanswered) => describeUnanswered(unanswered, `a reissue of order ${orderId}`);
+  const nextRun =
+    `Nothing was sent again. Run \`pulumi up\` again: it reads order ${orderId} first and takes a reissue DigiCert ` +
+    "has instead of sending a second one.";
+  const outcome = await sendOnce(ctx, {
+    subject: reissuePostSubject(orderId),
+    noun: "reissue",
+    nothingCreated: "no reissue was requested",
+    send: () => ctx.client.reissueOrder(orderId, reissueRequestBody(inputs)),
+    find: async (unanswered): Promise<Look<Extract<SendOutcome, { kind: "found" }>>> => {
+      const info = await ctx.client.orderInfoIfExists(orderId);
+      const plan = recheck(info);
+      if (plan.kind === "send") return { kind: "none" };
       if (plan.kind !== "refuse")
-        ctx.log(`the answer to the reissue of order ${orderId} was lost (${lost}): ${plan.reason}`);
-      return { kind: "found", plan, info };
+        ctx.log(
+          `the answer to the reissue of order ${orderId} was lost (${lost(unanswered)}): ${plan.reason}`,
+        );
+      return { kind: "found", found: { kind: "found", plan, info }, settled: true };
+    },
+  });
+  const failure = "error" in outcome ? messageOf(outcome.error) : "";
+  switch (outcome.kind) {
+    case "sent": {
+      const requests = (outcome.value?.requests ?? []).map((r) => ({
+        id: r.id,
+        status: (r.status ?? "pending").toLowerCase(),
+      }));
+      const requestId = requests.length === 0 ? undefined : Math.max(...requests.map((r) => r.id));
+      ctx.log(
+        `reissue of order ${orderId} requested${requestId === undefined ? "" : ` (request ${requestId})`}: no new order`,
+      );
+      return { kind: "sent", requestId, requests };
     }
-    const remaining = graceUntil - ctx.clock.now();
-    if (remaining <= 0) return undefined;
-    const pause = Math.min(remaining, backoffDelayMs(ctx.settings.retry, round, ctx.clock.random));
-    ctx.log(
-      `reading order ${orderId} again in ${(pause / 1000).toFixed(1)} s: DigiCert may still be storing the reissue ` +
-        `(look-up ${round + 1}, for ${Math.ceil(remaining / 1000)} s more)`,
-    );
-    await ctx.clock.sleep(pause);
+    case "found":
+      return outcome.found;
+    case "refused":
+      throw new Error(
+        `DigiCert refused the reissue of order ${orderId}: ${failure}. No reissue was requested and state is ` +
+          "unchanged; fix the declaration (or the order in CertCentral) and run `pulumi up` again.",
+      );
+    case "stopped":
+      throw outcome.error;
+    case "unreadable":
+      throw new Error(
+        `${failure}. The reissue of order ${orderId} may have reached DigiCert, and the order does not show it ` +
+          `(yet). ${nextRun}`,
+      );
+    case "gave-up":
+      throw new Error(
+        `${failure}. No reissue was requested: order ${orderId} shows none after ${outcome.attempts} attempts. ` +
+          "State is unchanged; run `pulumi up` again.",
+      );
+    case "rate-limited":
+      throw new Error(
+        `${failure}. DigiCert refused the reissue with HTTP 429 (rate limit) for ` +
+          `${Math.round(outcome.refusedForMs / 1000)} s; a 429 is a refusal, so no reissue was requested by these ` +
+          "attempts" +
+          (outcome.unanswered === undefined
+            ? ". "
+            : `, and order ${orderId} shows no reissue from the earlier unanswered attempt. `) +
+          "Other deployments may be using the same API key: run `pulumi up` again when they are done.",
+      );
+    case "look-up-failed":
+      throw new Error(
+        `${lost(outcome.unanswered)}. The reissue of order ${orderId} may have reached DigiCert, and reading the ` +
+          `order failed too (${failure}). ${nextRun}`,
+      );
   }
 }
 

@@ -58,7 +58,7 @@ export interface CodeSigningOrderArgs {
   waitFor?: pulumi.Input<"none" | "approved" | "issued">;
   /** How long to wait for `waitFor`, e.g. `"90s"`, `"30m"`, `"2h"`. Default `"30m"`. The order stays in state when it passes. */
   waitTimeout?: pulumi.Input<string>;
-  /** Take over this existing order instead of placing one (the way to import an order). No order is placed. */
+  /** Adopt this existing order instead of placing one (the way to import an order). No order is placed. */
   existingOrderId?: pulumi.Input<number>;
   /** Plan a renewal (a new, linked order) on `pulumi up` once the certificate is within this many days of expiry. */
   renewBeforeDays?: pulumi.Input<number>;

@@ -85,7 +85,7 @@ export function isRetryable(error: unknown): boolean {
  * After a POST failed this way, DigiCert may or may not have stored the order: it must be looked up before
  * anything is sent again. A 429 is a refusal of the request, but is looked up too: a POST is never re-sent blind.
  */
-export function mayHaveBeenProcessed(error: unknown): boolean {
+export function leftUnanswered(error: unknown): boolean {
   if (error instanceof CertCentralTransportError) return error.reachedServer;
   return isRetryable(error);
 }

@@ -194,7 +194,7 @@ export type AdoptionVerdict =
   | { readonly kind: "refuse"; readonly reason: string };
 
 /**
- * Whether an order to be adopted (or found after a lost answer) is what the resource declares, now that DigiCert
+ * Whether an order to be adopted (or found after an unanswered POST) is what the resource declares, now that DigiCert
  * said what it is (`info`, undefined when it does not exist). Pure.
  */
 export function judgeAdoption(
@@ -212,7 +212,7 @@ export function judgeAdoption(
     }
     const state = orderStateFromInfo(info);
     const mismatch = isTerminalStatus(state.status)
-      ? `is ${state.status}: there is nothing to take over`
+      ? `is ${state.status}: there is nothing to adopt`
       : declarationMismatch(declaration.inputs, info, "named");
     if (mismatch) return { kind: "refuse", reason: `existingOrderId: order ${orderId} ${mismatch}` };
     return {

@@ -19,9 +19,9 @@ export type {
   RefreshedState,
 } from "./reissuePlan";
 export {
-  planAfterLostAnswer,
+  planAfterUnanswered,
   nextRunFinds,
   ambiguousOrdersMessage,
   CLOCK_SKEW_MARGIN_MS,
-} from "./lostAnswerPlan";
-export type { LostAnswerFacts, LostAnswerPlan } from "./lostAnswerPlan";
+} from "./unansweredPlan";
+export type { UnansweredFacts, UnansweredPlan } from "./unansweredPlan";

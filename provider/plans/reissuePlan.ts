@@ -185,13 +185,13 @@ export type ReissuePlan =
   | { readonly kind: "send"; readonly replacesCertificateId?: number }
   /** DigiCert has a pending reissue for this very declaration (an earlier answer was lost): nothing is sent. */
   | {
-      readonly kind: "found-pending";
+      readonly kind: "adopt-pending";
       readonly requestId?: number;
       readonly replacesCertificateId?: number;
       readonly reason: string;
     }
   /** DigiCert already issued it (an earlier answer was lost, and it was issued since): nothing is sent. */
-  | { readonly kind: "found-issued"; readonly reason: string }
+  | { readonly kind: "adopt-issued"; readonly reason: string }
   | { readonly kind: "refuse"; readonly reason: string };
 
 /**
@@ -221,10 +221,10 @@ export function planReissue(facts: ReissueFacts): ReissuePlan {
       };
     }
     return {
-      kind: "found-pending",
+      kind: "adopt-pending",
       requestId: unknownReissue?.id,
       replacesCertificateId: facts.certificateId,
-      reason: `order ${orderId} already has a reissue pending at DigiCert${unknownReissue ? ` (request ${unknownReissue.id})` : ""} for this declaration: taking it, not sending another`,
+      reason: `order ${orderId} already has a reissue pending at DigiCert${unknownReissue ? ` (request ${unknownReissue.id})` : ""} for this declaration: adopting it, not sending another`,
     };
   }
   if (order.status !== "issued") {
@@ -253,18 +253,18 @@ export function planReissue(facts: ReissueFacts): ReissuePlan {
     order.csr !== facts.currentCsr;
   if ((certificateChanged && sameRequest) || carriesDeclaredCsr) {
     return {
-      kind: "found-issued",
-      reason: `order ${orderId} already carries a reissued certificate ${order.certificateId} for this declaration: taking it, not sending another reissue`,
+      kind: "adopt-issued",
+      reason: `order ${orderId} already carries a reissued certificate ${order.certificateId} for this declaration: adopting it, not sending another reissue`,
     };
   }
   // DigiCert may keep an order `issued` while a reissue is pending: an open reissue request unknown to state, with
   // the certificate unchanged, is the one an earlier (lost) answer was about. A second one would replace it.
   if (!certificateChanged && unknownReissue !== undefined && isOpenRequest(unknownReissue.status)) {
     return {
-      kind: "found-pending",
+      kind: "adopt-pending",
       requestId: unknownReissue.id,
       replacesCertificateId: order.certificateId ?? facts.certificateId,
-      reason: `order ${orderId} already has a reissue request ${unknownReissue.id} open at DigiCert (status ${unknownReissue.status}): taking it, not sending another`,
+      reason: `order ${orderId} already has a reissue request ${unknownReissue.id} open at DigiCert (status ${unknownReissue.status}): adopting it, not sending another`,
     };
   }
   return { kind: "send", replacesCertificateId: order.certificateId ?? facts.certificateId };

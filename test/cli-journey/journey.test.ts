@@ -9,8 +9,14 @@ import { expect } from "chai";
 import * as fs from "fs";
 import * as path from "path";
 import { DEFAULT_API_KEY, Emulator, startEmulator } from "../../emulator";
-import { CliError, CliStack, RunningCommand } from "../../scripts/lib/pulumiCli";
-import { cliSuiteTitle, orderResources, providerHostCounter, requirePulumi } from "../cli/cliSupport";
+import { CliStack, RunningCommand } from "../../scripts/lib/pulumiCli";
+import {
+  cliSuiteTitle,
+  failureOutput,
+  orderResources,
+  providerHostCounter,
+  requirePulumi,
+} from "../cli/cliSupport";
 
 /** Resolves once `condition` holds, checking every 20 ms; fails after `timeoutMs`. */
 async function until(condition: () => boolean, timeoutMs: number, what: string): Promise<void> {
@@ -19,17 +25,6 @@ async function until(condition: () => boolean, timeoutMs: number, what: string):
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
-}
-
-/** The error a command failed with (failing the test if it succeeded), with everything it printed. */
-async function failureOf(command: Promise<unknown>): Promise<string> {
-  const outcome = await command.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(outcome, "the command was expected to fail").to.be.instanceOf(CliError);
-  const { stdout, stderr } = (outcome as CliError).result;
-  return `${stdout}\n${stderr}`;
 }
 
 describe(cliSuiteTitle("real Pulumi CLI: slow and interrupted journeys"), function () {
@@ -80,7 +75,7 @@ describe(cliSuiteTitle("real Pulumi CLI: slow and interrupted journeys"), functi
   /** `pulumi up` started, resolved once the provider says it waits for the order. */
   async function upUntilWaiting(stack: CliStack): Promise<RunningCommand & { failure: Promise<string> }> {
     const up = stack.start(["up", "--yes", "--skip-preview"]);
-    const failure = failureOf(up.done);
+    const failure = failureOutput(up.done);
     await until(() => lines.some((l) => /waiting up to \S+ for it to be issued/.test(l)), 90_000, "the wait");
     return { ...up, failure };
   }
@@ -89,7 +84,7 @@ describe(cliSuiteTitle("real Pulumi CLI: slow and interrupted journeys"), functi
 
   it("a waitFor timeout records the order: refresh and destroy work, and the next up places no second order", async () => {
     const stack = await devStack({ waitFor: "issued", waitTimeout: "2s" });
-    const timedOut = await failureOf(stack.run(["up", "--yes", "--skip-preview"]));
+    const timedOut = await failureOutput(stack.run(["up", "--yes", "--skip-preview"]));
     expect(timedOut).to.match(/did not reach "issued" within waitTimeout 2s\. It is recorded in state/);
     const [order] = emu().orders();
     expect(emu().orders()).to.have.length(1);
@@ -157,7 +152,7 @@ describe(cliSuiteTitle("real Pulumi CLI: slow and interrupted journeys"), functi
     // The locked stack: `pulumi cancel`. The adopting up's own wait times out: the order is still not in state.
     await stack.run(["cancel", "--yes"]);
     await stack.setConfig("codesigning:waitTimeout", "2s");
-    const adoptedButWaiting = await failureOf(stack.run(["up", "--yes", "--skip-preview"]));
+    const adoptedButWaiting = await failureOutput(stack.run(["up", "--yes", "--skip-preview"]));
     expect(adoptedButWaiting).to.match(/adopting it, not ordering again/);
     expect(orderPosts()).to.have.length(1);
 

@@ -5,18 +5,8 @@
  */
 import { expect } from "chai";
 import { DEFAULT_API_KEY, Emulator, startEmulator } from "../../emulator";
-import { CliError, CliStack } from "../../scripts/lib/pulumiCli";
-import { cliSuiteTitle, requirePulumi } from "../cli/cliSupport";
-
-async function upFailure(stack: CliStack): Promise<string> {
-  const outcome = await stack.run(["up", "--yes", "--skip-preview"]).then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(outcome, "pulumi up should fail").to.be.instanceOf(CliError);
-  const { stdout, stderr } = (outcome as CliError).result;
-  return `${stdout}\n${stderr}`;
-}
+import { CliStack } from "../../scripts/lib/pulumiCli";
+import { cliSuiteTitle, failureOutput, requirePulumi } from "../cli/cliSupport";
 
 describe(cliSuiteTitle("real Pulumi CLI: a wrong key, a stopped emulator"), function () {
   this.timeout(120_000);
@@ -41,7 +31,7 @@ describe(cliSuiteTitle("real Pulumi CLI: a wrong key, a stopped emulator"), func
 
   it("a wrong key: DigiCert's code and status, the setting that gave the key, the URL, and no order placed", async () => {
     const stack = await devStack(emulator!.baseUrl, "not-the-right-key-4711");
-    const output = await upFailure(stack);
+    const output = await failureOutput(stack.run(["up", "--yes", "--skip-preview"]));
     expect(output).to.include("CertCentral access_denied|access_denied_invalid_key");
     expect(output).to.include("(HTTP 403)");
     expect(output).to.include(
@@ -57,7 +47,7 @@ describe(cliSuiteTitle("real Pulumi CLI: a wrong key, a stopped emulator"), func
     const stack = await devStack(baseUrl, DEFAULT_API_KEY);
     await stopped.close();
     const started = Date.now();
-    const output = await upFailure(stack);
+    const output = await failureOutput(stack.run(["up", "--yes", "--skip-preview"]));
     const tookMs = Date.now() - started;
     console.log(`      pulumi up failed ${tookMs} ms after it started (the CLI's own start-up included)`);
     expect(output).to.include("connection failed (ECONNREFUSED)");

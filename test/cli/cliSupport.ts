@@ -9,7 +9,8 @@ import * as t from "io-ts";
 import { isLeft } from "fp-ts/Either";
 import { CODE_SIGNING_ORDER_TYPE } from "../../harness/providerHost";
 import { PROGRAMS_ROOT, REPO_ROOT } from "../../harness/programDir";
-import { findPulumi, StateExport } from "../../scripts/lib/pulumiCli";
+import { expect } from "chai";
+import { CliError, findPulumi, StateExport } from "../../scripts/lib/pulumiCli";
 
 export const PULUMI = findPulumi();
 export const PENDING_REASON = "the pulumi CLI is not built here (npm run setup:pulumi) nor on PATH";
@@ -107,4 +108,15 @@ export function stepOpsFromEventLog(file: string): string[] {
     if (metadata?.type === CODE_SIGNING_ORDER_TYPE && metadata.op) ops.push(metadata.op);
   }
   return ops;
+}
+
+/** What a command that must fail printed (stdout, then stderr); fails the test if it succeeded. */
+export async function failureOutput(command: Promise<unknown>): Promise<string> {
+  const outcome = await command.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(outcome, "the command was expected to fail").to.be.instanceOf(CliError);
+  const { stdout, stderr } = (outcome as CliError).result;
+  return `${stdout}\n${stderr}`;
 }

@@ -16,7 +16,7 @@ import {
 
 /**
  * The engine's real call orders for replacements, and the faults that hide an accepted order for a while: in
- * none of them may an order be placed twice, or a resource take over the order it replaces.
+ * none of them may an order be placed twice, or a resource adopt the order it replaces.
  */
 describe("successive orders of one resource, and late answers", () => {
   const emulatorOf = useEmulator();
@@ -90,7 +90,7 @@ describe("successive orders of one resource, and late answers", () => {
     expect(logs.join("\n")).to.match(/held by the resource's replacement: not canceled/);
   });
 
-  it("a user's own alternative order ID on a live order is never taken over without a Diff: it may be another resource's", async () => {
+  it("a user's own alternative order ID on a live order is never adopted without a Diff: it may be another resource's", async () => {
     const { provider } = providerFor(emulator);
     await provider.create({ ...inputs, alternativeOrderId: "shared-name" });
     const error = await rejectionOf(
@@ -110,7 +110,7 @@ describe("successive orders of one resource, and late answers", () => {
     expect(emulator.orders()).to.have.length(1);
   });
 
-  it("a lost answer's order is not taken over once the declaration changed (a new CSR, another validity)", async () => {
+  it("a lost answer's order is not adopted once the declaration changed (a new CSR, another validity)", async () => {
     // The POST's answer comes too late; once the order is stored, the look-ups after the timeout fail too.
     const first = providerFor(emulator, { "digicert:requestTimeout": "100ms", "digicert:maxAttempts": "2" });
     const creating = createLosingAnswerAndLookUps(emulator, first.provider, inputs);
@@ -281,11 +281,11 @@ describe("successive orders of one resource, and late answers", () => {
     expect(emulator.orders()).to.have.length(2);
     // Re-run without a Diff (a new process, `--replace`): the import's latest successor is the resource's order.
     expect((await providerFor(emulator).provider.create(importing)).id).to.equal(successor.id);
-    // Another resource importing the dead order has nothing to take over.
+    // Another resource importing the dead order has nothing to adopt.
     const other = { ...importing, resourceKey: "codesigning/dev/other-import" };
     const dead = await rejectionOf(providerFor(emulator).provider.create(other));
     expect(dead.message).to.equal(
-      `existingOrderId: order ${adopted.id} is revoked: there is nothing to take over`,
+      `existingOrderId: order ${adopted.id} is revoked: there is nothing to adopt`,
     );
   });
 
@@ -371,7 +371,7 @@ describe("successive orders of one resource, and late answers", () => {
     expect(emulator.orders()).to.have.length(2);
   });
 
-  it("a wait that fails after a takeover without a Diff is a plain failure, and the next run finds the order again", async () => {
+  it("a wait that fails after an adoption without a Diff is a plain failure, and the next run finds the order again", async () => {
     const { provider } = providerFor(emulator, { "digicert:pollInterval": "10s" });
     emulator.injectFault({ method: "POST", path: "/order/certificate", fault: { kind: "drop-after" } });
     await rejectionOf(provider.create({ ...inputs, waitFor: "issued", waitTimeout: "1m" }));

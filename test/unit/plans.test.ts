@@ -10,8 +10,8 @@ import {
   DeleteFacts,
   judgeAdoption,
   LiveOrder,
-  LostAnswerFacts,
-  planAfterLostAnswer,
+  UnansweredFacts,
+  planAfterUnanswered,
   planChange,
   planCreate,
   planDelete,
@@ -250,12 +250,7 @@ describe("judgeAdoption: an order is adopted only if it is what is declared", ()
   const found = { orderId: 5, scope: "found" as const, outputs: { assignedAlternativeOrderId: firstId } };
   const rows: [string, typeof named | typeof found, OrderInfoResponse | undefined, RegExp | "adopt"][] = [
     ["import of an order DigiCert does not know", named, undefined, /was not found at DigiCert/],
-    [
-      "import of a dead order",
-      named,
-      info({ status: "revoked" }),
-      /is revoked: there is nothing to take over/,
-    ],
+    ["import of a dead order", named, info({ status: "revoked" }), /is revoked: there is nothing to adopt/],
     [
       "import of another product",
       named,
@@ -290,7 +285,7 @@ const STARTED = Date.UTC(2026, 2, 2, 16, 20, 0);
 const at = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, "+00:00");
 const ownInfo = (id: number, fields: Partial<OrderInfoResponse> = {}) =>
   info({ id, status: "needs_approval", date_created: at(STARTED + 2000), ...fields });
-const lost = (fields: Partial<LostAnswerFacts>): LostAnswerFacts => ({
+const lost = (fields: Partial<UnansweredFacts>): UnansweredFacts => ({
   listed: [],
   listedBefore: new Set(),
   heldElsewhere: new Set(),
@@ -299,8 +294,8 @@ const lost = (fields: Partial<LostAnswerFacts>): LostAnswerFacts => ({
 });
 const listedOwn = (...ids: number[]) => ids.map((id) => order(id, "needs_approval", "release-2026"));
 
-describe("planAfterLostAnswer: only an order this create can have placed is taken", () => {
-  const rows: [string, Declaration, LostAnswerFacts, Record<string, unknown>][] = [
+describe("planAfterUnanswered: only an order this create can have placed is taken", () => {
+  const rows: [string, Declaration, UnansweredFacts, Record<string, unknown>][] = [
     ["nothing listed: none", own, lost({}), { kind: "none" }],
     [
       "a candidate is read first (its creation time and fields)",
@@ -392,7 +387,7 @@ describe("planAfterLostAnswer: only an order this create can have placed is take
   ];
   for (const [rule, declaration, given, expected] of rows) {
     it(rule, () => {
-      expect(planAfterLostAnswer(declaration, given)).to.deep.include(expected);
+      expect(planAfterUnanswered(declaration, given)).to.deep.include(expected);
     });
   }
 });
@@ -688,12 +683,12 @@ describe("planReissue: a reissue is sent at most once", () => {
           requests: [{ id: 31, status: "pending", type: "reissue" }],
         }),
       ),
-      { kind: "found-pending", requestId: 31, replacesCertificateId: 900 },
+      { kind: "adopt-pending", requestId: 31, replacesCertificateId: 900 },
     ],
     [
       "a reissue pending while DigiCert still reports the current CSR: taken",
       reissueFacts(live({ status: "reissue_pending", csr: "OLD" })),
-      { kind: "found-pending" },
+      { kind: "adopt-pending" },
     ],
     [
       "a reissue pending for a third CSR (someone in CertCentral): refused",
@@ -703,12 +698,12 @@ describe("planReissue: a reissue is sent at most once", () => {
     [
       "already reissued for this CSR (lost answer, issued since): taken, none sent",
       reissueFacts(live({ certificateId: 901, csr: "NEW" })),
-      { kind: "found-issued" },
+      { kind: "adopt-issued" },
     ],
     [
       "the certificate in state (refreshed since a lost answer) already carries the declared CSR: taken, none sent",
       reissueFacts(live({ certificateId: 900, csr: "NEW" })),
-      { kind: "found-issued" },
+      { kind: "adopt-issued" },
     ],
     [
       "reissued for another CSR meanwhile: this declaration's reissue is sent",
@@ -724,7 +719,7 @@ describe("planReissue: a reissue is sent at most once", () => {
     [
       "an order kept issued with a reissue request open that state does not know (lost answer): taken, none sent",
       reissueFacts(live({ csr: "OLD", requests: [{ id: 31, status: "pending", type: "reissue" }] })),
-      { kind: "found-pending", requestId: 31, replacesCertificateId: 900 },
+      { kind: "adopt-pending", requestId: 31, replacesCertificateId: 900 },
     ],
     [
       "an issued order whose unknown reissue request was rejected: send",

@@ -13,8 +13,8 @@ import { declarationMismatch } from "./mismatch";
  */
 export const CLOCK_SKEW_MARGIN_MS = 10 * 60_000;
 
-/** What a look-up after an ambiguous failure of the POST saw. */
-export interface LostAnswerFacts {
+/** What a look-up after an unanswered POST saw. */
+export interface UnansweredFacts {
   /** Live orders carrying the plan's alternative order ID, newer than its predecessor. */
   readonly listed: readonly HistoryOrder[];
   /** Orders the look-up before the POST listed: they existed before this create's POST. */
@@ -27,7 +27,7 @@ export interface LostAnswerFacts {
   readonly infos?: ReadonlyMap<number, OrderInfoResponse | undefined>;
 }
 
-export type LostAnswerPlan =
+export type UnansweredPlan =
   | { readonly kind: "need-info"; readonly orderIds: readonly number[] }
   | { readonly kind: "none" }
   | { readonly kind: "adopt"; readonly orderId: number; readonly info: OrderInfoResponse }
@@ -41,7 +41,7 @@ export type LostAnswerPlan =
  * (this resource's alone) a differing order is still its own, and judgeAdoption refuses it with the difference. One
  * candidate is adopted; several cannot be told apart and are named, never adopted silently. Pure.
  */
-export function planAfterLostAnswer(declaration: Declaration, facts: LostAnswerFacts): LostAnswerPlan {
+export function planAfterUnanswered(declaration: Declaration, facts: UnansweredFacts): UnansweredPlan {
   const candidates = facts.listed.filter(
     (o) => !facts.listedBefore.has(o.orderId) && !facts.heldElsewhere.has(o.orderId),
   );

@@ -1,0 +1,193 @@
+import { isRateLimited, isUnreadableAcceptance, leftUnanswered } from "./client/errors";
+import { backoffDelayMs, retryAfterMs, retryDelayMs } from "./client/retry";
+import { ResourceInitError } from "./errors";
+import { LifecycleContext, messageOf } from "./lifecycleContext";
+
+/**
+ * The one send-once engine: every POST that creates something at DigiCert (an order, a reissue) goes through it, so
+ * nothing is created twice. A POST that may have reached DigiCert (no answer, a 5xx or 408, an unreadable body) is
+ * never sent again before what it would have created has been looked for during a grace period, and never after an
+ * unreadable 2xx (an acceptance). A 429 is a plain refusal: sent again once the limiter lets it, for up to
+ * `retry.maxRateLimitedMs`. A marker on disk (pendingPosts.ts) outlives a killed provider: the next run finds it and
+ * looks before it sends. The engine decides nothing about identity (the caller's `find` does) and words no message:
+ * it returns what happened, and the caller says what that means.
+ */
+
+/** Attempts of a POST whose answers were lost (a 429 is a refusal and does not count: see maxRateLimitedMs). */
+export const MAX_POST_ATTEMPTS = 5;
+/** After an ambiguous failure DigiCert may still be storing what was sent: keep looking for this many request timeouts. */
+export const GRACE_TIMEOUTS = 3;
+
+/** An attempt whose answer was lost: this run's first such failure, or an earlier run's (its provider stopped). */
+export type Unanswered =
+  | { readonly kind: "this-run"; readonly error: unknown }
+  | { readonly kind: "earlier-run"; readonly since: number };
+
+/** What one look for an unanswered attempt's result found. */
+export type Look<F> =
+  | { readonly kind: "none" }
+  /** `settled`: take it now; otherwise keep looking to the end of the grace period and take it then if still there. */
+  | { readonly kind: "found"; readonly found: F; readonly settled: boolean }
+  /** Stop here: the caller's own reason (several candidates, say). */
+  | { readonly kind: "stop"; readonly error: Error };
+
+export interface SendOnceSpec<T, F> {
+  /** The marker's name on disk (pendingPosts.ts: orderPostSubject, reissuePostSubject). */
+  readonly subject: string;
+  /** For progress lines only: what is sent ("order", "reissue"), and what a refusal means ("no order was placed"). */
+  readonly noun: string;
+  readonly nothingCreated: string;
+  readonly send: () => Promise<T>;
+  /** One look for what an unanswered attempt may have created. A throw is a failed look-up. */
+  readonly find: (unanswered: Unanswered) => Promise<Look<F>>;
+  /** A refusal after which the POST is changed and sent again at once (true), e.g. a refused renewal link. */
+  readonly adjust?: (error: unknown) => boolean;
+}
+
+export type SendOnceOutcome<T, F> =
+  | { readonly kind: "sent"; readonly value: T }
+  | { readonly kind: "found"; readonly found: F; readonly unanswered: Unanswered }
+  /** A final refusal of the last attempt (a 4xx, or a connection that reached nothing). */
+  | { readonly kind: "refused"; readonly error: unknown; readonly unanswered?: Unanswered }
+  /** A 2xx whose body could not be read, and nothing visible: accepted, never sent again. */
+  | { readonly kind: "unreadable"; readonly error: unknown }
+  /** MAX_POST_ATTEMPTS attempts went unanswered and nothing is visible. */
+  | { readonly kind: "gave-up"; readonly error: unknown; readonly attempts: number }
+  | {
+      readonly kind: "rate-limited";
+      readonly error: unknown;
+      readonly refusedForMs: number;
+      readonly unanswered?: Unanswered;
+    }
+  | { readonly kind: "look-up-failed"; readonly error: unknown; readonly unanswered: Unanswered }
+  | { readonly kind: "stopped"; readonly error: Error };
+
+type LookOutcome<T, F> = Extract<SendOnceOutcome<T, F>, { kind: "found" | "look-up-failed" | "stopped" }>;
+
+/** Outcomes after which nothing can still appear from this POST: its marker goes. */
+const KNOWN: ReadonlySet<SendOnceOutcome<unknown, unknown>["kind"]> = new Set([
+  "sent",
+  "found",
+  "refused",
+  "gave-up",
+]);
+
+/** Until when to keep looking after `error`: a 429 hides nothing (one look), any other ambiguous failure may. */
+function graceDeadline(ctx: LifecycleContext, error: unknown): number {
+  return ctx.clock.now() + (isRateLimited(error) ? 0 : GRACE_TIMEOUTS * ctx.settings.timeoutMs);
+}
+
+export async function sendOnce<T, F>(
+  ctx: LifecycleContext,
+  spec: SendOnceSpec<T, F>,
+): Promise<SendOnceOutcome<T, F>> {
+  const since = ctx.pending.since(spec.subject);
+  ctx.pending.mark(spec.subject, since ?? ctx.clock.now());
+  let known = false;
+  try {
+    const outcome = await sendAndLook(ctx, spec, since);
+    known = KNOWN.has(outcome.kind) || (outcome.kind === "rate-limited" && outcome.unanswered === undefined);
+    return outcome;
+  } catch (error) {
+    // A partial failure puts what was created in state: nothing is left unanswered.
+    known = error instanceof ResourceInitError;
+    throw error;
+  } finally {
+    if (known) ctx.pending.clear(spec.subject);
+  }
+}
+
+async function sendAndLook<T, F>(
+  ctx: LifecycleContext,
+  spec: SendOnceSpec<T, F>,
+  since: number | undefined,
+): Promise<SendOnceOutcome<T, F>> {
+  let unanswered: Unanswered | undefined;
+  if (since !== undefined) {
+    unanswered = { kind: "earlier-run", since };
+    ctx.log(
+      `An earlier run sent this ${spec.noun} at ${new Date(since).toISOString()} and got no answer: its provider ` +
+        "stopped; looking for it before sending again",
+    );
+    const looked = await lookFor(ctx, spec, unanswered, graceDeadline(ctx, undefined));
+    if (looked !== undefined) return looked;
+  }
+  let attempts = 0;
+  let refusedSince: number | undefined;
+  for (;;) {
+    try {
+      return { kind: "sent", value: await spec.send() };
+    } catch (error) {
+      if (spec.adjust?.(error)) continue;
+      if (!leftUnanswered(error)) return { kind: "refused", error, unanswered };
+      const refused = isRateLimited(error);
+      if (!refused) {
+        unanswered ??= { kind: "this-run", error };
+        attempts++;
+      }
+      if (unanswered !== undefined) {
+        const looked = await lookFor(ctx, spec, unanswered, graceDeadline(ctx, error));
+        if (looked !== undefined) return looked;
+      }
+      if (isUnreadableAcceptance(error)) return { kind: "unreadable", error };
+      if (refused) {
+        refusedSince ??= ctx.clock.now();
+        const refusedForMs = ctx.clock.now() - refusedSince;
+        if (refusedForMs >= ctx.settings.retry.maxRateLimitedMs)
+          return { kind: "rate-limited", error, refusedForMs, unanswered };
+        // The limiter slows down after a 429; a Retry-After is honoured on top.
+        const pause = retryAfterMs(ctx.settings.retry, error);
+        ctx.log(
+          `DigiCert refused the ${spec.noun} POST with 429 (rate limit): ${spec.nothingCreated}, sending it again in ` +
+            `${(pause / 1000).toFixed(1)} s`,
+        );
+        await ctx.clock.sleep(pause);
+        continue;
+      }
+      refusedSince = undefined;
+      if (attempts >= MAX_POST_ATTEMPTS) return { kind: "gave-up", error, attempts };
+      const delay = retryDelayMs(ctx.settings.retry, attempts, ctx.clock.random, error);
+      ctx.log(
+        `${messageOf(error)}; DigiCert shows no ${spec.noun} from it: sending it again in ` +
+          `${(delay / 1000).toFixed(1)} s (attempt ${attempts + 1} of ${MAX_POST_ATTEMPTS})`,
+      );
+      await ctx.clock.sleep(delay);
+    }
+  }
+}
+
+/** Looks until `graceUntil` (once, when that is now); undefined when nothing was found. */
+async function lookFor<T, F>(
+  ctx: LifecycleContext,
+  spec: SendOnceSpec<T, F>,
+  unanswered: Unanswered,
+  graceUntil: number,
+): Promise<LookOutcome<T, F> | undefined> {
+  for (let round = 1; ; round++) {
+    let look: Look<F>;
+    try {
+      look = await spec.find(unanswered);
+    } catch (error) {
+      if (error instanceof ResourceInitError) throw error;
+      return { kind: "look-up-failed", error, unanswered };
+    }
+    if (look.kind === "stop") return { kind: "stopped", error: look.error };
+    const remaining = graceUntil - ctx.clock.now();
+    if (look.kind === "found" && (look.settled || remaining <= 0))
+      return { kind: "found", found: look.found, unanswered };
+    if (remaining <= 0) return undefined;
+    const pause = Math.min(remaining, backoffDelayMs(ctx.settings.retry, round, ctx.clock.random));
+    ctx.log(
+      `looking for the ${spec.noun} again in ${(pause / 1000).toFixed(1)} s: DigiCert may still be storing it ` +
+        `(look-up ${round + 1}, for ${Math.ceil(remaining / 1000)} s more)`,
+    );
+    await ctx.clock.sleep(pause);
+  }
+}
+
+/** The unanswered attempt, for a caller's message. */
+export function describeUnanswered(unanswered: Unanswered, what: string): string {
+  return unanswered.kind === "this-run"
+    ? messageOf(unanswered.error)
+    : `An earlier run sent ${what} at ${new Date(unanswered.since).toISOString()} and got no answer: its provider stopped`;
+}
