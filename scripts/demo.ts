@@ -10,7 +10,7 @@
 import { isLeft } from "fp-ts/Either";
 import * as t from "io-ts";
 import { DEFAULT_API_KEY, Emulator, RecordedRequest, startEmulator } from "../emulator";
-import { computedOutputFields } from "../provider/codecs/state";
+import { computedOutputFields } from "../provider/core/codecs/state";
 import { captureRegistrations } from "../harness/captureProgram";
 import { createProgramDir, removeProgramDir } from "../harness/programDir";
 import { CODE_SIGNING_ORDER_TYPE, ProviderHost, secret, urnFor } from "../harness/providerHost";

@@ -1,7 +1,7 @@
 /**
  * The resource's outputs beyond its echoed inputs, and which inputs hold personal or account data. Plain lists:
  * the SDK must not load io-ts or the provider into a user's program. test/unit/schema.test.ts checks at compile
- * time that these match the provider's codecs (provider/codecs/state.ts, provider/codecs/inputs.ts).
+ * time that these match the provider's codecs (provider/core/codecs/state.ts, provider/core/codecs/inputs.ts).
  */
 export const OUTPUT_KEYS = [
   "orderId",

@@ -1,7 +1,7 @@
 import { isLeft, isRight } from "fp-ts/Either";
 import axios, { AxiosInstance } from "axios";
 import * as t from "io-ts";
-import { Clock } from "../clock";
+import { Clock } from "./clock";
 import {
   alternateOrdersResponse,
   AlternateOrdersResponse,
@@ -13,8 +13,8 @@ import {
   reissueResponse,
   ReissueResponse,
   revokeRequestResponse,
-} from "../codecs/api";
-import { JsonObject } from "../json";
+} from "./answers";
+import { JsonObject } from "./json";
 import {
   CertCentralApiError,
   CertCentralTransportError,
@@ -27,6 +27,11 @@ import {
 import { debugLogRefusal, keyPrintingDebugSections } from "./nodeDebug";
 import { RateLimiter } from "./rateLimiter";
 import { RetryPolicy, withRetries } from "./retry";
+
+/*
+ * Over 250 lines on purpose: this is the whole HTTP surface of CertCentral that the lifecycle uses (one method per
+ * endpoint, each decoding its answer), behind one request path that owns authentication, limits and redaction.
+ */
 
 export interface ClientSettings {
   readonly baseUrl: string;

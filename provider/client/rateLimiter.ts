@@ -1,5 +1,5 @@
 import { createHash } from "crypto";
-import { Clock, systemClock } from "../clock";
+import { Clock, systemClock } from "./clock";
 
 /** A rolling window: at most `limit` requests in any `windowMs`. */
 export interface RateWindow {

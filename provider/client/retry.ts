@@ -1,4 +1,4 @@
-import { Clock } from "../clock";
+import { Clock } from "./clock";
 import { CertCentralApiError, isRetryable, neverConnected } from "./errors";
 
 /** Capped exponential backoff with full jitter, bounded in attempts and in total time. */

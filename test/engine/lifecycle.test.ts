@@ -141,7 +141,7 @@ describe("engine protocol: CodeSigningOrder through the SDK's provider host", fu
     expect(emulator.order(Number(replacement.id))!.status).to.equal("pending");
   });
 
-  describe("what crosses calls: one provider host serves the whole deployment (provider/replacementMemory.ts)", () => {
+  describe("what crosses calls: one provider host serves the whole deployment (provider/core/replacementMemory.ts)", () => {
     it("a replacement the engine decides after our Diff saw none (replaceOnChanges) gets a new order", async () => {
       const { id, state, checked } = await up();
       const news = (await host.check(urn, checked, { ...declared, comments: "replace on changes" })).inputs;

@@ -113,6 +113,19 @@ describe("engine protocol: reissue, don't repurchase, and the certificate as out
   const posts = () => calls().filter((c) => c.startsWith("POST"));
   const reissuePosts = () => posts().filter((c) => c.endsWith("/reissue"));
 
+  it("a reissue whose wait times out is a partial failure carrying __provider: refresh and destroy of it work", async () => {
+    const before = await issued(hsm);
+    const { news } = await preview(before, { ...rotated(hsm), waitFor: "issued", waitTimeout: "300ms" });
+    const error = await hostErrorOf(host.update(before.id, urn, before.state, news));
+    expect(error.message).to.match(/did not reach "issued" within waitTimeout 300ms/);
+    const stored = error.initFailure!.properties;
+    expect(stored.__provider).to.equal(hsm.__provider);
+    expect(reissuePosts()).to.have.length(1);
+    const refreshed = await host.read(before.id, urn, stored, news);
+    expect(refreshed.properties).to.include({ status: "reissue_pending" });
+    await host.delete(before.id, urn, stored);
+  });
+
   it("a new CSR on an issued order: preview plans an update, up sends one reissue and no order; refresh after issuance carries the new certificate", async () => {
     const before = await issued(hsm);
     const orderId = Number(before.id);

@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { Emulator, startEmulator } from "../../emulator";
-import { ResourceInitError } from "../../provider/errors";
-import { systemClock } from "../../provider/clock";
+import { ResourceInitError } from "../../provider/core/errors";
+import { systemClock } from "../../provider/client/clock";
 import { ovHsmInputs } from "../fixtures/digicertExample";
 import {
   EMULATOR_KEY,

@@ -3,8 +3,10 @@
  * ends at once with the partial failure that keeps the order in state; no further poll is made.
  */
 import { expect } from "chai";
-import { CancellationSource, watchHostCancel } from "../../provider/cancellation";
-import { ResourceInitError } from "../../provider/errors";
+import * as diagnostics from "diagnostics_channel";
+import { CancellationSource } from "../../provider/core/cancellation";
+import { watchHostCancel } from "../../provider/dynamic/hostCancel";
+import { ResourceInitError } from "../../provider/core/errors";
 import { RSA_3072_CSR } from "../fixtures/certificateRequests";
 import { ovHsmInputs } from "../fixtures/digicertExample";
 import { instantClock, providerFor, rejectionOf, useEmulator } from "./providerFixture";
@@ -139,6 +141,17 @@ describe("watchHostCancel: the engine's Cancel as the provider host receives it"
       "/pulumirpc.ResourceProvider/Create",
       "/pulumirpc.ResourceProvider/Cancel",
     ]);
+  });
+
+  it("inside the host, a Cancel stream the http2 server publishes on diagnostics_channel cancels", () => {
+    const source = new CancellationSource();
+    // A gRPC server it does not know: only the public channel can carry the Cancel.
+    watchHostCancel(source, cacheOf({ [HOST]: {}, [SERVER]: { Server: class {} } }));
+    const streams = diagnostics.channel("http2.server.stream.start");
+    streams.publish({ headers: { ":path": "/pulumirpc.ResourceProvider/Create" } });
+    expect(source.cancelled).to.equal(false);
+    streams.publish({ headers: { ":path": "/pulumirpc.ResourceProvider/Cancel" } });
+    expect(source.cancelled).to.equal(true);
   });
 
   it("outside the host (a program, a test), or with a gRPC server it does not know, nothing is watched", () => {

@@ -4,11 +4,11 @@
  */
 import { expect } from "chai";
 import * as net from "net";
-import { CodeSigningOrderProvider } from "../../provider/codeSigningOrderProvider";
+import { CodeSigningOrderProvider } from "../../provider/dynamic/codeSigningOrderProvider";
 import { RateLimiter } from "../../provider/client/rateLimiter";
-import { CancellationSource } from "../../provider/cancellation";
-import { noPendingPosts } from "../../provider/pendingPosts";
-import { ReplacementMemory } from "../../provider/replacementMemory";
+import { CancellationSource } from "../../provider/core/cancellation";
+import { noPendingPosts } from "../../provider/core/pendingPosts";
+import { ReplacementMemory } from "../../provider/core/replacementMemory";
 import { ovHsmInputs } from "../fixtures/digicertExample";
 import {
   EMULATOR_KEY,

@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { Emulator, startEmulator } from "../../emulator";
-import { CodeSigningOrderProvider } from "../../provider/codeSigningOrderProvider";
-import { ReplacementMemory } from "../../provider/replacementMemory";
+import { CodeSigningOrderProvider } from "../../provider/dynamic/codeSigningOrderProvider";
+import { ReplacementMemory } from "../../provider/core/replacementMemory";
 import { ovHsmInputs, NEW_ORGANIZATION } from "../fixtures/digicertExample";
 import {
   EMULATOR_KEY,

@@ -1,9 +1,9 @@
-import { Cancellation, CancellationSource } from "../../provider/cancellation";
-import { Clock } from "../../provider/clock";
+import { Cancellation, CancellationSource } from "../../provider/core/cancellation";
+import { Clock } from "../../provider/client/clock";
 import { RateLimiter } from "../../provider/client/rateLimiter";
-import { CodeSigningOrderProvider } from "../../provider/codeSigningOrderProvider";
-import { ReplacementMemory } from "../../provider/replacementMemory";
-import { noPendingPosts, PendingPosts } from "../../provider/pendingPosts";
+import { CodeSigningOrderProvider } from "../../provider/dynamic/codeSigningOrderProvider";
+import { ReplacementMemory } from "../../provider/core/replacementMemory";
+import { noPendingPosts, PendingPosts } from "../../provider/core/pendingPosts";
 import { Emulator, EmulatorOptions, startEmulator } from "../../emulator";
 
 export const EMULATOR_KEY = "emulator-api-key";

@@ -9,7 +9,7 @@ import {
 import { CertCentralTransportError, isUnreadableAcceptance } from "../../provider/client/errors";
 import { RateLimiter } from "../../provider/client/rateLimiter";
 import { DEFAULT_RETRY_POLICY } from "../../provider/client/retry";
-import { systemClock } from "../../provider/clock";
+import { systemClock } from "../../provider/client/clock";
 
 /** A server answering every request with a 200 of `bytes` bytes, streamed in 1 MiB chunks. */
 async function hugeAnswers(

@@ -1,8 +1,8 @@
 import { expect } from "chai";
-import { decodeInputFields, decodeStoredState } from "../../provider/codecs/state";
-import { decideDiff as decide, IN_PLACE_INPUTS, REPLACING_INPUTS } from "../../provider/diff";
-import { STATE_VERSION } from "../../provider/state";
-import { UNKNOWN } from "../../provider/unknowns";
+import { decodeInputFields, decodeStoredState } from "../../provider/core/codecs/state";
+import { decideDiff as decide, IN_PLACE_INPUTS, REPLACING_INPUTS } from "../../provider/core/diff";
+import { STATE_VERSION } from "../../provider/core/state";
+import { UNKNOWN } from "../../provider/core/unknowns";
 import { seedResourceInputs } from "../fixtures/digicertExample";
 
 const NOW = Date.UTC(2026, 10, 28);

@@ -3,9 +3,9 @@
  * out is a fact the caller words: reached, never, timeout, read-failed, cancelled.
  */
 import { expect } from "chai";
-import { CancellationSource } from "../../provider/cancellation";
-import { OrderInfoResponse } from "../../provider/codecs/api";
-import { FollowContext, followOrder } from "../../provider/follower";
+import { CancellationSource } from "../../provider/core/cancellation";
+import { OrderInfoResponse } from "../../provider/client/answers";
+import { FollowContext, followOrder } from "../../provider/core/follower";
 import { instantClock } from "../provider/providerFixture";
 
 const MINUTE = 60_000;

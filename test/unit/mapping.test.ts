@@ -1,7 +1,7 @@
 import { expect } from "chai";
-import { inputsCodec } from "../../provider/codecs/inputs";
-import { orderRequestBody, orderStateFromInfo, orderStateFromPlacement } from "../../provider/mapping";
-import { orderInfoResponse, orderPlacedResponse } from "../../provider/codecs/api";
+import { inputsCodec } from "../../provider/core/codecs/inputs";
+import { orderRequestBody, orderStateFromInfo, orderStateFromPlacement } from "../../provider/core/mapping";
+import { orderInfoResponse, orderPlacedResponse } from "../../provider/client/answers";
 import { seedBody, seedInputs, NEW_ORGANIZATION } from "../fixtures/digicertExample";
 
 function decode(value: unknown) {

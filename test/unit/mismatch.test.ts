@@ -1,8 +1,8 @@
 import { expect } from "chai";
 import { isLeft } from "fp-ts/Either";
-import { orderInfoResponse } from "../../provider/codecs/api";
-import { inputsCodec } from "../../provider/codecs/inputs";
-import { declarationMismatch } from "../../provider/plans/mismatch";
+import { orderInfoResponse } from "../../provider/client/answers";
+import { inputsCodec } from "../../provider/core/codecs/inputs";
+import { declarationMismatch } from "../../provider/core/plans/mismatch";
 import { seedResourceInputs } from "../fixtures/digicertExample";
 
 describe("declarationMismatch", () => {

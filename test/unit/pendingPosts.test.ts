@@ -3,7 +3,7 @@ import { spawn } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { orderPostSubject, pendingPostsOn } from "../../provider/pendingPosts";
+import { orderPostSubject, pendingPostsOn } from "../../provider/core/pendingPosts";
 
 describe("pendingPosts: unanswered POSTs remembered on disk", () => {
   let dir: string;

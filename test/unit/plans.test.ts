@@ -1,9 +1,9 @@
 import { expect } from "chai";
-import { OrderInfoResponse } from "../../provider/codecs/api";
-import { Declaration, decodeDeclaration } from "../../provider/declaration";
-import { alternativeOrderIdAfter } from "../../provider/identity";
-import { OrderState } from "../../provider/mapping";
-import { HistoryOrder, OrderHistory } from "../../provider/orderHistory";
+import { OrderInfoResponse } from "../../provider/client/answers";
+import { Declaration, decodeDeclaration } from "../../provider/core/declaration";
+import { alternativeOrderIdAfter } from "../../provider/core/identity";
+import { OrderState } from "../../provider/core/mapping";
+import { HistoryOrder, OrderHistory } from "../../provider/core/orderHistory";
 import {
   ChangeFacts,
   CLOCK_SKEW_MARGIN_MS,
@@ -19,7 +19,7 @@ import {
   Predecessor,
   ReissueFacts,
   refreshState,
-} from "../../provider/plans";
+} from "../../provider/core/plans";
 import { ovHsmInputs, SAMPLE_CSR } from "../fixtures/digicertExample";
 
 /**

@@ -1,6 +1,6 @@
 import { expect } from "chai";
-import { validateInputs } from "../../provider/rules";
-import { UNKNOWN } from "../../provider/unknowns";
+import { validateInputs } from "../../provider/core/rules";
+import { UNKNOWN } from "../../provider/core/unknowns";
 import { SAMPLE_CSR, seedResourceInputs, NEW_ORGANIZATION } from "../fixtures/digicertExample";
 
 const NOW = Date.UTC(2026, 10, 28);

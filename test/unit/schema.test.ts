@@ -1,8 +1,8 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { expect } from "chai";
-import { INPUT_KEYS, CodeSigningOrderInputs, SECRET_INPUT_KEYS } from "../../provider/codecs/inputs";
-import { OUTPUT_KEYS as PROVIDER_OUTPUT_KEYS, OutputKey } from "../../provider/codecs/state";
-import { REPLACING_INPUTS, IN_PLACE_INPUTS } from "../../provider/diff";
+import { INPUT_KEYS, CodeSigningOrderInputs, SECRET_INPUT_KEYS } from "../../provider/core/codecs/inputs";
+import { OUTPUT_KEYS as PROVIDER_OUTPUT_KEYS, OutputKey } from "../../provider/core/codecs/state";
+import { REPLACING_INPUTS, IN_PLACE_INPUTS } from "../../provider/core/diff";
 import type { CodeSigningOrderArgs } from "../../sdk";
 import { OUTPUT_KEYS as SDK_OUTPUT_KEYS, SECRET_INPUTS } from "../../sdk/outputs";
 

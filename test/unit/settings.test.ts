@@ -1,10 +1,10 @@
 import { expect } from "chai";
-import { readSettings, REGION_BASE_URLS } from "../../provider/settings";
+import { readSettings, REGION_BASE_URLS } from "../../provider/core/settings";
 import { RateLimiter } from "../../provider/client/rateLimiter";
 import { DEFAULT_RATE_LIMITS } from "../../emulator";
 import { backoffDelayMs, withRetries } from "../../provider/client/retry";
 import { CertCentralApiError, CertCentralTransportError } from "../../provider/client/errors";
-import { parseDurationMs } from "../../provider/duration";
+import { parseDurationMs } from "../../provider/core/duration";
 import { instantClock, rejectionOf, stackConfig } from "../provider/providerFixture";
 
 describe("provider settings", () => {

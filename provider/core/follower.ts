@@ -1,7 +1,7 @@
 import { Cancellation, sleepUnlessCancelled } from "./cancellation";
-import { CertCentralClient } from "./client/certcentralClient";
-import { Clock } from "./clock";
-import { OrderInfoResponse } from "./codecs/api";
+import { CertCentralClient } from "../client/certcentralClient";
+import { Clock } from "../client/clock";
+import { OrderInfoResponse } from "../client/answers";
 import { ProviderSettings } from "./settings";
 
 /** What following needs: order info, time, the poll interval, and the deployment's cancellation. */

@@ -1,6 +1,6 @@
 import * as t from "io-ts";
 import { isRight } from "fp-ts/Either";
-import { apiId } from "./api";
+import { apiId } from "../../client/answers";
 import { certificateCodec, CodeSigningOrderInputs, inputsCodec, PROVISIONING_METHODS } from "./inputs";
 import { oneOf } from "./combinators";
 

@@ -1,19 +1,20 @@
-import { Cancellation, processCancellation } from "./cancellation";
-import { decodeInputFields, decodeStoredState } from "./codecs/state";
-import { CertCentralClient } from "./client/certcentralClient";
-import { limiterFor, RateLimiter } from "./client/rateLimiter";
-import { Clock, systemClock } from "./clock";
-import { createOrder } from "./create";
-import { decodeDeclaration } from "./declaration";
-import { deleteOrder } from "./delete";
-import { decideDiff } from "./diff";
-import { redact } from "./client/errors";
-import { resourceKeyOf } from "./identity";
-import { LifecycleContext, redactedError } from "./lifecycleContext";
-import { orderStateFromInfo } from "./mapping";
-import { PendingPosts, pendingPostsDir, pendingPostsOn } from "./pendingPosts";
-import { processMemory, ReplacementMemory } from "./replacementMemory";
-import { validateInputs } from "./rules";
+import { Cancellation } from "../core/cancellation";
+import { processCancellation } from "./hostCancel";
+import { decodeInputFields, decodeStoredState } from "../core/codecs/state";
+import { CertCentralClient } from "../client/certcentralClient";
+import { limiterFor, RateLimiter } from "../client/rateLimiter";
+import { Clock, systemClock } from "../client/clock";
+import { createOrder } from "../core/create";
+import { decodeDeclaration } from "../core/declaration";
+import { deleteOrder } from "../core/delete";
+import { decideDiff } from "../core/diff";
+import { redact } from "../client/errors";
+import { resourceKeyOf } from "../core/identity";
+import { LifecycleContext, redactedError } from "../core/lifecycleContext";
+import { orderStateFromInfo } from "../core/mapping";
+import { PendingPosts, pendingPostsDir, pendingPostsOn } from "../core/pendingPosts";
+import { processMemory, ReplacementMemory } from "../core/replacementMemory";
+import { validateInputs } from "../core/rules";
 import {
   ConfigSource,
   ConfigurationError,
@@ -21,13 +22,13 @@ import {
   ProviderSettings,
   readSettings,
   RegionBaseUrls,
-} from "./settings";
-import { composeOutputs } from "./state";
-import { explainFailure, Operation } from "./failureHints";
-import { ResourceInitError } from "./errors";
-import { withCertificatePem } from "./certificateDownload";
-import { refreshState } from "./plans";
-import { appliedInputs, reissueOrder, withApplied } from "./reissue";
+} from "../core/settings";
+import { composeOutputs } from "../core/state";
+import { explainFailure, Operation } from "../core/failureHints";
+import { ResourceInitError } from "../core/errors";
+import { withCertificatePem } from "../core/certificateDownload";
+import { refreshState } from "../core/plans";
+import { appliedInputs, reissueOrder, withApplied } from "../core/reissue";
 
 export interface ProviderDeps {
   readonly clock?: Clock;

@@ -1,7 +1,7 @@
 import { orderPostSubject } from "./pendingPosts";
-import { isAlreadyGone, isRenewalLinkRefused } from "./client/errors";
+import { isRenewalLinkRefused } from "../client/errors";
 import { describeUnanswered, Look, sendOnce, Unanswered } from "./sendOnce";
-import { OrderInfoResponse } from "./codecs/api";
+import { OrderInfoResponse } from "../client/answers";
 import { ComputedOutputs } from "./codecs/state";
 import { Declaration } from "./declaration";
 import { ResourceInitError } from "./errors";
@@ -11,7 +11,6 @@ import { liveOrders, lookUpHistory, OrderHistory } from "./orderHistory";
 import {
   ambiguousOrdersMessage,
   CreatePlan,
-  DeletePlan,
   judgeAdoption,
   nextRunFinds,
   planAfterUnanswered,
@@ -23,9 +22,6 @@ import { composeOutputs } from "./state";
  * (done by the caller, as the plan's history), the look-ups after an unanswered POST for a grace period, never a
  * re-send after an unreadable 2xx, and partial failures once DigiCert has accepted an order. It decides nothing else.
  */
-
-const CANCEL_NOTE = "Canceled by Pulumi (CodeSigningOrder deleted)";
-const REVOKE_NOTE = "Revoked by Pulumi (CodeSigningOrder onDelete: revoke)";
 
 /** An order DigiCert holds for this resource now, with what the resource records about it. */
 export interface Accepted {
@@ -219,39 +215,4 @@ async function afterAcceptance<T>(
         `${messageOf(error)}. Run \`pulumi refresh\` to read its current state.`,
     );
   }
-}
-
-/** Carries out a delete plan's action. An order already revoked or canceled is success. */
-export async function executeDeletePlan(
-  ctx: LifecycleContext,
-  orderId: number,
-  plan: Exclude<DeletePlan, { kind: "need" }>,
-): Promise<void> {
-  try {
-    switch (plan.kind) {
-      case "forget":
-        break;
-      case "reject":
-        await ctx.client.rejectRequest(plan.requestId, CANCEL_NOTE);
-        break;
-      case "cancel":
-        await ctx.client.cancelOrder(orderId, CANCEL_NOTE);
-        break;
-      case "revoke": {
-        if (plan.cancelReissueFirst) await ctx.client.cancelOrder(orderId, CANCEL_NOTE);
-        const outcome = await ctx.client.revokeOrder(orderId, REVOKE_NOTE);
-        if (outcome.kind === "revoke-requested") {
-          ctx.log(
-            `order ${orderId}: revocation request ${outcome.requestId ?? ""} awaits an administrator's approval in CertCentral; the order is removed from state`,
-          );
-          return;
-        }
-        break;
-      }
-    }
-  } catch (error) {
-    if (isAlreadyGone(error)) return;
-    throw error;
-  }
-  ctx.log(plan.reason);
 }

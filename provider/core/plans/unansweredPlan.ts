@@ -1,4 +1,4 @@
-import { OrderInfoResponse } from "../codecs/api";
+import { OrderInfoResponse } from "../../client/answers";
 import { parseApiDate } from "../dates";
 import { Declaration } from "../declaration";
 import { OrderIdentity } from "../identity";

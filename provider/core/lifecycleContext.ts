@@ -1,7 +1,7 @@
 import { Cancellation } from "./cancellation";
-import { CertCentralClient } from "./client/certcentralClient";
-import { redact } from "./client/errors";
-import { Clock } from "./clock";
+import { CertCentralClient } from "../client/certcentralClient";
+import { redact } from "../client/errors";
+import { Clock } from "../client/clock";
 import { PendingPosts } from "./pendingPosts";
 import { ReplacementMemory } from "./replacementMemory";
 import { ProviderSettings } from "./settings";

@@ -1,7 +1,7 @@
 import { CodeSigningOrderInputs } from "./codecs/inputs";
-import { OrderInfoResponse, OrderPlacedResponse } from "./codecs/api";
+import { OrderInfoResponse, OrderPlacedResponse } from "../client/answers";
 import { formatDigiCertDate, parseExpirationDate } from "./dates";
-import { Json, JsonObject } from "./json";
+import { Json, JsonObject } from "../client/json";
 import { withoutUndefined } from "./state";
 
 /**

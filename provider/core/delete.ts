@@ -1,11 +1,11 @@
 import { StoredState } from "./codecs/state";
-import { executeDeletePlan } from "./executor";
+import { isAlreadyGone } from "../client/errors";
 import { identityOf } from "./identity";
 import { LifecycleContext } from "./lifecycleContext";
 import { orderStateFromInfo } from "./mapping";
 import { lookUpHistory } from "./orderHistory";
 import { DeleteFacts, DeletePlan, planDelete } from "./plans";
-import { KeyExposureError } from "./client/errors";
+import { KeyExposureError } from "../client/errors";
 
 /** A failed action is re-planned from a fresh read of the order at most this many times. */
 const MAX_REPLANS = 3;
@@ -74,4 +74,42 @@ async function orderAfterFailure(
 
 function sameAction(a: DeletePlan, b: DeletePlan): boolean {
   return a.kind === b.kind && JSON.stringify({ ...a, reason: "" }) === JSON.stringify({ ...b, reason: "" });
+}
+
+const CANCEL_NOTE = "Canceled by Pulumi (CodeSigningOrder deleted)";
+const REVOKE_NOTE = "Revoked by Pulumi (CodeSigningOrder onDelete: revoke)";
+
+/** Carries out a delete plan's action. An order already revoked or canceled is success. */
+async function executeDeletePlan(
+  ctx: LifecycleContext,
+  orderId: number,
+  plan: Exclude<DeletePlan, { kind: "need" }>,
+): Promise<void> {
+  try {
+    switch (plan.kind) {
+      case "forget":
+        break;
+      case "reject":
+        await ctx.client.rejectRequest(plan.requestId, CANCEL_NOTE);
+        break;
+      case "cancel":
+        await ctx.client.cancelOrder(orderId, CANCEL_NOTE);
+        break;
+      case "revoke": {
+        if (plan.cancelReissueFirst) await ctx.client.cancelOrder(orderId, CANCEL_NOTE);
+        const outcome = await ctx.client.revokeOrder(orderId, REVOKE_NOTE);
+        if (outcome.kind === "revoke-requested") {
+          ctx.log(
+            `order ${orderId}: revocation request ${outcome.requestId ?? ""} awaits an administrator's approval in CertCentral; the order is removed from state`,
+          );
+          return;
+        }
+        break;
+      }
+    }
+  } catch (error) {
+    if (isAlreadyGone(error)) return;
+    throw error;
+  }
+  ctx.log(plan.reason);
 }

@@ -1,5 +1,5 @@
 import { X509Certificate } from "crypto";
-import { CertCentralApiError } from "./client/errors";
+import { CertCentralApiError } from "../client/errors";
 import { ComputedOutputs } from "./codecs/state";
 import { LifecycleContext, messageOf } from "./lifecycleContext";
 import { hasCertificateOut } from "./orderStatus";

@@ -5,8 +5,8 @@ import * as E from "fp-ts/Either";
 import { integer, oneOf, stringWhere } from "./codecs/combinators";
 import { reportErrors } from "./codecs/report";
 import { parseDurationMs } from "./duration";
-import { DIGICERT_RATE_WINDOWS, RateWindow } from "./client/rateLimiter";
-import { DEFAULT_RETRY_POLICY, RetryPolicy } from "./client/retry";
+import { DIGICERT_RATE_WINDOWS, RateWindow } from "../client/rateLimiter";
+import { DEFAULT_RETRY_POLICY, RetryPolicy } from "../client/retry";
 
 /** What `configure()` receives: Pulumi's stack config, whole and namespaced (`digicert:apiKey`). */
 export interface ConfigSource {

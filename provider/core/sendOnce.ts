@@ -1,5 +1,5 @@
-import { isRateLimited, isUnreadableAcceptance, leftUnanswered } from "./client/errors";
-import { backoffDelayMs, retryAfterMs, retryDelayMs } from "./client/retry";
+import { isRateLimited, isUnreadableAcceptance, leftUnanswered } from "../client/errors";
+import { backoffDelayMs, retryAfterMs, retryDelayMs } from "../client/retry";
 import { ResourceInitError } from "./errors";
 import { LifecycleContext, messageOf } from "./lifecycleContext";
 

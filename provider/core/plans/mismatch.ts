@@ -1,6 +1,6 @@
 import { squash } from "../pem";
 import { canonicalJson } from "../canonicalJson";
-import { OrderInfoResponse } from "../codecs/api";
+import { OrderInfoResponse } from "../../client/answers";
 import { CodeSigningOrderInputs } from "../codecs/inputs";
 import { orderStateFromInfo, orderValidityBody, productOf } from "../mapping";
 

@@ -13,6 +13,9 @@ import { OrderState } from "../mapping";
  * State echoes the inputs the *current certificate* was issued for: a requested reissue is recorded in the
  * `reissue` output and becomes the echoed inputs only once DigiCert issues it. So a reissue DigiCert rejects or
  * cancels leaves the declaration differing from state, and the next `pulumi up` asks again.
+ *
+ * Over 250 lines on purpose: the three decisions share one reading of DigiCert's reissue states (pending, rejected,
+ * canceled, issued), and their tables are tested together (test/unit/plans.test.ts); split, they would drift.
  */
 
 /** What Diff knows about the order in state and what changed. */

@@ -1,4 +1,4 @@
-import { CertCentralApiError, neverConnected } from "./client/errors";
+import { CertCentralApiError, neverConnected } from "../client/errors";
 import { ResourceInitError } from "./errors";
 import { ProviderSettings } from "./settings";
 

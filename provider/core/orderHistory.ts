@@ -1,4 +1,4 @@
-import { CertCentralClient } from "./client/certcentralClient";
+import { CertCentralClient } from "../client/certcentralClient";
 import { alternativeOrderIdAfter, OrderIdentity } from "./identity";
 import { isTerminalStatus } from "./orderStatus";
 

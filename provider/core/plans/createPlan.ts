@@ -1,4 +1,4 @@
-import { OrderInfoResponse } from "../codecs/api";
+import { OrderInfoResponse } from "../../client/answers";
 import { ComputedOutputs } from "../codecs/state";
 import { Declaration } from "../declaration";
 import { alternativeOrderIdAfter } from "../identity";

@@ -1,49 +1,11 @@
-import { Clock } from "./clock";
-
-/**
- * The deployment being cancelled: the first Ctrl-C of `pulumi up` makes the engine send the provider a Cancel.
- * Waits (polling an order until it is issued) end early on it, with the partial failure that keeps the order in
- * state. Nothing else is cut short: a POST in flight, or a look-up for one whose answer was lost, always finishes.
- */
-export interface Cancellation {
-  readonly cancelled: boolean;
-  /** Resolves once cancelled; never rejects. */
-  readonly whenCancelled: Promise<void>;
-  /** Whether a cancel can reach this process at all (a progress line then says how to stop waiting). */
-  readonly observed: boolean;
-}
-
-export class CancellationSource implements Cancellation {
-  cancelled = false;
-  readonly whenCancelled: Promise<void>;
-  private resolve!: () => void;
-
-  constructor(public observed = false) {
-    this.whenCancelled = new Promise((resolve) => (this.resolve = resolve));
-  }
-
-  cancel(): void {
-    this.cancelled = true;
-    this.resolve();
-  }
-}
-
-/** Sleeps `ms` on the clock, unless cancelled first (or already). */
-export async function sleepUnlessCancelled(
-  clock: Clock,
-  ms: number,
-  cancellation: Cancellation,
-): Promise<"slept" | "cancelled"> {
-  if (cancellation.cancelled) return "cancelled";
-  return Promise.race([
-    clock.sleep(ms).then(() => "slept" as const),
-    cancellation.whenCancelled.then(() => "cancelled" as const),
-  ]);
-}
+import * as diagnostics from "diagnostics_channel";
+import * as fs from "fs";
+import { Cancellation, CancellationSource } from "../core/cancellation";
 
 const HOST_MODULE = /[\\/]@pulumi[\\/]pulumi[\\/]cmd[\\/]dynamic-provider[\\/]index\.js$/;
 const GRPC_SERVER_MODULE = /[\\/]@grpc[\\/]grpc-js[\\/]build[\\/]src[\\/]server\.js$/;
 const CANCEL_PATH = "/pulumirpc.ResourceProvider/Cancel";
+const PARENT_CHECK_MS = 1000;
 
 interface GrpcServerPrototype {
   _retrieveHandler?: (path: string) => unknown;
@@ -77,7 +39,49 @@ export function watchHostCancel(
     };
     watching = true;
   }
+  watchCancelStreams(source);
+  watchParent(source);
   return watching;
+}
+
+/**
+ * The same Cancel through a public API, where Node has it: the http2 server publishes each stream it starts, with
+ * its headers, on `diagnostics_channel` (measured: Node 22.23 does, Node 20.20 publishes nothing). It holds where
+ * grpc-js changes its internals; `observed` still rests on the gRPC watch alone.
+ */
+function watchCancelStreams(source: CancellationSource): void {
+  diagnostics.subscribe("http2.server.stream.start", (message) => {
+    const headers = (message as { headers?: Record<string, unknown> } | undefined)?.headers;
+    if (headers?.[":path"] === CANCEL_PATH) source.cancel();
+  });
+}
+
+/**
+ * The CLI killed (kill -9, or a second Ctrl-C): the host is left orphaned and nobody records what a wait finds, so a
+ * wait there only keeps polling DigiCert. The host's parent is the `pulumi-resource-pulumi-nodejs` shell launcher,
+ * which outlives the CLI (measured: it is re-parented, the host's own ppid never changes), so the launcher's parent
+ * is watched too, where /proc tells it (Linux). Either changing ends the wait.
+ */
+function watchParent(source: CancellationSource): void {
+  const parents = () => `${process.ppid}/${parentOf(process.ppid) ?? "?"}`;
+  const first = parents();
+  const timer = setInterval(() => {
+    if (parents() === first) return;
+    clearInterval(timer);
+    source.cancel();
+  }, PARENT_CHECK_MS);
+  timer.unref();
+}
+
+/** A process's parent from /proc/<pid>/stat (the field after the parenthesised command name); undefined elsewhere. */
+function parentOf(pid: number): number | undefined {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
+    const field = stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1];
+    return /^\d+$/.test(field ?? "") ? Number(field) : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 let processWide: CancellationSource | undefined;
