@@ -12,8 +12,7 @@ export interface Declaration {
   readonly resourceKey: string;
 }
 
-export function decodeDeclaration(raw: Record<string, unknown>): Declaration {
-  const { __provider: _ignored, ...props } = raw;
+export function decodeDeclaration(props: Record<string, unknown>): Declaration {
   const decoded = inputsCodec.decode(props);
   if (isLeft(decoded)) throw new InvalidInputsError(reportErrors(decoded.left));
   const inputs = decoded.right;

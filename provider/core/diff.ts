@@ -50,6 +50,11 @@ export interface DiffDecision {
 export interface NewInputs {
   readonly raw: Record<string, unknown>;
   readonly declared: Partial<CodeSigningOrderInputs>;
+  /**
+   * The front door's own code in state is not the current one (the dynamic resource's serialized `__provider`):
+   * an update, so that refresh and destroy run the current code. A plugin front door has none: false.
+   */
+  readonly codeChanged: boolean;
 }
 
 /** Compares the new inputs with the stored state (which echoes the old inputs). Pure; `now` is injected. */
@@ -71,8 +76,7 @@ export function decideDiff(stored: StoredState, news: NewInputs, now: number): D
     updated.push("organization");
     note = `organization changed, but order ${orderId} keeps organization ${organizationId}, created with it: no new order (Pulumi does not edit the organization at DigiCert)`;
   }
-  const providerChanged =
-    stored.providerCode !== news.raw.__provider || stored.computed.stateVersion !== STATE_VERSION;
+  const providerChanged = news.codeChanged || stored.computed.stateVersion !== STATE_VERSION;
   // A new existingOrderId means adopting that order, not ordering.
   let reason: DiffDecision["reason"] =
     replaces.length === 0

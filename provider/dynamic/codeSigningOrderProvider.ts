@@ -7,7 +7,8 @@ import { Clock, systemClock } from "../client/clock";
 import { createOrder } from "../core/create";
 import { decodeDeclaration } from "../core/declaration";
 import { deleteOrder } from "../core/delete";
-import { decideDiff } from "../core/diff";
+import { decideDiff, NewInputs } from "../core/diff";
+import { CodeSigningOrderInputs } from "../core/codecs/inputs";
 import { redact } from "../client/errors";
 import { resourceKeyOf } from "../core/identity";
 import { LifecycleContext, redactedError } from "../core/lifecycleContext";
@@ -86,7 +87,7 @@ export class CodeSigningOrderProvider {
     olds: Props,
     news: Props,
   ): Promise<{ inputs: Props; failures: { property: string; reason: string }[] }> {
-    const { __provider: _ignored, ...raw } = news;
+    const raw = inputsOf(news);
     return { inputs: news, failures: validateInputs(raw, this.clock.now(), olds) };
   }
 
@@ -97,7 +98,7 @@ export class CodeSigningOrderProvider {
   ): Promise<{ changes: boolean; replaces: string[]; deleteBeforeReplace: boolean }> {
     const stored = decodeStoredState(olds);
     const declared = decodeInputFields(news);
-    const decision = decideDiff(stored, { raw: news, declared }, this.clock.now());
+    const decision = decideDiff(stored, newInputs(olds, news, declared), this.clock.now());
     const resourceKey = resourceKeyOf(declared);
     if (stored.computed.orderId !== undefined && resourceKey !== undefined) {
       this.memory.rememberDiff(resourceKey, {
@@ -114,7 +115,7 @@ export class CodeSigningOrderProvider {
 
   create(raw: Props): Promise<{ id: string; outs: Props }> {
     return this.redacting("create", () =>
-      createOrder(this.lifecycle(), decodeDeclaration(raw)).catch(keepingProvider(raw)),
+      createOrder(this.lifecycle(), decodeDeclaration(inputsOf(raw))).catch(keepingProvider(raw)),
     );
   }
 
@@ -145,8 +146,8 @@ export class CodeSigningOrderProvider {
     return this.redacting("update", async () => {
       const ctx = this.lifecycle();
       const stored = decodeStoredState(olds);
-      const declaration = decodeDeclaration(news);
-      const decision = decideDiff(stored, { raw: news, declared: declaration.inputs }, ctx.clock.now());
+      const declaration = decodeDeclaration(inputsOf(news));
+      const decision = decideDiff(stored, newInputs(olds, news, declaration.inputs), ctx.clock.now());
       if (decision.refusal) throw new Error(`${decision.refusal.property}: ${decision.refusal.reason}`);
       if (decision.reissue)
         return { outs: await reissueOrder(ctx, declaration, stored).catch(keepingProvider(news)) };
@@ -215,6 +216,17 @@ export class CodeSigningOrderProvider {
     };
     return this.context;
   }
+}
+
+/** The resource's inputs without the host's own `__provider`, which is not an input of the core. */
+function inputsOf(props: Props): Props {
+  const { __provider: _serialized, ...inputs } = props;
+  return inputs;
+}
+
+/** What Diff compares, with whether the serialized provider in state is an older one than the inputs carry. */
+function newInputs(olds: Props, news: Props, declared: Partial<CodeSigningOrderInputs>): NewInputs {
+  return { raw: news, declared, codeChanged: olds.__provider !== news.__provider };
 }
 
 /**

@@ -9,7 +9,11 @@ const NOW = Date.UTC(2026, 10, 28);
 type Props = Record<string, unknown>;
 /** As the provider's Diff calls it: stored state and new inputs, each decoded once. */
 const decideDiff = (olds: Props, news: Props, now: number) =>
-  decide(decodeStoredState(olds), { raw: news, declared: decodeInputFields(news) }, now);
+  decide(
+    decodeStoredState(olds),
+    { raw: news, declared: decodeInputFields(news), codeChanged: olds.__provider !== news.__provider },
+    now,
+  );
 const olds = {
   ...seedResourceInputs,
   __provider: "shell",

@@ -86,8 +86,6 @@ export interface StoredState {
   /** The echoed inputs as stored: what Diff compares new inputs with and Read echoes back. */
   readonly echoed: Record<string, unknown>;
   readonly computed: ComputedOutputs;
-  /** The serialized provider shell the state was written with. */
-  readonly providerCode?: string;
 }
 
 export class NewerStateError extends Error {
@@ -103,14 +101,12 @@ export class NewerStateError extends Error {
 export function decodeStoredState(props: Record<string, unknown>): StoredState {
   const { stateVersion } = decodeFields({ stateVersion: t.number }, props);
   if (stateVersion !== undefined && stateVersion > STATE_VERSION) throw new NewerStateError(stateVersion);
-  const { providerCode } = decodeFields({ providerCode: t.string }, { providerCode: props.__provider });
   return {
     declared: decodeInputFields(props),
     echoed: Object.fromEntries(
       inputsCodec.keys.filter((k) => props[k] !== undefined).map((k) => [k, props[k]]),
     ),
     computed: { ...decodeFields(computedOutputFields, props), stateVersion },
-    providerCode,
   };
 }
 
