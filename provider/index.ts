@@ -18,3 +18,11 @@ export { REPLACING_INPUTS, IN_PLACE_INPUTS } from "./diff";
 export { orderRequestBody } from "./mapping";
 export { validateInputs } from "./rules";
 export type { Clock } from "./clock";
+
+// For the provider plugin (provider/plugin/): the same settings, cancellation and codecs the dynamic resource uses.
+export { readSettings, ConfigurationError, CONFIG_KEYS } from "./settings";
+export type { ConfigSource } from "./settings";
+export { CancellationSource } from "./cancellation";
+export { inputsCodec } from "./codecs/inputs";
+export { computedOutputFields } from "./codecs/state";
+export { StrictObjectType } from "./codecs/combinators";
