@@ -97,7 +97,9 @@ export class DigicertPlugin {
       check: unary(async (req: pb.CheckRequest) => {
         expectType(req.getType(), req.getUrn());
         const olds = decodeProps(req.getOlds()).plain;
-        const news = decodeProps(req.getNews());
+        const decoded = decodeProps(req.getNews());
+        // The resource's identity across its orders, as the SDK class gives the dynamic resource: here its URN.
+        const news = { ...decoded, plain: { resourceKey: req.getUrn(), ...decoded.plain } };
         const { failures } = await this.core().check(olds, news.plain);
         const resp = new pb.CheckResponse().setInputs(encodeProps(news.plain, news.secretKeys));
         for (const f of failures)
