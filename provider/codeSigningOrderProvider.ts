@@ -11,6 +11,7 @@ import { redact } from "./client/errors";
 import { resourceKeyOf } from "./identity";
 import { LifecycleContext, redactedError } from "./lifecycleContext";
 import { orderStateFromInfo } from "./mapping";
+import { importedInputs } from "./importedInputs";
 import { PendingPosts, pendingPostsDir, pendingPostsOn } from "./pendingPosts";
 import { processMemory, ReplacementMemory } from "./replacementMemory";
 import { validateInputs } from "./rules";
@@ -128,7 +129,9 @@ export class CodeSigningOrderProvider {
       // One call for an unchanged certificate; a new one (issued, or reissued) is downloaded once.
       const refreshed = refreshState(stored.computed, orderStateFromInfo(info));
       const computed = await withCertificatePem(this.lifecycle(), refreshed.computed);
-      const echoed = refreshed.applied ? withApplied(stored.echoed, refreshed.applied) : stored.echoed;
+      // `pulumi import` knows only the ID: the order itself says what it declares.
+      const known = Object.keys(stored.echoed).length > 0 ? stored.echoed : importedInputs(info);
+      const echoed = refreshed.applied ? withApplied(known, refreshed.applied) : known;
       const [before, after] = [stored.computed.status, computed.status];
       if (before !== undefined && after !== undefined && before !== after)
         this.log(`order ${id}: ${before} → ${after}`);

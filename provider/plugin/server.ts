@@ -138,10 +138,12 @@ export class DigicertPlugin {
         const result = await this.core().read(req.getId(), state.plain);
         const resp = new pb.ReadResponse();
         if (result.id === undefined) return resp; // gone at DigiCert: the engine drops it from state
+        // An import (ID only) gets the identity Check gives every resource of this plugin: its URN.
+        const identity = { resourceKey: req.getUrn() };
         return resp
           .setId(result.id)
-          .setProperties(encodeProps(result.props ?? {}, secret))
-          .setInputs(encodeProps(result.inputs ?? {}, secret));
+          .setProperties(encodeProps({ ...identity, ...result.props }, secret))
+          .setInputs(encodeProps({ ...identity, ...result.inputs }, secret));
       }),
       update: unary(async (req: pb.UpdateRequest) => {
         expectType(req.getType(), req.getUrn());
