@@ -96,6 +96,8 @@ export interface StartOptions {
   /** Per-call gRPC deadline. */
   callTimeoutMs?: number;
   startTimeoutMs?: number;
+  /** Another plugin to launch instead of the SDK's dynamic-provider host (the same launch protocol). */
+  pluginScript?: string;
 }
 
 /** What the engine adds to some calls beyond the harness's positional arguments; all optional. */
@@ -148,7 +150,8 @@ export class ProviderHost {
     const project = opts.project ?? "codesigning";
     // Resolved from the program folder, as the CLI's `pulumi-resource-pulumi-nodejs` script does: the project's
     // own SDK runs the host, and a folder where @pulumi/pulumi does not resolve fails here, as it would for a user.
-    const hostScript = require.resolve("@pulumi/pulumi/cmd/dynamic-provider", { paths: [opts.cwd] });
+    const hostScript =
+      opts.pluginScript ?? require.resolve("@pulumi/pulumi/cmd/dynamic-provider", { paths: [opts.cwd] });
     const env: NodeJS.ProcessEnv = { ...process.env };
     // NODE_PATH would widen the serialized code's require() search past the program folder and hide a missing link.
     delete env.NODE_PATH;
@@ -307,6 +310,8 @@ export class ProviderHost {
     stables: string[];
     diffs: string[];
     hasDetailedDiff: boolean;
+    /** Path → pulumirpc.PropertyDiff.Kind name (UPDATE, UPDATE_REPLACE, ...). */
+    detailedDiff: Record<string, string>;
   }> {
     const req = new provproto.DiffRequest()
       .setId(id)
@@ -329,6 +334,7 @@ export class ProviderHost {
       stables: resp.getStablesList(),
       diffs: resp.getDiffsList(),
       hasDetailedDiff: resp.getHasdetaileddiff(),
+      detailedDiff: detailedDiffOf(resp),
     };
   }
 
@@ -416,6 +422,20 @@ export class ProviderHost {
       .setOldInputs(this.payload(extras.oldInputs ?? properties))
       .setTimeout(extras.timeout ?? 0);
     await this.unary<Empty>("Delete", (md, o, cb) => this.client.delete(req, md, o, cb));
+  }
+
+  /** Cancel: the engine's first Ctrl-C. */
+  async cancel(): Promise<void> {
+    await this.unary<Empty>("Cancel", (md, o, cb) => this.client.cancel(new Empty(), md, o, cb));
+  }
+
+  /** GetSchema: the package schema's text. */
+  async schema(): Promise<string> {
+    const req = new provproto.GetSchemaRequest();
+    const resp = await this.unary<provproto.GetSchemaResponse>("GetSchema", (md, o, cb) =>
+      this.client.getSchema(req, md, o, cb),
+    );
+    return resp.getSchema();
   }
 
   /**
@@ -555,6 +575,18 @@ function toWire(value: unknown): unknown {
     return out;
   }
   return value;
+}
+
+const KIND_NAMES: Record<number, string> = Object.fromEntries(
+  Object.entries(provproto.PropertyDiff.Kind).map(([name, value]) => [value, name]),
+);
+
+function detailedDiffOf(resp: provproto.DiffResponse): Record<string, string> {
+  const out: Record<string, string> = {};
+  resp.getDetaileddiffMap().forEach((diff, path) => {
+    out[path] = KIND_NAMES[diff.getKind()] ?? String(diff.getKind());
+  });
+  return out;
 }
 
 function fromStruct(struct: Struct | undefined): Props {

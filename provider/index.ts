@@ -18,3 +18,11 @@ export { REPLACING_INPUTS, IN_PLACE_INPUTS } from "./core/diff";
 export { orderRequestBody } from "./core/mapping";
 export { validateInputs } from "./core/rules";
 export type { Clock } from "./client/clock";
+
+// For the provider plugin (provider/plugin/): the same settings, cancellation and codecs the dynamic resource uses.
+export { readSettings, ConfigurationError, CONFIG_KEYS } from "./core/settings";
+export type { ConfigSource } from "./core/settings";
+export { CancellationSource } from "./core/cancellation";
+export { inputsCodec } from "./core/codecs/inputs";
+export { computedOutputFields } from "./core/codecs/state";
+export { StrictObjectType } from "./core/codecs/combinators";

@@ -16,6 +16,7 @@ import { orderStateFromInfo } from "../core/mapping";
 import { PendingPosts, pendingPostsDir, pendingPostsOn } from "../core/pendingPosts";
 import { processMemory, ReplacementMemory } from "../core/replacementMemory";
 import { validateInputs } from "../core/rules";
+import { importedInputs } from "../core/importedInputs";
 import {
   ConfigSource,
   ConfigurationError,
@@ -130,7 +131,9 @@ export class CodeSigningOrderProvider {
       // One call for an unchanged certificate; a new one (issued, or reissued) is downloaded once.
       const refreshed = refreshState(stored.computed, orderStateFromInfo(info));
       const computed = await withCertificatePem(this.lifecycle(), refreshed.computed);
-      const echoed = refreshed.applied ? withApplied(stored.echoed, refreshed.applied) : stored.echoed;
+      // `pulumi import` knows only the ID: the order itself says what it declares.
+      const known = Object.keys(stored.echoed).length > 0 ? stored.echoed : importedInputs(info);
+      const echoed = refreshed.applied ? withApplied(known, refreshed.applied) : known;
       const [before, after] = [stored.computed.status, computed.status];
       if (before !== undefined && after !== undefined && before !== after)
         this.log(`order ${id}: ${before} → ${after}`);

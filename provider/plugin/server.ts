@@ -1,0 +1,232 @@
+import * as grpc from "@grpc/grpc-js";
+import { ResourceProviderService } from "@pulumi/pulumi/proto/provider_grpc_pb";
+import * as pb from "@pulumi/pulumi/proto/provider_pb";
+import { PluginInfo } from "@pulumi/pulumi/proto/plugin_pb";
+import { Status } from "@pulumi/pulumi/proto/status_pb";
+import { Any } from "google-protobuf/google/protobuf/any_pb";
+import { Empty } from "google-protobuf/google/protobuf/empty_pb";
+import { Struct } from "google-protobuf/google/protobuf/struct_pb";
+import { isDeepStrictEqual } from "util";
+import {
+  CancellationSource,
+  CodeSigningOrderProvider,
+  ConfigurationError,
+  createProvider,
+  ProviderDeps,
+  readSettings,
+  ResourceInitError,
+} from "../index";
+import { configSourceOf } from "./config";
+import { detailedDiff } from "./detailedDiff";
+import { RESOURCE_TOKEN } from "./schema";
+import { decodeProps, encodeProps } from "./wire";
+
+type Props = Record<string, unknown>;
+type Call<Req, Res> = grpc.ServerUnaryCall<Req, Res>;
+type Done<Res> = grpc.sendUnaryData<Res>;
+
+export interface PluginOptions {
+  readonly version: string;
+  /** schema.json's text, served by GetSchema. */
+  readonly schema: string;
+  /** The core's dependencies (tests inject clocks and emulator regions); the plugin adds log and cancellation. */
+  readonly deps?: ProviderDeps;
+  readonly log: (line: string) => void;
+}
+
+/**
+ * The gRPC handlers of `pulumi-resource-digicert`: the engine's calls translated to the core's (the same
+ * CodeSigningOrderProvider the dynamic resource runs) and the answers translated back. Every decision is the core's;
+ * this only unwraps and wraps secrets, maps the provider config and shapes the detailed diff.
+ */
+export class DigicertPlugin {
+  /** The hook the engine's Cancel pulls: the core's waits end on it (with the partial failure that keeps the order). */
+  readonly cancellation = new CancellationSource(true);
+  private provider?: CodeSigningOrderProvider;
+
+  constructor(private readonly options: PluginOptions) {}
+
+  /** Before Configure (a preview may Check first) the core runs with no config: it needs none to validate. */
+  private core(): CodeSigningOrderProvider {
+    this.provider ??= this.newCore({});
+    return this.provider;
+  }
+
+  private newCore(args: Props): CodeSigningOrderProvider {
+    return createProvider(configSourceOf(args), {
+      log: this.options.log,
+      ...this.options.deps,
+      cancellation: this.cancellation,
+    });
+  }
+
+  handlers(): grpc.UntypedServiceImplementation {
+    return {
+      getPluginInfo: unary(async () => new PluginInfo().setVersion(this.options.version)),
+      getSchema: unary(async () => new pb.GetSchemaResponse().setSchema(this.options.schema)),
+      checkConfig: unary(async (req: pb.CheckRequest) => {
+        const news = (req.getNews()?.toJavaScript() ?? {}) as Props;
+        const resp = new pb.CheckResponse().setInputs(req.getNews() ?? new Struct());
+        try {
+          readSettings(configSourceOf(news), process.env);
+        } catch (error) {
+          if (!(error instanceof ConfigurationError)) throw error;
+          resp.addFailures(new pb.CheckFailure().setProperty("").setReason(error.message));
+        }
+        return resp;
+      }),
+      diffConfig: unary(async (req: pb.DiffRequest) => {
+        const olds = decodeProps(req.getOldInputs() ?? req.getOlds()).plain;
+        const news = decodeProps(req.getNews()).plain;
+        const changed = [...new Set([...Object.keys(olds), ...Object.keys(news)])].filter(
+          (k) => !isDeepStrictEqual(olds[k], news[k]),
+        );
+        return new pb.DiffResponse()
+          .setChanges(
+            changed.length ? pb.DiffResponse.DiffChanges.DIFF_SOME : pb.DiffResponse.DiffChanges.DIFF_NONE,
+          )
+          .setDiffsList(changed);
+      }),
+      configure: unary(async (req: pb.ConfigureRequest) => {
+        this.provider = this.newCore(decodeProps(req.getArgs()).plain);
+        return new pb.ConfigureResponse()
+          .setAcceptsecrets(true)
+          .setSupportspreview(false)
+          .setAcceptresources(true);
+      }),
+      check: unary(async (req: pb.CheckRequest) => {
+        expectType(req.getType(), req.getUrn());
+        const olds = decodeProps(req.getOlds()).plain;
+        const decoded = decodeProps(req.getNews());
+        // The resource's identity across its orders, as the SDK class gives the dynamic resource: here its URN.
+        const news = { ...decoded, plain: { resourceKey: req.getUrn(), ...decoded.plain } };
+        const { failures } = await this.core().check(olds, news.plain);
+        const resp = new pb.CheckResponse().setInputs(encodeProps(news.plain, news.secretKeys));
+        for (const f of failures)
+          resp.addFailures(new pb.CheckFailure().setProperty(f.property).setReason(f.reason));
+        return resp;
+      }),
+      diff: unary(async (req: pb.DiffRequest) => {
+        expectType(req.getType(), req.getUrn());
+        const olds = decodeProps(req.getOlds()).plain;
+        const news = decodeProps(req.getNews()).plain;
+        const decision = await this.core().diff(req.getId(), olds, news);
+        const detailed = decision.changes ? detailedDiff(olds, news, decision.replaces) : {};
+        const resp = new pb.DiffResponse()
+          .setChanges(
+            decision.changes ? pb.DiffResponse.DiffChanges.DIFF_SOME : pb.DiffResponse.DiffChanges.DIFF_NONE,
+          )
+          .setReplacesList(decision.replaces)
+          .setDeletebeforereplace(decision.deleteBeforeReplace)
+          .setDiffsList([...new Set(Object.keys(detailed).map((path) => path.split(".")[0]!))])
+          .setHasdetaileddiff(true);
+        const map = resp.getDetaileddiffMap();
+        for (const [path, kind] of Object.entries(detailed))
+          map.set(path, new pb.PropertyDiff().setKind(kind).setInputdiff(true));
+        return resp;
+      }),
+      create: unary(async (req: pb.CreateRequest) => {
+        expectType(req.getType(), req.getUrn());
+        const news = decodeProps(req.getProperties());
+        const { id, outs } = await this.core().create(news.plain).catch(initFailure(news.secretKeys));
+        return new pb.CreateResponse().setId(id).setProperties(encodeProps(outs, news.secretKeys));
+      }),
+      read: unary(async (req: pb.ReadRequest) => {
+        const state = decodeProps(req.getProperties());
+        const inputs = decodeProps(req.getInputs());
+        const secret = new Set([...state.secretKeys, ...inputs.secretKeys]);
+        const result = await this.core().read(req.getId(), state.plain);
+        const resp = new pb.ReadResponse();
+        if (result.id === undefined) return resp; // gone at DigiCert: the engine drops it from state
+        // An import (ID only) gets the identity Check gives every resource of this plugin: its URN.
+        const identity = { resourceKey: req.getUrn() };
+        return resp
+          .setId(result.id)
+          .setProperties(encodeProps({ ...identity, ...result.props }, secret))
+          .setInputs(encodeProps({ ...identity, ...result.inputs }, secret));
+      }),
+      update: unary(async (req: pb.UpdateRequest) => {
+        expectType(req.getType(), req.getUrn());
+        const olds = decodeProps(req.getOlds());
+        const news = decodeProps(req.getNews());
+        const { outs } = await this.core()
+          .update(req.getId(), olds.plain, news.plain)
+          .catch(initFailure(news.secretKeys));
+        return new pb.UpdateResponse().setProperties(encodeProps(outs, news.secretKeys));
+      }),
+      delete: unary(async (req: pb.DeleteRequest) => {
+        await this.core().delete(req.getId(), decodeProps(req.getProperties()).plain);
+        return new Empty();
+      }),
+      cancel: unary(async () => {
+        this.cancellation.cancel();
+        return new Empty();
+      }),
+    };
+  }
+}
+
+/** The one resource this plugin serves; anything else is the engine asking the wrong plugin. */
+function expectType(type: string, urn: string): void {
+  const actual = type || urn.split("::")[2] || "";
+  if (actual !== RESOURCE_TOKEN)
+    throw new Error(`unknown resource type "${actual}": this provider serves ${RESOURCE_TOKEN}`);
+}
+
+/** A partial failure as the engine records it: ErrorResourceInitFailed with the order's ID and properties. */
+class InitFailedReply extends Error {
+  constructor(
+    readonly error: ResourceInitError,
+    readonly secretKeys: ReadonlySet<string>,
+  ) {
+    super(error.message);
+  }
+}
+
+function initFailure(secretKeys: ReadonlySet<string>): (error: unknown) => never {
+  return (error) => {
+    if (error instanceof ResourceInitError) throw new InitFailedReply(error, secretKeys);
+    throw error;
+  };
+}
+
+function grpcError(error: unknown): Partial<grpc.StatusObject> {
+  const message = error instanceof Error ? error.message : String(error);
+  const metadata = new grpc.Metadata();
+  if (error instanceof InitFailedReply) {
+    const detail = new pb.ErrorResourceInitFailed()
+      .setId(error.error.id)
+      .setProperties(encodeProps(error.error.properties, error.secretKeys))
+      .setReasonsList(error.error.reasons);
+    const any = new Any();
+    any.pack(detail.serializeBinary(), "pulumirpc.ErrorResourceInitFailed");
+    const status = new Status().setCode(grpc.status.UNKNOWN).setMessage(message);
+    status.addDetails(any);
+    metadata.add("grpc-status-details-bin", Buffer.from(status.serializeBinary()));
+  }
+  return { code: grpc.status.UNKNOWN, details: message, metadata };
+}
+
+function unary<Req, Res>(handle: (req: Req) => Promise<Res>) {
+  return (call: Call<Req, Res>, callback: Done<Res>): void => {
+    handle(call.request).then(
+      (res) => callback(null, res),
+      (error: unknown) => callback(grpcError(error)),
+    );
+  };
+}
+
+/** Serves the plugin on 127.0.0.1 and resolves with the port. */
+export async function serve(plugin: DigicertPlugin): Promise<{ server: grpc.Server; port: number }> {
+  const server = new grpc.Server({
+    "grpc.max_receive_message_length": 400 * 1024 * 1024,
+    "grpc.max_send_message_length": 400 * 1024 * 1024,
+  });
+  server.addService(ResourceProviderService, plugin.handlers());
+  const port = await new Promise<number>((resolve, reject) =>
+    server.bindAsync("127.0.0.1:0", grpc.ServerCredentials.createInsecure(), (err, p) =>
+      err ? reject(err) : resolve(p),
+    ),
+  );
+  return { server, port };
+}
