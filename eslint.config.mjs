@@ -3,7 +3,17 @@ import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["dist/**", "node_modules/**", ".tmp/**", "docs/api/**"] },
+  {
+    ignores: [
+      "dist/**",
+      "node_modules/**",
+      ".tmp/**",
+      "docs/api/**",
+      "sdk/nodejs/**",
+      "sdk/go/**",
+      "sdk/python/**",
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# npm run gen:sdk [-- <output folder>] — writes the provider's Node.js, Go and Python SDKs from schema.json with
+# tools/sdkgen (pkg/v3's code generators), into sdk/nodejs, sdk/go and sdk/python by default. The hand-written
+# sdk/go/go.mod and go.sum are kept. CI runs it into a temporary folder and compares (scripts/ci/check-sdk.sh).
+set -euo pipefail
+ROOT="$(cd "$(dirname "$0")/.." && pwd)"
+OUT="${1:-$ROOT/sdk}"
+command -v go >/dev/null || { echo "gen:sdk: go is not installed (Go 1.26 or later builds tools/sdkgen)" >&2; exit 1; }
+export GOFLAGS="-mod=readonly -buildvcs=false" GOWORK=off
+mkdir -p "$ROOT/.pulumi-cli/bin"
+(cd "$ROOT/tools/sdkgen" && go build -o "$ROOT/.pulumi-cli/bin/sdkgen" .)
+"$ROOT/.pulumi-cli/bin/sdkgen" "$ROOT/schema.json" "$OUT"

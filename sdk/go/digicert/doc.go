@@ -1,0 +1,2 @@
+// Declarative DigiCert code signing certificate orders (CertCentral Services API v2).
+package digicert
