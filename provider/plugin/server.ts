@@ -31,7 +31,8 @@ export interface PluginOptions {
   readonly schema: string;
   /** The core's dependencies (tests inject clocks and emulator regions); the plugin adds log and cancellation. */
   readonly deps?: ProviderDeps;
-  readonly log: (line: string) => void;
+  /** A progress line, with the URN of the resource whose call is running ("" when none is). */
+  readonly log: (line: string, urn: string) => void;
 }
 
 /**
@@ -43,6 +44,8 @@ export class DigicertPlugin {
   /** The hook the engine's Cancel pulls: the core's waits end on it (with the partial failure that keeps the order). */
   readonly cancellation = new CancellationSource(true);
   private provider?: CodeSigningOrderProvider;
+  /** The resource the engine's latest resource call is about: the core's lines are shown under it. */
+  private currentUrn = "";
 
   constructor(private readonly options: PluginOptions) {}
 
@@ -54,7 +57,7 @@ export class DigicertPlugin {
 
   private newCore(args: Props): CodeSigningOrderProvider {
     return createProvider(configSourceOf(args), {
-      log: this.options.log,
+      log: (line) => this.options.log(line, this.currentUrn),
       ...this.options.deps,
       cancellation: this.cancellation,
     });
@@ -96,6 +99,7 @@ export class DigicertPlugin {
       }),
       check: unary(async (req: pb.CheckRequest) => {
         expectType(req.getType(), req.getUrn());
+        this.currentUrn = req.getUrn();
         const olds = decodeProps(req.getOlds()).plain;
         const decoded = decodeProps(req.getNews());
         // The resource's identity across its orders, as the SDK class gives the dynamic resource: here its URN.
@@ -108,6 +112,7 @@ export class DigicertPlugin {
       }),
       diff: unary(async (req: pb.DiffRequest) => {
         expectType(req.getType(), req.getUrn());
+        this.currentUrn = req.getUrn();
         const olds = decodeProps(req.getOlds()).plain;
         const news = decodeProps(req.getNews()).plain;
         const decision = await this.core().diff(req.getId(), olds, news);
@@ -127,6 +132,7 @@ export class DigicertPlugin {
       }),
       create: unary(async (req: pb.CreateRequest) => {
         expectType(req.getType(), req.getUrn());
+        this.currentUrn = req.getUrn();
         const news = decodeProps(req.getProperties());
         const { id, outs } = await this.core().create(news.plain).catch(initFailure(news.secretKeys));
         return new pb.CreateResponse().setId(id).setProperties(encodeProps(outs, news.secretKeys));
@@ -147,6 +153,7 @@ export class DigicertPlugin {
       }),
       update: unary(async (req: pb.UpdateRequest) => {
         expectType(req.getType(), req.getUrn());
+        this.currentUrn = req.getUrn();
         const olds = decodeProps(req.getOlds());
         const news = decodeProps(req.getNews());
         const { outs } = await this.core()

@@ -75,7 +75,7 @@ describe("the packed package", function () {
 
   after(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
-  it("ships the build, its types, README, LICENSE and CHANGELOG, and no source maps", () => {
+  it("ships the build, its types, the plugin and its schema.json, README, LICENSE and CHANGELOG, and no source maps", () => {
     expect(files).to.include.members([
       "package.json",
       "README.md",
@@ -86,12 +86,14 @@ describe("the packed package", function () {
       "dist/provider/index.d.ts",
       "dist/emulator/index.d.ts",
       "dist/emulator/cli.js",
+      "dist/provider/plugin/main.js",
+      "schema.json",
     ]);
     expect(files.filter((f) => f.endsWith(".map"))).to.deep.equal([]);
     const outside = files.filter(
       (f) =>
         !/^dist\/(sdk|provider|emulator)\//.test(f) &&
-        !/^(package\.json|README\.md|LICENSE|CHANGELOG\.md)$/.test(f),
+        !/^(package\.json|README\.md|LICENSE|CHANGELOG\.md|schema\.json)$/.test(f),
     );
     expect(outside).to.deep.equal([]);
   });

@@ -1,0 +1,19 @@
+import * as grpc from "@grpc/grpc-js";
+import { EngineClient } from "@pulumi/pulumi/proto/engine_grpc_pb";
+import { LogRequest, LogSeverity } from "@pulumi/pulumi/proto/engine_pb";
+
+/**
+ * Progress lines through the engine's log service (the address the engine launches the plugin with): the CLI shows
+ * them in preview and up, where a plugin's stdout is not shown. Falls back to stdout when there is no engine.
+ */
+export function engineLog(address: string | undefined): (line: string, urn: string) => void {
+  const toStdout = (line: string) => console.log(line);
+  if (!address) return toStdout;
+  const client = new EngineClient(address, grpc.credentials.createInsecure());
+  return (line, urn) => {
+    const req = new LogRequest().setSeverity(LogSeverity.INFO).setMessage(line).setUrn(urn);
+    client.log(req, (error) => {
+      if (error) toStdout(line);
+    });
+  };
+}
