@@ -4,15 +4,7 @@ import tseslint from "typescript-eslint";
 
 export default tseslint.config(
   {
-    ignores: [
-      "dist/**",
-      "node_modules/**",
-      ".tmp/**",
-      "docs/api/**",
-      "sdk/nodejs/**",
-      "sdk/go/**",
-      "sdk/python/**",
-    ],
+    ignores: ["dist/**", "node_modules/**", ".tmp/**", "docs/api/**", "sdk/go/**", "sdk/python/**"],
   },
   js.configs.recommended,
   ...tseslint.configs.recommended,

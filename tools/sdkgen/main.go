@@ -1,7 +1,7 @@
-// Command sdkgen writes the Node.js, Go and Python SDKs of the digicert provider from its schema.json, with the code
+// Command sdkgen writes the Go and Python SDKs of the digicert provider from its schema.json, with the code
 // generators of github.com/pulumi/pulumi/pkg/v3 (the CLI's `pulumi package gen-sdk` needs a language host per
 // language, which cannot all be built here). Usage: go run . <schema.json> <output folder>; it writes
-// <out>/nodejs, <out>/go and <out>/python, replacing what was there but go.mod and go.sum.
+// <out>/go and <out>/python, replacing what was there but go.mod and go.sum.
 package main
 
 import (
@@ -13,7 +13,6 @@ import (
 
 	"github.com/blang/semver"
 	gogen "github.com/pulumi/pulumi/pkg/v3/codegen/go"
-	"github.com/pulumi/pulumi/pkg/v3/codegen/nodejs"
 	"github.com/pulumi/pulumi/pkg/v3/codegen/python"
 	"github.com/pulumi/pulumi/pkg/v3/codegen/schema"
 )
@@ -99,15 +98,12 @@ func write(dir string, files map[string][]byte) error {
 
 func run(schemaPath, out string) error {
 	generators := map[string]func(*schema.Package) (map[string][]byte, error){
-		"nodejs": func(p *schema.Package) (map[string][]byte, error) {
-			return nodejs.GeneratePackage(tool, p, nil, nil, false, noLoader{})
-		},
 		"go": func(p *schema.Package) (map[string][]byte, error) { return gogen.GeneratePackage(tool, p, nil) },
 		"python": func(p *schema.Package) (map[string][]byte, error) {
 			return python.GeneratePackage(tool, p, nil, noLoader{})
 		},
 	}
-	for _, language := range []string{"nodejs", "go", "python"} {
+	for _, language := range []string{"go", "python"} {
 		pkg, err := bind(schemaPath)
 		if err != nil {
 			return err

@@ -13,7 +13,7 @@ import { createProgramDir, REPO_ROOT } from "../../harness/programDir";
 import { createProvider } from "../../provider";
 import { CliStack } from "../../scripts/lib/pulumiCli";
 import { EC_P256_CSR, RSA_3072_CSR } from "../fixtures/certificateRequests";
-import { cliSuiteTitle, plannedSteps, requirePulumi } from "./cliSupport";
+import { cliSuiteTitle, plannedSteps, requirePulumi } from "../cli/cliSupport";
 
 const TYPE = "digicert:index:CodeSigningOrder";
 const OTHER_SECRET = "another-namespace-secret-value";

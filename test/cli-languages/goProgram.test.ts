@@ -1,0 +1,3 @@
+import { describePluginProgram } from "./pluginProgram";
+
+describePluginProgram({ example: "go" });
