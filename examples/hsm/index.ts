@@ -36,4 +36,6 @@ const order = new CodeSigningOrder("signing-certificate", {
 
 export const orderId = order.orderId;
 export const status = order.status;
-export const validTill = order.validTill;
+// Known once DigiCert issues the certificate (`pulumi refresh`, then `pulumi up`): null until then, because Pulumi
+// drops an undefined stack output with a warning.
+export const validTill = order.validTill.apply((date) => date ?? null);

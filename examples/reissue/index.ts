@@ -21,7 +21,9 @@ const order = new CodeSigningOrder("release-signing", {
 });
 
 export const orderId = order.orderId;
-export const certificatePem = order.certificatePem;
+// Known once DigiCert issues the certificate (`pulumi refresh`, then `pulumi up`): null until then, because Pulumi
+// drops an undefined stack output with a warning.
+export const certificatePem = order.certificatePem.apply((pem) => pem ?? null);
 
 // Hand the certificate (with its intermediates) on: here into a file next to the program, on `pulumi up` only. A
 // secret store or CI variable resource would take the same Output as its value.

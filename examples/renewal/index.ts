@@ -31,7 +31,9 @@ const order = new CodeSigningOrder("signing-certificate", {
 });
 
 export const orderId = order.orderId;
-export const validTill = order.validTill;
-/** The order this one renewed, after a renewal; `renewalLinked` is false if DigiCert refused the link. */
-export const predecessorOrderId = order.predecessorOrderId;
-export const renewalLinked = order.renewalLinked;
+// Known once DigiCert issues the certificate (`pulumi refresh`, then `pulumi up`): null until then, because Pulumi
+// drops an undefined stack output with a warning.
+export const validTill = order.validTill.apply((date) => date ?? null);
+/** The order this one renewed, after a renewal (null before); `renewalLinked` is false if DigiCert refused the link. */
+export const predecessorOrderId = order.predecessorOrderId.apply((id) => id ?? null);
+export const renewalLinked = order.renewalLinked.apply((linked) => linked ?? null);

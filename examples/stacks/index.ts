@@ -14,6 +14,8 @@ const order = new CodeSigningOrder(settings.resourceName, settings.args);
 
 export const orderId = order.orderId;
 export const status = order.status;
-export const certificateId = order.certificateId;
-export const serialNumber = order.serialNumber;
-export const validTill = order.validTill;
+// Known once DigiCert issues the certificate (`pulumi refresh`, then `pulumi up`): null until then, because Pulumi
+// drops an undefined stack output with a warning.
+export const certificateId = order.certificateId.apply((id) => id ?? null);
+export const serialNumber = order.serialNumber.apply((serial) => serial ?? null);
+export const validTill = order.validTill.apply((date) => date ?? null);

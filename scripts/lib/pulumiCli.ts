@@ -266,7 +266,7 @@ function startCommand(
   return { pid: child.pid ?? -1, done, kill };
 }
 
-// Outputs not known yet (no certificate before issuance) may be left out or shown as null.
+// Outputs not known yet (no certificate before issuance) are null: the root program exports null, not undefined.
 export const stackOutputs = t.intersection([
   t.type({ orderId: t.number, status: t.string }),
   t.partial({
