@@ -65,7 +65,11 @@ export function describePluginProgram({ example }: PluginProgram): void {
     let broken = false;
 
     before(async function () {
-      if (reason) this.skip();
+      if (reason) {
+        // Reported pending, never passed: the suite title and this line say why.
+        console.log(`      ${reason}: every test of this suite is pending`);
+        this.skip();
+      }
       emulator = await startEmulator();
       stack = await CliStack.create(PULUMI as string, {
         baseUrl: emulator.baseUrl,
