@@ -3,21 +3,28 @@
 package main
 
 import (
+	"os"
+
 	"github.com/pulumi-digicert-code-signing/pulumi-digicert-code-signing/sdk/go/digicert"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
 
 func main() {
 	pulumi.Run(func(ctx *pulumi.Context) error {
+		// The CSR of your signing key. A new CSR in this file is a key rotation: one reissue of the same order.
+		csr, err := os.ReadFile("signing-key.csr.pem")
+		if err != nil {
+			return err
+		}
 		order, err := digicert.NewCodeSigningOrder(ctx, "release-signing", &digicert.CodeSigningOrderArgs{
 			Product: pulumi.String("code_signing"),
 			Certificate: &digicert.CertificateArgs{
-				SignatureHash:  pulumi.String("sha256"),
-				ServerPlatform: &digicert.CertificateServerPlatformArgs{Id: pulumi.Int(52)},
+				Csr:           pulumi.String(string(csr)),
+				SignatureHash: pulumi.String("sha256"),
 			},
 			Organization:         &digicert.OrganizationArgs{Id: pulumi.Int(123456)},
 			OrderValidity:        &digicert.OrderValidityArgs{Years: pulumi.Int(1)},
-			CsProvisioningMethod: pulumi.String("client_app"),
+			CsProvisioningMethod: pulumi.String("email"),
 			SkipApproval:         pulumi.Bool(true),
 			PaymentMethod:        pulumi.String("balance"),
 			WaitFor:              pulumi.String("none"),

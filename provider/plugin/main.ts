@@ -1,8 +1,10 @@
 #!/usr/bin/env node
 /**
- * `pulumi-resource-digicert <engine address>`: the provider plugin the Pulumi engine launches. Prints its port as
- * the first stdout line; progress lines go to the engine's log service, errors to stderr.
+ * `pulumi-resource-digicert [flags] <engine address>`: the provider plugin the Pulumi engine launches. Prints its
+ * port as the first stdout line; progress lines go to the engine's log service, errors to stderr. The engine puts
+ * its own flags (`--logtostderr`, `-v=9`, `--tracing URL`) before the address, so the address is the last argument.
  */
+import type { Server } from "@grpc/grpc-js";
 import { readFileSync } from "fs";
 import * as path from "path";
 import { engineLog } from "./engineLog";
@@ -14,10 +16,34 @@ const version = (
 ).version;
 const schema = readFileSync(path.join(packageRoot, "schema.json"), "utf8");
 
+function engineAddressOf(args: readonly string[]): string | undefined {
+  const last = args.at(-1);
+  return last !== undefined && !last.startsWith("-") && args.at(-2) !== "--tracing" ? last : undefined;
+}
+
+const PARENT_CHECK_MS = 1000;
+
+/**
+ * The engine gone (the CLI killed with kill -9): nobody calls again and nobody records what a wait finds. Waits end,
+ * the server stops taking calls, and the process exits once the calls in flight are done (a POST in flight finishes;
+ * its marker stays until its answer is recorded, so the next run looks it up instead of sending again).
+ */
+function exitWhenOrphaned(plugin: DigicertPlugin, server: Server): void {
+  const parent = process.ppid;
+  const timer = setInterval(() => {
+    if (process.ppid === parent) return;
+    clearInterval(timer);
+    plugin.cancellation.cancel();
+    server.tryShutdown(() => process.exit(0));
+  }, PARENT_CHECK_MS);
+  timer.unref();
+}
+
 async function main(): Promise<void> {
-  const log = engineLog(process.argv[2]);
+  const log = engineLog(engineAddressOf(process.argv.slice(2)));
   const plugin = new DigicertPlugin({ version, schema, log: (line, urn) => log(`[digicert] ${line}`, urn) });
-  const { port } = await serve(plugin);
+  const { server, port } = await serve(plugin);
+  exitWhenOrphaned(plugin, server);
   process.stdout.write(`${port}\n`);
 }
 

@@ -1,20 +1,36 @@
 /**
- * One lifecycle, through the real CLI against the emulator, for a program in another language that uses the
+ * The whole lifecycle, through the real CLI against the emulator, for a program in another language that uses the
  * provider plugin (pulumi-resource-digicert): examples/yaml or examples/go copied into a program folder, its
- * `plugins.providers` pointed at a folder holding a launcher for the checkout's built plugin. Pending, with the
- * reason in the title, where the CLI, the language host or the plugin is not built.
+ * `plugins.providers` pointed at a folder holding a launcher for the checkout's built plugin. Preview (no API call),
+ * up (one order), refresh after issuance, key rotation (a new CSR: one reissue), `pulumi import` of an order placed
+ * elsewhere then a program declaring it previews clean, destroy; the state holds no key and no other namespace's
+ * config; `pulumi up` killed (kill -9) while DigiCert stores the order leaves one order, which the next up adopts.
+ * Pending, with the reason in the title, where the CLI, the language host or the plugin is not built.
  */
 import { expect } from "chai";
 import * as fs from "fs";
 import * as path from "path";
 import { DEFAULT_API_KEY, Emulator, startEmulator } from "../../emulator";
 import { PROGRAMS_ROOT, REPO_ROOT } from "../../harness/programDir";
-import { CliStack, StateExport } from "../../scripts/lib/pulumiCli";
-import { PENDING_REASON, PULUMI } from "../cli/cliSupport";
+import { createProvider } from "../../provider";
+import { CliError, CliStack, StateExport } from "../../scripts/lib/pulumiCli";
+import { PENDING_REASON, plannedSteps, PULUMI } from "../cli/cliSupport";
+import { EC_P256_CSR, RSA_3072_CSR } from "../fixtures/certificateRequests";
 
 const ORDER_TYPE = "digicert:index:CodeSigningOrder";
 const PLUGIN_MAIN = path.join(REPO_ROOT, "dist", "provider", "plugin", "main.js");
 const OTHER_SECRET = "another-namespace-secret";
+/** The file the examples read their CSR from (what a user generates with openssl). */
+const CSR_FILE = "signing-key.csr.pem";
+const IMPORTED_CSR_FILE = "imported.csr.pem";
+/** What the order placed outside Pulumi declares; the program then declares the same (see declareImported). */
+const IMPORTED = {
+  product: "code_signing",
+  certificate: { csr: RSA_3072_CSR, signatureHash: "sha256" },
+  organization: { id: 123456 },
+  orderValidity: { years: 1 },
+  csProvisioningMethod: "email",
+};
 
 export interface PluginProgram {
   /** The folder under examples/ and the language host's runtime name. */
@@ -30,17 +46,22 @@ function pendingReason(runtime: string): string | undefined {
   return undefined;
 }
 
-/** The example copied into a program folder, with its plugin path and (Go) its SDK path made absolute. */
-function programFolder(example: string): string {
+/**
+ * The example copied into a program folder with the CSR file a user would generate, its plugin path pointed at a
+ * launcher that logs each plugin process it starts (to kill them with the CLI), and (Go) its SDK path made absolute.
+ */
+function programFolder(example: string, launches: string): string {
   fs.mkdirSync(PROGRAMS_ROOT, { recursive: true });
   const dir = fs.mkdtempSync(path.join(PROGRAMS_ROOT, `${example}-`));
   fs.cpSync(path.join(REPO_ROOT, "examples", example), dir, { recursive: true });
+  fs.writeFileSync(path.join(dir, CSR_FILE), RSA_3072_CSR);
   const pluginDir = path.join(dir, "plugin-bin");
   fs.mkdirSync(pluginDir);
-  const launcher = path.join(pluginDir, "pulumi-resource-digicert");
-  fs.writeFileSync(launcher, `#!/bin/sh\nexec "${process.execPath}" "${PLUGIN_MAIN}" "$@"\n`, {
-    mode: 0o755,
-  });
+  fs.writeFileSync(
+    path.join(pluginDir, "pulumi-resource-digicert"),
+    `#!/bin/sh\necho "$$" >> '${launches}'\nexec "${process.execPath}" "${PLUGIN_MAIN}" "$@"\n`,
+    { mode: 0o755 },
+  );
   const project = path.join(dir, "Pulumi.yaml");
   fs.writeFileSync(project, fs.readFileSync(project, "utf8").replace(/path: .*/, `path: ${pluginDir}`));
   const goMod = path.join(dir, "go.mod");
@@ -51,8 +72,89 @@ function programFolder(example: string): string {
   return dir;
 }
 
+/** The program declares the imported order too (as a user does after `pulumi import --generate-code=false`). */
+function declareImported(example: string, dir: string): void {
+  fs.writeFileSync(path.join(dir, IMPORTED_CSR_FILE), IMPORTED.certificate.csr);
+  if (example === "yaml") {
+    const block = [
+      "  imported:",
+      `    type: ${ORDER_TYPE}`,
+      "    properties:",
+      `      product: ${IMPORTED.product}`,
+      "      certificate:",
+      "        csr:",
+      `          fn::readFile: ${IMPORTED_CSR_FILE}`,
+      `        signatureHash: ${IMPORTED.certificate.signatureHash}`,
+      "      organization:",
+      `        id: ${IMPORTED.organization.id}`,
+      "      orderValidity:",
+      `        years: ${IMPORTED.orderValidity.years}`,
+      `      csProvisioningMethod: ${IMPORTED.csProvisioningMethod}`,
+      "      container:",
+      "        id: 1",
+      "    options:",
+      "      protect: true",
+      "",
+    ].join("\n");
+    const file = path.join(dir, "Pulumi.yaml");
+    fs.writeFileSync(file, fs.readFileSync(file, "utf8").replace(/^outputs:/m, `${block}outputs:`));
+    return;
+  }
+  const declaration = `
+		importedCsr, err := os.ReadFile("${IMPORTED_CSR_FILE}")
+		if err != nil {
+			return err
+		}
+		if _, err := digicert.NewCodeSigningOrder(ctx, "imported", &digicert.CodeSigningOrderArgs{
+			Product: pulumi.String("${IMPORTED.product}"),
+			Certificate: &digicert.CertificateArgs{
+				Csr:           pulumi.String(string(importedCsr)),
+				SignatureHash: pulumi.String("${IMPORTED.certificate.signatureHash}"),
+			},
+			Organization:         &digicert.OrganizationArgs{Id: pulumi.Int(${IMPORTED.organization.id})},
+			OrderValidity:        &digicert.OrderValidityArgs{Years: pulumi.Int(${IMPORTED.orderValidity.years})},
+			CsProvisioningMethod: pulumi.String("${IMPORTED.csProvisioningMethod}"),
+			Container:            &digicert.ContainerArgs{Id: pulumi.Int(1)},
+		}, pulumi.Protect(true)); err != nil {
+			return err
+		}
+`;
+  const file = path.join(dir, "main.go");
+  const source = fs.readFileSync(file, "utf8");
+  const anchor = '\t\tctx.Export("orderId"';
+  expect(source, "examples/go/main.go exports orderId").to.include(anchor);
+  fs.writeFileSync(file, source.replace(anchor, `${declaration}${anchor}`));
+}
+
 function orders(state: StateExport) {
   return (state.deployment.resources ?? []).filter((r) => r.type === ORDER_TYPE);
+}
+
+function outputsOf(state: StateExport, name: string): Record<string, unknown> {
+  const resource = orders(state).find((r) => r.urn.endsWith(`::${name}`));
+  if (!resource?.outputs) throw new Error(`no ${name} in state`);
+  return resource.outputs;
+}
+
+/** Every plugin process the launcher started, killed with its process group (the engine gives each its own). */
+function killPlugins(launches: string): void {
+  const pids = fs.existsSync(launches) ? fs.readFileSync(launches, "utf8").trim().split("\n") : [];
+  for (const pid of pids.filter(Boolean).map(Number)) {
+    try {
+      process.kill(-pid, "SIGKILL");
+    } catch {
+      // already gone
+    }
+  }
+}
+
+/** Resolves once `condition` holds, checking every 20 ms (the emulator is driven, not slept on); fails after a bound. */
+async function until(condition: () => boolean, timeoutMs: number, what: string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
 }
 
 export function describePluginProgram({ example }: PluginProgram): void {
@@ -62,6 +164,8 @@ export function describePluginProgram({ example }: PluginProgram): void {
     this.timeout(240_000);
     let emulator: Emulator | undefined;
     let stack: CliStack | undefined;
+    let killedStack: CliStack | undefined;
+    let launches = "";
     let broken = false;
 
     before(async function () {
@@ -71,10 +175,12 @@ export function describePluginProgram({ example }: PluginProgram): void {
         this.skip();
       }
       emulator = await startEmulator();
+      fs.mkdirSync(PROGRAMS_ROOT, { recursive: true });
+      launches = path.join(fs.mkdtempSync(path.join(PROGRAMS_ROOT, "plugin-launches-")), "pids.log");
       stack = await CliStack.create(PULUMI as string, {
         baseUrl: emulator.baseUrl,
         apiKey: DEFAULT_API_KEY,
-        programDir: () => programFolder(example),
+        programDir: () => programFolder(example, launches),
         // The Go host builds the program with Go's own settings, never a go.work of a parent folder.
         env: { GOWORK: "off", GOFLAGS: "-buildvcs=false" },
       });
@@ -91,16 +197,22 @@ export function describePluginProgram({ example }: PluginProgram): void {
       if (this.currentTest?.state === "failed") broken = true;
     });
     after(async () => {
+      if (launches) {
+        killPlugins(launches);
+        fs.rmSync(path.dirname(launches), { recursive: true, force: true });
+      }
       stack?.dispose();
+      killedStack?.dispose();
       await emulator?.close();
     });
 
     const cli = () => stack!;
     const emu = () => emulator!;
-    const orderPosts = () =>
+    const posts = (pattern: RegExp) =>
       emu()
         .requests()
-        .filter((r) => r.method === "POST" && r.path.startsWith("/order/certificate/"));
+        .filter((r) => r.method === "POST" && pattern.test(r.path)).length;
+    const orderPosts = () => posts(/\/order\/certificate\/code_signing(_ev)?$/);
     let orderId = 0;
 
     it("pulumi preview plans one CodeSigningOrder and calls no API", async () => {
@@ -111,10 +223,8 @@ export function describePluginProgram({ example }: PluginProgram): void {
 
     it("pulumi up places one order", async () => {
       await cli().run(["up", "--yes"]);
-      expect(orderPosts()).to.have.length(1);
-      const state = await cli().exportState();
-      const [order] = orders(state);
-      orderId = Number((order.outputs as Record<string, unknown>).orderId);
+      expect(orderPosts()).to.equal(1);
+      orderId = Number(outputsOf(await cli().exportState(), "release-signing").orderId);
       expect(orderId).to.be.greaterThan(0);
     });
 
@@ -125,25 +235,85 @@ export function describePluginProgram({ example }: PluginProgram): void {
       expect(stdout).not.to.include("other:token");
     });
 
-    // The example sets skipApproval (no approval step) and csProvisioningMethod client_app: DigiCert offers no PEM
-    // download for it, so the certificate's ID is recorded as asked and the hardware init code is kept instead.
-    it("pulumi refresh after issuance reads the certificate ID and keeps the init code as a secret", async () => {
+    it("pulumi refresh after issuance reads the certificate ID and PEM", async () => {
       emu().issue(orderId);
       await cli().run(["refresh", "--yes"]);
-      const [order] = orders(await cli().exportState());
-      const outputs = order.outputs as Record<string, unknown>;
+      const outputs = outputsOf(await cli().exportState(), "release-signing");
       expect(outputs.status).to.equal("issued");
       expect(Number(outputs.certificateId)).to.be.greaterThan(0);
-      expect(outputs.downloadedCertificateId).to.equal(outputs.certificateId);
-      // The engine's secret signature: stored encrypted, never in plain text.
-      expect(JSON.stringify(outputs.hardwareInitCode)).to.include("1b47061264138c4ac30d75fd1eb44270");
-      expect(orderPosts()).to.have.length(1);
+      expect(JSON.stringify(outputs.certificatePem)).to.include("BEGIN CERTIFICATE");
+      expect(orderPosts()).to.equal(1);
     });
 
-    it("pulumi destroy removes the order from the stack", async () => {
+    it("a new CSR is one reissue of the order: the preview names it, up sends it, no new order", async () => {
+      fs.writeFileSync(path.join(cli().dir, CSR_FILE), EC_P256_CSR);
+      const before = emu().requests().length;
+      const { stdout, stderr } = await cli().run(["preview", "--diff"]);
+      expect(stdout).to.match(/~ certificate: \{[\s\S]*csr:/);
+      // The core's word on it, through the engine's log (the diff display prints diagnostics on stderr).
+      expect(stderr).to.include(`certificate.csr changed: reissue of order ${orderId} (no new order)`);
+      expect(emu().requests().length, "API calls by the preview").to.equal(before);
+      await cli().run(["up", "--yes"]);
+      expect(posts(/\/reissue$/)).to.equal(1);
+      expect(orderPosts()).to.equal(1);
+    });
+
+    it("pulumi import of an order placed elsewhere, then the program declaring it previews clean", async () => {
+      const core = createProvider(
+        { get: (k) => ({ "digicert:apiKey": DEFAULT_API_KEY, "digicert:baseUrl": emu().baseUrl })[k] },
+        { env: {}, log: () => undefined },
+      );
+      const existing = await core.create({ ...IMPORTED, resourceKey: "placed-outside-pulumi" });
+      emu().approve(Number(existing.id));
+      emu().issue(Number(existing.id));
+      await cli().run(["import", ORDER_TYPE, "imported", existing.id, "--yes", "--generate-code=false"]);
+      declareImported(example, cli().dir);
+      const { stdout } = await cli().run(["preview", "--json"]);
+      const steps = plannedSteps(stdout).filter((s) => s.urn.endsWith(`::${ORDER_TYPE}::imported`));
+      // Unchanged resources are not listed; a program that declared it differently would plan an update or replace.
+      expect(steps.filter((s) => s.op !== "same")).to.deep.equal([]);
+      expect(outputsOf(await cli().exportState(), "imported").orderId).to.equal(Number(existing.id));
+    });
+
+    it("pulumi destroy removes the orders from the stack", async () => {
+      await cli().run(["state", "unprotect", "--all", "--yes"]);
       await cli().run(["destroy", "--yes"]);
       expect(orders(await cli().exportState())).to.have.length(0);
-      expect(orderPosts()).to.have.length(1);
+      expect(orderPosts()).to.equal(2); // this stack's order and the one placed outside Pulumi; nothing new
+    });
+
+    it("pulumi up killed (kill -9) while DigiCert stores the order: one order, adopted by the next up", async () => {
+      killedStack = await CliStack.create(PULUMI as string, {
+        baseUrl: emu().baseUrl,
+        apiKey: DEFAULT_API_KEY,
+        stack: "killed",
+        programDir: () => programFolder(example, launches),
+        env: { GOWORK: "off", GOFLAGS: "-buildvcs=false" },
+      });
+      const before = emu().orders().length;
+      // DigiCert stores the order and its answer is held back: the kill lands while the plugin waits for it.
+      emu().injectFault({
+        method: "POST",
+        path: "/order/certificate/",
+        fault: { kind: "delay", ms: 120_000 },
+      });
+      const up = killedStack.start(["up", "--yes", "--skip-preview"], { quiet: true });
+      const ended = up.done.then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      await until(() => emu().orders().length === before + 1, 120_000, "the emulator to store the order");
+      up.kill();
+      killPlugins(launches);
+      expect(await ended).to.be.instanceOf(CliError);
+
+      await killedStack.run(["cancel", "--yes"], { quiet: true, stackFlag: true });
+      await killedStack.run(["refresh", "--yes", "--skip-preview"], { quiet: true });
+      await killedStack.run(["up", "--yes", "--skip-preview"], { quiet: true });
+      expect(emu().orders()).to.have.length(before + 1);
+      const placed = emu().orders().at(-1)!;
+      expect(outputsOf(await killedStack.exportState(), "release-signing").orderId).to.equal(placed.id);
+      await killedStack.run(["destroy", "--yes"], { quiet: true });
     });
   });
 }

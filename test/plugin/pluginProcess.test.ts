@@ -1,0 +1,66 @@
+/**
+ * The plugin as a process: it prints its port when launched the way the engine launches it (the engine's own flags
+ * before the engine address), and it exits by itself once the process that launched it is gone (the CLI killed with
+ * kill -9), rather than staying behind with an open port.
+ */
+import { expect } from "chai";
+import { ChildProcess, spawn } from "child_process";
+import * as path from "path";
+
+const PLUGIN = path.resolve(__dirname, "..", "..", "provider", "plugin", "main.js");
+
+/** The first stdout line matching `pattern`, from a process just started. */
+function firstLine(child: ChildProcess, pattern: RegExp): Promise<RegExpMatchArray> {
+  return new Promise((resolve, reject) => {
+    let text = "";
+    child.stdout!.on("data", (chunk: Buffer) => {
+      text += chunk.toString();
+      const match = text.match(pattern);
+      if (match) resolve(match);
+    });
+    child.on("exit", (code) => reject(new Error(`exited (${code}) before printing ${pattern}: ${text}`)));
+  });
+}
+
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+describe("provider plugin process (pulumi-resource-digicert)", function () {
+  this.timeout(20_000);
+
+  it("starts with the engine's flags before the engine address and prints its port", async () => {
+    const child = spawn(process.execPath, [PLUGIN, "--logtostderr", "-v=9", "127.0.0.1:1"], {
+      stdio: ["ignore", "pipe", "inherit"],
+    });
+    try {
+      const [, port] = await firstLine(child, /^(\d+)\n/);
+      expect(Number(port)).to.be.greaterThan(0);
+    } finally {
+      child.kill("SIGKILL");
+    }
+  });
+
+  it("exits by itself once its launcher is killed (kill -9), within a few seconds", async () => {
+    // A stand-in for the engine: a shell that starts the plugin and says its PID, then is killed.
+    const launcher = spawn("/bin/sh", ["-c", `"${process.execPath}" "${PLUGIN}" & echo "plugin $!"; wait`], {
+      stdio: ["ignore", "pipe", "inherit"],
+    });
+    const [, pidText] = await firstLine(launcher, /plugin (\d+)\n\d+\n/);
+    const pid = Number(pidText);
+    expect(isRunning(pid)).to.equal(true);
+    launcher.kill("SIGKILL");
+    const started = Date.now();
+    // Polled, not slept on: the bound only keeps a broken plugin from hanging the suite.
+    while (isRunning(pid) && Date.now() - started < 10_000) await new Promise((r) => setTimeout(r, 50));
+    const running = isRunning(pid);
+    if (running) process.kill(pid, "SIGKILL");
+    expect(running, "the orphaned plugin is still running after 10 s").to.equal(false);
+    console.log(`      orphaned plugin exited ${Date.now() - started} ms after its launcher was killed`);
+  });
+});
