@@ -19,6 +19,8 @@ import { EC_P256_CSR, RSA_3072_CSR } from "../fixtures/certificateRequests";
 
 const ORDER_TYPE = "digicert:index:CodeSigningOrder";
 const PLUGIN_MAIN = path.join(REPO_ROOT, "dist", "provider", "plugin", "main.js");
+/** The launcher the examples' `plugins.providers` names in the checkout (`../../bin`). */
+const PLUGIN_LAUNCHER = path.join(REPO_ROOT, "bin", "pulumi-resource-digicert");
 const OTHER_SECRET = "another-namespace-secret";
 /** The file the examples read their CSR from (what a user generates with openssl). */
 const CSR_FILE = "signing-key.csr.pem";
@@ -48,7 +50,8 @@ function pendingReason(runtime: string): string | undefined {
 
 /**
  * The example copied into a program folder with the CSR file a user would generate, its plugin path pointed at a
- * launcher that logs each plugin process it starts (to kill them with the CLI), and (Go) its SDK path made absolute.
+ * launcher that logs each plugin process it starts (to kill them with the CLI) and then runs the checkout's own
+ * launcher (the one the examples name), and (Go) its SDK path made absolute.
  */
 function programFolder(example: string, launches: string): string {
   fs.mkdirSync(PROGRAMS_ROOT, { recursive: true });
@@ -59,7 +62,7 @@ function programFolder(example: string, launches: string): string {
   fs.mkdirSync(pluginDir);
   fs.writeFileSync(
     path.join(pluginDir, "pulumi-resource-digicert"),
-    `#!/bin/sh\necho "$$" >> '${launches}'\nexec "${process.execPath}" "${PLUGIN_MAIN}" "$@"\n`,
+    `#!/bin/sh\necho "$$" >> '${launches}'\nexec "${PLUGIN_LAUNCHER}" "$@"\n`,
     { mode: 0o755 },
   );
   const project = path.join(dir, "Pulumi.yaml");

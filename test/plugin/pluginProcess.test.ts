@@ -5,9 +5,11 @@
  */
 import { expect } from "chai";
 import { ChildProcess, spawn } from "child_process";
+import * as fs from "fs";
 import * as path from "path";
 
 const PLUGIN = path.resolve(__dirname, "..", "..", "provider", "plugin", "main.js");
+const REPO = path.resolve(__dirname, "..", "..", "..");
 
 /** The first stdout line matching `pattern`, from a process just started. */
 function firstLine(child: ChildProcess, pattern: RegExp): Promise<RegExpMatchArray> {
@@ -45,6 +47,22 @@ describe("provider plugin process (pulumi-resource-digicert)", function () {
       child.kill("SIGKILL");
     }
   });
+
+  for (const example of ["yaml", "go"]) {
+    it(`examples/${example}'s plugins.providers path holds a launcher that starts the built plugin`, async () => {
+      const project = fs.readFileSync(path.join(REPO, "examples", example, "Pulumi.yaml"), "utf8");
+      const folder = project.match(/^\s+path: (.+)$/m)?.[1];
+      expect(folder, "plugins.providers path").to.be.a("string");
+      const launcher = path.resolve(REPO, "examples", example, folder!, "pulumi-resource-digicert");
+      const child = spawn(launcher, ["127.0.0.1:1"], { stdio: ["ignore", "pipe", "inherit"] });
+      try {
+        const [, port] = await firstLine(child, /^(\d+)\n/);
+        expect(Number(port)).to.be.greaterThan(0);
+      } finally {
+        child.kill("SIGKILL");
+      }
+    });
+  }
 
   it("exits by itself once its launcher is killed (kill -9), within a few seconds", async () => {
     // A stand-in for the engine: a shell that starts the plugin and says its PID, then is killed.
