@@ -6,14 +6,20 @@
  * not an npm package) the demo does what the engine would: it captures the program's registration under mocks and
  * drives @pulumi/pulumi's own dynamic-provider host over gRPC (harness/providerHost.ts), in a folder where the
  * package resolves by name as it does in a user's project. Exits non-zero when a step fails.
+ *
+ * `npm run demo -- --yaml`: the same story for a Pulumi YAML program (examples/yaml) on the provider plugin, plus a
+ * key rotation (a new CSR: one reissue of the same order). Needs the real CLI and its YAML language host.
  */
 import { isLeft } from "fp-ts/Either";
+import * as fs from "fs";
+import * as path from "path";
 import * as t from "io-ts";
 import { DEFAULT_API_KEY, Emulator, RecordedRequest, startEmulator } from "../emulator";
 import { computedOutputFields } from "../provider/core/codecs/state";
 import { captureRegistrations } from "../harness/captureProgram";
-import { createProgramDir, removeProgramDir } from "../harness/programDir";
+import { createProgramDir, PROGRAMS_ROOT, REPO_ROOT, removeProgramDir } from "../harness/programDir";
 import { CODE_SIGNING_ORDER_TYPE, ProviderHost, secret, urnFor } from "../harness/providerHost";
+import { EC_P256_CSR, RSA_3072_CSR } from "../test/fixtures/certificateRequests";
 import { CliError, CliStack, findPulumi } from "./lib/pulumiCli";
 import { apiCalls, heading, kv } from "./lib/report";
 import { loadStackConfig, PROGRAM_MAIN, PROGRAM_MODULE, PROJECT_NAME } from "./lib/stackProject";
@@ -304,12 +310,102 @@ async function cliDemo(pulumi: string, emulator: Emulator): Promise<void> {
   }
 }
 
+/** examples/yaml in a program folder: the checkout's plugin launcher, and a CSR as a user would generate one. */
+function yamlProgramFolder(csr: string): string {
+  fs.mkdirSync(PROGRAMS_ROOT, { recursive: true });
+  const dir = fs.mkdtempSync(path.join(PROGRAMS_ROOT, "yaml-demo-"));
+  fs.cpSync(path.join(REPO_ROOT, "examples", "yaml"), dir, { recursive: true });
+  const project = path.join(dir, "Pulumi.yaml");
+  const launchers = path.join(REPO_ROOT, "bin");
+  fs.writeFileSync(project, fs.readFileSync(project, "utf8").replace(/path: .*/, `path: ${launchers}`));
+  fs.writeFileSync(path.join(dir, YAML_CSR_FILE), csr);
+  return dir;
+}
+
+const YAML_CSR_FILE = "signing-key.csr.pem";
+
+/** A Pulumi YAML program on the provider plugin: preview, up, issuance, refresh, key rotation, destroy. */
+async function yamlDemo(pulumi: string, emulator: Emulator): Promise<void> {
+  const language = path.join(path.dirname(pulumi), "pulumi-language-yaml");
+  if (!fs.existsSync(language) && !pathHas("pulumi-language-yaml"))
+    throw new StepFailure(
+      "pulumi-language-yaml is not built beside pulumi nor on PATH (npm run setup:pulumi)",
+    );
+  // CSRs of throwaway keys: the first order's, then the rotated key's.
+  const [firstCsr, rotatedCsr] = [RSA_3072_CSR, EC_P256_CSR];
+  const nextCalls = callTracker(emulator);
+  heading("Setup");
+  kv("mode", `real Pulumi CLI (${pulumi}), Pulumi YAML program on the provider plugin`);
+  kv("emulator", emulator.baseUrl);
+  kv("program", "examples/yaml (its CSR in signing-key.csr.pem)");
+  const stack = await CliStack.create(pulumi, {
+    baseUrl: emulator.baseUrl,
+    apiKey: API_KEY,
+    stack: STACK,
+    programDir: () => yamlProgramFolder(firstCsr),
+    onLine: (line) => {
+      if (worthShowing(line)) console.log(`  | ${line}`);
+    },
+  });
+  try {
+    kv("program folder", stack.dir);
+
+    heading("1. pulumi preview --diff");
+    await stack.run(["preview", "--diff"]);
+    apiCalls(nextCalls());
+
+    heading("2. pulumi up");
+    await stack.run(["up", "--yes", "--skip-preview"]);
+    const placed = await stack.outputs();
+    kv("order ID", placed.orderId);
+    kv("status", placed.status);
+    apiCalls(nextCalls());
+
+    heading("3. Issuance (CertCentral, emulated), then pulumi refresh");
+    emulator.issue(placed.orderId);
+    await stack.run(["refresh", "--yes", "--skip-preview"]);
+    apiCalls(nextCalls());
+
+    heading("4. Key rotation: a new CSR in signing-key.csr.pem, pulumi preview --diff, pulumi up");
+    fs.writeFileSync(path.join(stack.dir, YAML_CSR_FILE), rotatedCsr);
+    await stack.run(["preview", "--diff"]);
+    await stack.run(["up", "--yes", "--skip-preview"]);
+    apiCalls(nextCalls());
+
+    heading("5. The reissue issued (emulated), then pulumi refresh");
+    emulator.issueReissue(placed.orderId);
+    await stack.run(["refresh", "--yes", "--skip-preview"]);
+    const order = emulator.order(placed.orderId);
+    kv("order", `${placed.orderId}: ${order?.status ?? "?"}, certificate ${order?.certificate?.id ?? "-"}`);
+    apiCalls(nextCalls());
+
+    heading("6. pulumi destroy");
+    await stack.run(["destroy", "--yes", "--skip-preview"]);
+    kv("order status", `${emulator.order(placed.orderId)?.status ?? "?"} (at the emulator)`);
+    apiCalls(nextCalls());
+  } finally {
+    stack.dispose();
+  }
+}
+
+function pathHas(command: string): boolean {
+  return (process.env.PATH ?? "")
+    .split(path.delimiter)
+    .some((dir) => dir !== "" && fs.existsSync(path.join(dir, command)));
+}
+
 /** What reached the API over the whole run: one order placed, and the key nowhere but in its header. */
 function summary(emulator: Emulator): void {
   const calls = emulator.requests();
-  const posts = calls.filter((c) => c.method === "POST");
+  const posts = calls.filter(
+    (c) => c.method === "POST" && /\/order\/certificate\/code_signing(_ev)?$/.test(c.path),
+  );
+  const reissues = calls.filter((c) => c.method === "POST" && /\/reissue$/.test(c.path));
   heading("Summary");
-  kv("API calls", `${calls.length} in all, ${posts.length} POST (order placement)`);
+  kv(
+    "API calls",
+    `${calls.length} in all, ${posts.length} order placement POST, ${reissues.length} reissue POST`,
+  );
   const keyOutsideHeader = calls.some((c) => JSON.stringify([c.path, c.query, c.body]).includes(API_KEY));
   const keyInHeader = calls.every((c) => c.headers["x-dc-devkey"] === API_KEY);
   kv("API key", keyInHeader && !keyOutsideHeader ? "sent only in the X-DC-DEVKEY header" : "MISUSED");
@@ -320,9 +416,12 @@ function summary(emulator: Emulator): void {
 async function main(): Promise<number> {
   const started = Date.now();
   const pulumi = findPulumi();
+  const yaml = process.argv.includes("--yaml");
   const emulator = await startEmulator();
   try {
-    if (pulumi) await cliDemo(pulumi, emulator);
+    if (yaml && !pulumi) throw new StepFailure("--yaml needs the real Pulumi CLI (npm run setup:pulumi)");
+    if (yaml) await yamlDemo(pulumi!, emulator);
+    else if (pulumi) await cliDemo(pulumi, emulator);
     else await hostDemo(emulator);
     summary(emulator);
     console.log(
