@@ -1,6 +1,6 @@
 import { StoredState } from "./codecs/state";
 import { isAlreadyGone } from "../client/errors";
-import { identityOf } from "./identity";
+import { alternativeOrderIdAfter, identityOf } from "./identity";
 import { LifecycleContext } from "./lifecycleContext";
 import { orderStateFromInfo } from "./mapping";
 import { lookUpHistory } from "./orderHistory";
@@ -20,6 +20,15 @@ const MAX_REPLANS = 3;
  * revoked is success; an action that is still needed is carried out (a reissue canceled before its revocation); the
  * same action again means the failure was real, and it is reported.
  */
+/** How the next `pulumi up` finds this order again, if it does (see DeleteFacts.identity). */
+function identityForDelete(stored: StoredState): DeleteFacts["identity"] {
+  const identity = identityOf(stored.declared);
+  if (identity?.kind === "own") return "own";
+  const { assignedAlternativeOrderId, predecessorOrderId } = stored.computed;
+  const derived = identity && alternativeOrderIdAfter(identity, predecessorOrderId);
+  return derived !== undefined && assignedAlternativeOrderId === derived ? "derived" : "unmarked";
+}
+
 export async function deleteOrder(
   ctx: LifecycleContext,
   orderId: number,
@@ -31,7 +40,7 @@ export async function deleteOrder(
     adoptedByReplacement: ctx.memory.isAdopted(orderId),
     beingReplaced: ctx.memory.isBeingReplaced(orderId),
     now: ctx.clock.now(),
-    identity: identityOf(stored.declared)?.kind ?? "derived",
+    identity: identityForDelete(stored),
   };
   let failed: { plan: DeletePlan; error: unknown } | undefined;
   for (let replans = 0; ;) {

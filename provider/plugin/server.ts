@@ -6,6 +6,7 @@ import { Status } from "@pulumi/pulumi/proto/status_pb";
 import { Any } from "google-protobuf/google/protobuf/any_pb";
 import { Empty } from "google-protobuf/google/protobuf/empty_pb";
 import { Struct } from "google-protobuf/google/protobuf/struct_pb";
+import { AsyncLocalStorage } from "async_hooks";
 import { isDeepStrictEqual } from "util";
 import {
   CancellationSource,
@@ -44,8 +45,11 @@ export class DigicertPlugin {
   /** The hook the engine's Cancel pulls: the core's waits end on it (with the partial failure that keeps the order). */
   readonly cancellation = new CancellationSource(true);
   private provider?: CodeSigningOrderProvider;
-  /** The resource the engine's latest resource call is about: the core's lines are shown under it. */
-  private currentUrn = "";
+  /**
+   * The resource each call is about, carried through that call's own async work: the engine runs calls for several
+   * resources at once, and each core line is shown under the resource whose call wrote it.
+   */
+  private readonly callUrn = new AsyncLocalStorage<string>();
 
   constructor(private readonly options: PluginOptions) {}
 
@@ -57,10 +61,17 @@ export class DigicertPlugin {
 
   private newCore(args: Props): CodeSigningOrderProvider {
     return createProvider(configSourceOf(args), {
-      log: (line) => this.options.log(line, this.currentUrn),
+      log: (line) => this.options.log(line, this.callUrn.getStore() ?? ""),
       ...this.options.deps,
       cancellation: this.cancellation,
     });
+  }
+
+  /** A resource call, run with its URN as the resource its core lines are shown under. */
+  private aboutResource<Req extends { getUrn(): string }, Res>(
+    handle: (req: Req) => Promise<Res>,
+  ): (req: Req) => Promise<Res> {
+    return (req) => this.callUrn.run(req.getUrn(), () => handle(req));
   }
 
   handlers(): grpc.UntypedServiceImplementation {
@@ -97,74 +108,84 @@ export class DigicertPlugin {
           .setSupportspreview(false)
           .setAcceptresources(true);
       }),
-      check: unary(async (req: pb.CheckRequest) => {
-        expectType(req.getType(), req.getUrn());
-        this.currentUrn = req.getUrn();
-        const olds = decodeProps(req.getOlds()).plain;
-        const decoded = decodeProps(req.getNews());
-        // The resource's identity across its orders, as the SDK class gives the dynamic resource: here its URN.
-        const news = { ...decoded, plain: { resourceKey: req.getUrn(), ...decoded.plain } };
-        const { failures } = await this.core().check(olds, news.plain);
-        const resp = new pb.CheckResponse().setInputs(encodeProps(news.plain, news.secretKeys));
-        for (const f of failures)
-          resp.addFailures(new pb.CheckFailure().setProperty(f.property).setReason(f.reason));
-        return resp;
-      }),
-      diff: unary(async (req: pb.DiffRequest) => {
-        expectType(req.getType(), req.getUrn());
-        this.currentUrn = req.getUrn();
-        const olds = decodeProps(req.getOlds()).plain;
-        const news = decodeProps(req.getNews()).plain;
-        const decision = await this.core().diff(req.getId(), olds, news);
-        const detailed = decision.changes ? detailedDiff(olds, news, decision.replaces) : {};
-        const resp = new pb.DiffResponse()
-          .setChanges(
-            decision.changes ? pb.DiffResponse.DiffChanges.DIFF_SOME : pb.DiffResponse.DiffChanges.DIFF_NONE,
-          )
-          .setReplacesList(decision.replaces)
-          .setDeletebeforereplace(decision.deleteBeforeReplace)
-          .setDiffsList([...new Set(Object.keys(detailed).map((path) => path.split(".")[0]!))])
-          .setHasdetaileddiff(true);
-        const map = resp.getDetaileddiffMap();
-        for (const [path, kind] of Object.entries(detailed))
-          map.set(path, new pb.PropertyDiff().setKind(kind).setInputdiff(true));
-        return resp;
-      }),
-      create: unary(async (req: pb.CreateRequest) => {
-        expectType(req.getType(), req.getUrn());
-        this.currentUrn = req.getUrn();
-        const news = decodeProps(req.getProperties());
-        const { id, outs } = await this.core().create(news.plain).catch(initFailure(news.secretKeys));
-        return new pb.CreateResponse().setId(id).setProperties(encodeProps(outs, news.secretKeys));
-      }),
-      read: unary(async (req: pb.ReadRequest) => {
-        const state = decodeProps(req.getProperties());
-        const inputs = decodeProps(req.getInputs());
-        const secret = new Set([...state.secretKeys, ...inputs.secretKeys]);
-        const result = await this.core().read(req.getId(), state.plain);
-        const resp = new pb.ReadResponse();
-        if (result.id === undefined) return resp; // gone at DigiCert: the engine drops it from state
-        // An import (ID only) gets the identity Check gives every resource of this plugin: its URN.
-        const identity = { resourceKey: req.getUrn() };
-        return resp
-          .setId(result.id)
-          .setProperties(encodeProps({ ...identity, ...result.props }, secret))
-          .setInputs(encodeProps({ ...identity, ...result.inputs }, secret));
-      }),
-      update: unary(async (req: pb.UpdateRequest) => {
-        expectType(req.getType(), req.getUrn());
-        this.currentUrn = req.getUrn();
-        const olds = decodeProps(req.getOlds());
-        const news = decodeProps(req.getNews());
-        const { outs } = await this.core()
-          .update(req.getId(), olds.plain, news.plain)
-          .catch(initFailure(news.secretKeys));
-        return new pb.UpdateResponse().setProperties(encodeProps(outs, news.secretKeys));
-      }),
-      delete: unary(async (req: pb.DeleteRequest) => {
-        await this.core().delete(req.getId(), decodeProps(req.getProperties()).plain);
-        return new Empty();
-      }),
+      check: unary(
+        this.aboutResource(async (req: pb.CheckRequest) => {
+          expectType(req.getType(), req.getUrn());
+          const olds = decodeProps(req.getOlds()).plain;
+          const decoded = decodeProps(req.getNews());
+          // The resource's identity across its orders, as the SDK class gives the dynamic resource: here its URN.
+          const news = { ...decoded, plain: { resourceKey: req.getUrn(), ...decoded.plain } };
+          const { failures } = await this.core().check(olds, news.plain);
+          const resp = new pb.CheckResponse().setInputs(encodeProps(news.plain, news.secretKeys));
+          for (const f of failures)
+            resp.addFailures(new pb.CheckFailure().setProperty(f.property).setReason(f.reason));
+          return resp;
+        }),
+      ),
+      diff: unary(
+        this.aboutResource(async (req: pb.DiffRequest) => {
+          expectType(req.getType(), req.getUrn());
+          const olds = decodeProps(req.getOlds()).plain;
+          const news = decodeProps(req.getNews()).plain;
+          const decision = await this.core().diff(req.getId(), olds, news);
+          const detailed = decision.changes ? detailedDiff(olds, news, decision.replaces) : {};
+          const resp = new pb.DiffResponse()
+            .setChanges(
+              decision.changes
+                ? pb.DiffResponse.DiffChanges.DIFF_SOME
+                : pb.DiffResponse.DiffChanges.DIFF_NONE,
+            )
+            .setReplacesList(decision.replaces)
+            .setDeletebeforereplace(decision.deleteBeforeReplace)
+            .setDiffsList([...new Set(Object.keys(detailed).map((path) => path.split(".")[0]!))])
+            .setHasdetaileddiff(true);
+          const map = resp.getDetaileddiffMap();
+          for (const [path, kind] of Object.entries(detailed))
+            map.set(path, new pb.PropertyDiff().setKind(kind).setInputdiff(true));
+          return resp;
+        }),
+      ),
+      create: unary(
+        this.aboutResource(async (req: pb.CreateRequest) => {
+          expectType(req.getType(), req.getUrn());
+          const news = decodeProps(req.getProperties());
+          const { id, outs } = await this.core().create(news.plain).catch(initFailure(news.secretKeys));
+          return new pb.CreateResponse().setId(id).setProperties(encodeProps(outs, news.secretKeys));
+        }),
+      ),
+      read: unary(
+        this.aboutResource(async (req: pb.ReadRequest) => {
+          const state = decodeProps(req.getProperties());
+          const inputs = decodeProps(req.getInputs());
+          const secret = new Set([...state.secretKeys, ...inputs.secretKeys]);
+          const result = await this.core().read(req.getId(), state.plain);
+          const resp = new pb.ReadResponse();
+          if (result.id === undefined) return resp; // gone at DigiCert: the engine drops it from state
+          // An import (ID only) gets the identity Check gives every resource of this plugin: its URN.
+          const identity = { resourceKey: req.getUrn() };
+          return resp
+            .setId(result.id)
+            .setProperties(encodeProps({ ...identity, ...result.props }, secret))
+            .setInputs(encodeProps({ ...identity, ...result.inputs }, secret));
+        }),
+      ),
+      update: unary(
+        this.aboutResource(async (req: pb.UpdateRequest) => {
+          expectType(req.getType(), req.getUrn());
+          const olds = decodeProps(req.getOlds());
+          const news = decodeProps(req.getNews());
+          const { outs } = await this.core()
+            .update(req.getId(), olds.plain, news.plain)
+            .catch(initFailure(news.secretKeys));
+          return new pb.UpdateResponse().setProperties(encodeProps(outs, news.secretKeys));
+        }),
+      ),
+      delete: unary(
+        this.aboutResource(async (req: pb.DeleteRequest) => {
+          await this.core().delete(req.getId(), decodeProps(req.getProperties()).plain);
+          return new Empty();
+        }),
+      ),
       cancel: unary(async () => {
         this.cancellation.cancel();
         return new Empty();

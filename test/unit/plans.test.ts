@@ -484,7 +484,7 @@ describe("planDelete: one row per rule", () => {
       .that.matches(/was succeeded by order 9: its certificate is left to expire/);
   });
 
-  it("an order left at DigiCert says what the next pulumi up does: adopt it (derived ID) or how to keep it (own ID)", () => {
+  it("an order left at DigiCert says what the next pulumi up does: adopt it (derived ID) or how to keep it (own ID, imported)", () => {
     expect(planDelete(facts({ order: issuedOrder })))
       .to.have.property("reason")
       .that.matches(
@@ -493,6 +493,10 @@ describe("planDelete: one row per rule", () => {
     expect(planDelete(facts({ onDelete: "retain", identity: "own" })))
       .to.have.property("reason")
       .that.matches(/retained at DigiCert .*set existingOrderId: 5/);
+    // An imported order carries no ID of this resource: the next up would place a new one.
+    expect(planDelete(facts({ order: issuedOrder, identity: "unmarked" })))
+      .to.have.property("reason")
+      .that.matches(/set existingOrderId: 5 .*without it the next `pulumi up` places a new order/);
   });
 });
 

@@ -18,9 +18,10 @@ export interface DeleteFacts {
   readonly now: number;
   /**
    * How the resource's orders are found again: `derived` IDs are this resource's own, so the next `pulumi up` of it
-   * adopts an order left at DigiCert; the user's `own` ID may be shared, so adopting needs existingOrderId.
+   * adopts an order left at DigiCert; the user's `own` ID may be shared, so adopting needs existingOrderId; an
+   * `unmarked` order (imported, or named by existingOrderId) carries no ID of this resource: nothing finds it again.
    */
-  readonly identity: "derived" | "own";
+  readonly identity: "derived" | "own" | "unmarked";
   /** The order as DigiCert reports it, or "gone" when DigiCert says it does not exist. */
   readonly order?: OrderState | "gone";
   /** The resource's orders newer than this one (its successors), whichever process placed them. */
@@ -99,10 +100,20 @@ function planCertificateOut(facts: DeleteFacts, order: OrderState): DeletePlan {
 
 /** What the next `pulumi up` of the same program does with an order left at DigiCert. */
 function nextUp(facts: DeleteFacts): string {
-  return facts.identity === "derived"
-    ? "The next `pulumi up` of this resource adopts it again while it matches the declaration (no new order)."
-    : `To have it back, set existingOrderId: ${facts.orderId} (an order under your own alternativeOrderId is not ` +
-        "adopted by itself: another resource may hold it).";
+  switch (facts.identity) {
+    case "derived":
+      return "The next `pulumi up` of this resource adopts it again while it matches the declaration (no new order).";
+    case "own":
+      return (
+        `To have it back, set existingOrderId: ${facts.orderId} (an order under your own alternativeOrderId is ` +
+        "not adopted by itself: another resource may hold it)."
+      );
+    case "unmarked":
+      return (
+        `To have it back, set existingOrderId: ${facts.orderId} (it carries no alternative order ID of this ` +
+        "resource, imported or named by existingOrderId: without it the next `pulumi up` places a new order)."
+      );
+  }
 }
 
 function forget(reason: string): DeletePlan {
