@@ -1,0 +1,226 @@
+/**
+ * Defects of `pulumi-resource-digicert` found by an adversarial pass with the real CLI (YAML programs), each pinned
+ * at the plugin's own boundary: these tests fail on the plugin as it is and describe what it should do.
+ */
+import * as grpc from "@grpc/grpc-js";
+import * as pb from "@pulumi/pulumi/proto/provider_pb";
+import { expect } from "chai";
+import { spawn } from "child_process";
+import { mkdtempSync } from "fs";
+import { JavaScriptValue, Struct } from "google-protobuf/google/protobuf/struct_pb";
+import { tmpdir } from "os";
+import * as path from "path";
+import * as readline from "readline";
+import { Emulator, startEmulator } from "../../emulator";
+import { ProviderHost, secret, urnFor } from "../../harness/providerHost";
+import { DigicertPlugin } from "../../provider/plugin/server";
+import { isSecretValue } from "../../provider/plugin/wire";
+import { RSA_3072_CSR } from "../fixtures/certificateRequests";
+
+const KEY = "emulator-api-key";
+const PLUGIN = path.resolve(__dirname, "..", "..", "provider", "plugin", "main.js");
+const TYPE = "digicert:index:CodeSigningOrder";
+const urn = (name: string, stack = "dev") => urnFor({ stack, project: "codesigning", name, type: TYPE });
+
+type Props = Record<string, unknown>;
+type UnaryHandler = (call: { request: unknown }, done: (error: unknown, response?: unknown) => void) => void;
+
+const declared = (): Props => ({
+  product: "code_signing",
+  certificate: { serverPlatform: { id: -1 }, signatureHash: "sha256", csr: RSA_3072_CSR },
+  organization: { id: 123456 },
+  orderValidity: { years: 1 },
+  csProvisioningMethod: "email",
+});
+
+/** Calls one of the plugin's gRPC handlers in-process, as grpc-js would. */
+function invoke<Res>(plugin: DigicertPlugin, method: string, request: unknown): Promise<Res> {
+  const handler = plugin.handlers()[method] as unknown as UnaryHandler;
+  return new Promise((resolve, reject) =>
+    handler({ request }, (error, response) => (error ? reject(error) : resolve(response as Res))),
+  );
+}
+
+const struct = (props: Props) => Struct.fromJavaScript(props as Record<string, JavaScriptValue>);
+
+describe("provider plugin: defects found by the adversarial pass", function () {
+  this.timeout(30_000);
+  let emulator: Emulator;
+  const savedPendingDir = process.env.DIGICERT_PENDING_DIR;
+  const orderPosts = () =>
+    emulator
+      .requests()
+      .filter((r) => r.method === "POST" && /\/order\/certificate\/code_signing$/.test(r.path));
+
+  before(async () => {
+    emulator = await startEmulator({ rateLimits: [] });
+    process.env.DIGICERT_PENDING_DIR = mkdtempSync(path.join(tmpdir(), "plugin-adv-pending-"));
+  });
+  after(async () => {
+    process.env.DIGICERT_PENDING_DIR = savedPendingDir;
+    await emulator.close();
+  });
+  beforeEach(() => emulator.reset());
+
+  describe("over gRPC", () => {
+    let host: ProviderHost;
+    beforeEach(async () => {
+      host = await ProviderHost.start({
+        cwd: mkdtempSync(path.join(tmpdir(), "plugin-adv-")),
+        pluginScript: PLUGIN,
+        env: {
+          DIGICERT_PENDING_DIR: mkdtempSync(path.join(tmpdir(), "plugin-adv-pending-")),
+          DIGICERT_API_KEY: "",
+        },
+      });
+      await host.configure({ apiKey: secret(KEY), baseUrl: emulator.baseUrl });
+    });
+    afterEach(() => host.close());
+
+    // The schema publishes resourceKey as an input and Check lets a declared value win over the URN, so a program
+    // naming another resource's URN takes over that resource's orders (adopts them; its destroy cancels them).
+    // The dynamic resource's SDK class always overwrites it.
+    it("a resourceKey declared in the program never replaces the resource's own identity", async () => {
+      const theirs = await host.check(urn("release", "prod"), {}, declared());
+      const placed = await host.create(urn("release", "prod"), theirs.inputs);
+
+      const mine = await host.check(
+        urn("release", "dev"),
+        {},
+        {
+          ...declared(),
+          resourceKey: urn("release", "prod"),
+        },
+      );
+      if (mine.failures.length > 0) return; // refusing the input is as good as ignoring it
+      expect(mine.inputs.resourceKey).to.equal(urn("release", "dev"));
+      const created = await host.create(urn("release", "dev"), mine.inputs);
+      expect(created.id).not.to.equal(placed.id);
+      expect(orderPosts()).to.have.length(2);
+    });
+
+    // DigiCert's order info always names a container (the account's top one when the order named none), so an
+    // import records container.id and a program that leaves container out, as every example does, previews a
+    // replacement: a new, paid order.
+    it("an imported order diffs clean against a program that leaves container out", async () => {
+      const theirs = await host.check(urn("original"), {}, declared());
+      const { id } = await host.create(urn("original"), theirs.inputs);
+      const imported = await host.read(id, urn("imported"), {});
+      const { inputs, failures } = await host.check(urn("imported"), imported.inputs, declared());
+      expect(failures).to.deep.equal([]);
+      const diff = await host.diff(id, urn("imported"), imported.properties, inputs);
+      expect(diff.replaces).to.deep.equal([]);
+      expect(diff.changes).to.equal("DIFF_NONE");
+    });
+  });
+
+  // One mutable "current URN" serves every call, and the engine runs creates concurrently: a line is shown under
+  // whichever resource's call arrived last.
+  it("each progress line is shown under the resource it is about, with creates running concurrently", async () => {
+    const lines: { line: string; urn: string }[] = [];
+    const plugin = new DigicertPlugin({
+      version: "0.0.0",
+      schema: "{}",
+      log: (line, lineUrn) => lines.push({ line, urn: lineUrn }),
+    });
+    await invoke(
+      plugin,
+      "configure",
+      new pb.ConfigureRequest().setArgs(struct({ apiKey: KEY, baseUrl: emulator.baseUrl })),
+    );
+    emulator.injectFault({
+      method: "POST",
+      path: /\/order\/certificate\/code_signing$/,
+      times: 2,
+      fault: { kind: "delay", ms: 300 },
+    });
+    const names = ["first", "second"];
+    const checked = await Promise.all(
+      names.map((name) =>
+        invoke<pb.CheckResponse>(
+          plugin,
+          "check",
+          new pb.CheckRequest().setUrn(urn(name)).setType(TYPE).setNews(struct(declared())),
+        ),
+      ),
+    );
+    const created = await Promise.all(
+      names.map((name, i) =>
+        invoke<pb.CreateResponse>(
+          plugin,
+          "create",
+          new pb.CreateRequest().setUrn(urn(name)).setType(TYPE).setProperties(checked[i]!.getInputs()!),
+        ),
+      ),
+    );
+    names.forEach((name, i) => {
+      const placedLine = lines.find((l) =>
+        l.line.includes(`placed code_signing order ${created[i]!.getId()}`),
+      );
+      expect(placedLine, `the line placing ${name}'s order`).to.not.equal(undefined);
+      expect(placedLine!.urn).to.equal(urn(name));
+    });
+  });
+
+  // The engine stores the provider's config as the provider resource's inputs, as CheckConfig returns them: a key
+  // set without --secret lands in plain `pulumi stack export`. Marking it secret in CheckConfig makes the engine
+  // encrypt it (measured with the real CLI 3.274.1), as the schema's `secret: true` promises.
+  it("CheckConfig returns the API key as a secret even when the stack config holds it in plain text", async () => {
+    const plugin = new DigicertPlugin({ version: "0.0.0", schema: "{}", log: () => undefined });
+    const resp = await invoke<pb.CheckResponse>(
+      plugin,
+      "checkConfig",
+      new pb.CheckRequest()
+        .setUrn("urn:pulumi:dev::p::pulumi:providers:digicert::default")
+        .setNews(struct({ apiKey: KEY, baseUrl: emulator.baseUrl })),
+    );
+    const inputs = (resp.getInputs()?.toJavaScript() ?? {}) as Props;
+    expect(isSecretValue(inputs.apiKey)).to.equal(true);
+  });
+
+  // Pulumi's own provider SDK health-checks the engine address it was launched with and stops when the engine is
+  // gone (sdk/go/pulumi/provider/main.go, rpcutil.Healthcheck). This plugin has no such watch: after `kill -9` of
+  // the CLI it lived on (measured: over 20 minutes) and a waitFor wait kept polling DigiCert to waitTimeout. The
+  // dynamic resource's host stops within a second (provider/dynamic/hostCancel.ts watchParent).
+  it("exits once the process that launched it and its engine are gone", async function () {
+    const engine = new grpc.Server();
+    const port = await new Promise<number>((resolve, reject) =>
+      engine.bindAsync("127.0.0.1:0", grpc.ServerCredentials.createInsecure(), (e, p) =>
+        e ? reject(e) : resolve(p),
+      ),
+    );
+    // The launcher stands for the CLI: its child is the plugin, whose pid it prints first.
+    const launcher = spawn(
+      "sh",
+      ["-c", `"${process.execPath}" "${PLUGIN}" 127.0.0.1:${port} & echo $!; wait`],
+      { stdio: ["ignore", "pipe", "inherit"] },
+    );
+    const out = readline.createInterface({ input: launcher.stdout! });
+    const [pluginPid] = await new Promise<number[]>((resolve) => {
+      const seen: string[] = [];
+      out.on("line", (line) => {
+        seen.push(line);
+        if (seen.length === 2) resolve([Number(seen[0])]);
+      });
+    });
+    const alive = () => {
+      try {
+        process.kill(pluginPid!, 0);
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    try {
+      launcher.kill("SIGKILL");
+      engine.forceShutdown();
+      const deadline = Date.now() + 15_000;
+      while (alive() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+      expect(alive(), "the orphaned plugin is still running 15 s after its CLI and engine died").to.equal(
+        false,
+      );
+    } finally {
+      if (alive()) process.kill(pluginPid!, "SIGKILL");
+    }
+  });
+});
