@@ -114,6 +114,42 @@ describe("provider plugin: defects found by the adversarial pass", function () {
     });
   });
 
+  // `kill -9` of the CLI leaves its provider running with the POST in flight; `pulumi cancel` and `pulumi up` start a
+  // second provider at once. The marker of the first is ignored because its writer is alive ("its request is in
+  // flight"), so the second looks up, finds nothing yet, and orders: two orders under one alternative order ID
+  // (measured with the real CLI and a YAML program, and the same with the dynamic resource: a core defect).
+  it("a re-run while the killed run's provider still waits for its POST's answer places no second order", async () => {
+    const pendingDir = mkdtempSync(path.join(tmpdir(), "plugin-adv-pending-"));
+    const start = () =>
+      ProviderHost.start({
+        cwd: mkdtempSync(path.join(tmpdir(), "plugin-adv-")),
+        pluginScript: PLUGIN,
+        env: { DIGICERT_PENDING_DIR: pendingDir, DIGICERT_API_KEY: "" },
+      });
+    const [killedRun, reRun] = [await start(), await start()];
+    try {
+      for (const host of [killedRun, reRun])
+        await host.configure({ apiKey: secret(KEY), baseUrl: emulator.baseUrl });
+      emulator.injectFault({
+        method: "POST",
+        path: /\/order\/certificate\/code_signing$/,
+        fault: { kind: "process-late", ms: 1500 },
+      });
+      const first = await killedRun.check(urn("release"), {}, declared());
+      const inFlight = killedRun.create(urn("release"), first.inputs).catch(() => undefined);
+      while (orderPosts().length === 0) await new Promise((r) => setTimeout(r, 20));
+      // The engine of the killed run is gone: nothing will record what the first provider gets back.
+      const again = await reRun.check(urn("release"), {}, declared());
+      await reRun.create(urn("release"), again.inputs).catch(() => undefined);
+      await inFlight;
+      const altIds = emulator.orders().map((o) => o.alternativeOrderId);
+      expect(altIds, "orders under the resource's alternative order ID").to.have.length(1);
+    } finally {
+      await killedRun.close();
+      await reRun.close();
+    }
+  });
+
   // One mutable "current URN" serves every call, and the engine runs creates concurrently: a line is shown under
   // whichever resource's call arrived last.
   it("each progress line is shown under the resource it is about, with creates running concurrently", async () => {
