@@ -63,8 +63,14 @@ export function decideDiff(stored: StoredState, news: NewInputs, now: number): D
   const organizationKept = sameOrganization(stored, news);
   // Dropping `existingOrderId` (a finished import) keeps whatever order the resource holds now.
   const importFinished = news.raw.existingOrderId === undefined && olds.existingOrderId !== undefined;
+  // Leaving `container` out keeps the order in the container it is in, and is no change at all: an import records
+  // DigiCert's container (it names one for every order), and an order placed without one goes to the account's top
+  // container anyway. IN_PLACE_INPUTS never holds `container`, so nothing else reports it.
+  const containerLeftOut = news.raw.container === undefined && olds.container !== undefined;
   const kept = (key: InputKey) =>
-    (key === "organization" && organizationKept) || (key === "existingOrderId" && importFinished);
+    (key === "organization" && organizationKept) ||
+    (key === "existingOrderId" && importFinished) ||
+    (key === "container" && containerLeftOut);
   const replaces: string[] = REPLACING_INPUTS.filter(
     (key) => differs(key, olds[key], news.raw[key]) && !kept(key),
   );

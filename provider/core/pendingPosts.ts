@@ -17,6 +17,12 @@ import * as path from "path";
 export interface PendingPosts {
   /** When an earlier request for this subject went unanswered and its process is gone, if so (within a day). */
   since(subject: string): number | undefined;
+  /**
+   * The process ID of another process still running with this subject's request in flight, if any: an earlier run
+   * whose CLI was killed while its provider waits for DigiCert's answer (the engine's lock keeps two live runs of
+   * one stack apart otherwise).
+   */
+  inFlightElsewhere(subject: string): number | undefined;
   mark(subject: string, at: number): void;
   clear(subject: string): void;
 }
@@ -40,18 +46,28 @@ const MARKER = /^(\d+) (\d+)$/;
 export function pendingPostsOn(dir: string, baseUrl: string, now: () => number): PendingPosts {
   const file = (subject: string) =>
     path.join(dir, createHash("sha256").update(`${baseUrl}\n${subject}`).digest("hex"));
+  const read = (subject: string): { at: number; pid: number } | undefined => {
+    try {
+      const match = MARKER.exec(fs.readFileSync(file(subject), "utf8").trim());
+      if (!match) return undefined;
+      const [at, pid] = [Number(match[1]), Number(match[2])];
+      return now() - at < FORGET_AFTER_MS ? { at, pid } : undefined;
+    } catch {
+      return undefined;
+    }
+  };
   return {
     since(subject) {
-      try {
-        const match = MARKER.exec(fs.readFileSync(file(subject), "utf8").trim());
-        if (!match) return undefined;
-        const [at, pid] = [Number(match[1]), Number(match[2])];
-        // A writer still running is not a killed run: its request is in flight (or it is this very process).
-        if (pid !== process.pid && isAlive(pid)) return undefined;
-        return now() - at < FORGET_AFTER_MS ? at : undefined;
-      } catch {
-        return undefined;
-      }
+      const marker = read(subject);
+      // A writer still running is not a killed run: its request is in flight (or it is this very process).
+      if (marker === undefined || (marker.pid !== process.pid && isAlive(marker.pid))) return undefined;
+      return marker.at;
+    },
+    inFlightElsewhere(subject) {
+      const marker = read(subject);
+      return marker !== undefined && marker.pid !== process.pid && isAlive(marker.pid)
+        ? marker.pid
+        : undefined;
     },
     mark(subject, at) {
       try {
@@ -96,6 +112,7 @@ export function pendingPostsDir(env: NodeJS.ProcessEnv): string {
 /** Remembers nothing: for tests that do not exercise it. */
 export const noPendingPosts: PendingPosts = {
   since: () => undefined,
+  inFlightElsewhere: () => undefined,
   mark: () => undefined,
   clear: () => undefined,
 };

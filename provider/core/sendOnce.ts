@@ -1,5 +1,6 @@
 import { isRateLimited, isUnreadableAcceptance, leftUnanswered } from "../client/errors";
 import { backoffDelayMs, retryAfterMs, retryDelayMs } from "../client/retry";
+import { sleepUnlessCancelled } from "./cancellation";
 import { ResourceInitError } from "./errors";
 import { LifecycleContext, messageOf } from "./lifecycleContext";
 
@@ -77,15 +78,55 @@ function graceDeadline(ctx: LifecycleContext, error: unknown): number {
   return ctx.clock.now() + (isRateLimited(error) ? 0 : GRACE_TIMEOUTS * ctx.settings.timeoutMs);
 }
 
+/** How often to check whether another process's request in flight has ended. */
+export const IN_FLIGHT_CHECK_MS = 500;
+
+/**
+ * Waits while another process still has this request in flight (an earlier run whose CLI was killed): sending now
+ * could create a second order while DigiCert is still storing the first. Ends when that process records its answer
+ * (its marker goes) or stops (the marker then says what it sent, and the grace look-ups follow); a stop of its own
+ * when that takes longer than the other process's POST could, or when the deployment is cancelled.
+ */
+async function waitForOtherSender(
+  ctx: LifecycleContext,
+  spec: { subject: string; noun: string; nothingCreated: string },
+): Promise<{ readonly waitedSince: number } | Error | undefined> {
+  const pid = ctx.pending.inFlightElsewhere(spec.subject);
+  if (pid === undefined) return undefined;
+  const waitedSince = ctx.clock.now();
+  const longestMs = (MAX_POST_ATTEMPTS + GRACE_TIMEOUTS) * ctx.settings.timeoutMs;
+  ctx.log(
+    `process ${pid} (an earlier run whose CLI stopped) is still sending this ${spec.noun}: waiting up to ` +
+      `${Math.ceil(longestMs / 1000)} s for it to finish before looking for what it created`,
+  );
+  const until = ctx.clock.now() + longestMs;
+  while (ctx.pending.inFlightElsewhere(spec.subject) !== undefined) {
+    const slept =
+      ctx.clock.now() < until
+        ? await sleepUnlessCancelled(ctx.clock, IN_FLIGHT_CHECK_MS, ctx.cancellation)
+        : "timed-out";
+    if (slept !== "slept")
+      return new Error(
+        `process ${pid} (an earlier run whose CLI stopped) is still sending this ${spec.noun}` +
+          `${slept === "cancelled" ? "; stopped waiting for it (the deployment was cancelled)" : ` after ${Math.ceil(longestMs / 1000)} s`}: ` +
+          `${spec.nothingCreated} by this run, so that nothing is created twice. Stop that process or let it finish, ` +
+          "then run `pulumi up` again",
+      );
+  }
+  return { waitedSince };
+}
+
 export async function sendOnce<T, F>(
   ctx: LifecycleContext,
   spec: SendOnceSpec<T, F>,
 ): Promise<SendOnceOutcome<T, F>> {
+  const other = await waitForOtherSender(ctx, spec);
+  if (other instanceof Error) return { kind: "stopped", error: other };
   const since = ctx.pending.since(spec.subject);
   ctx.pending.mark(spec.subject, since ?? ctx.clock.now());
   let known = false;
   try {
-    const outcome = await sendAndLook(ctx, spec, since);
+    const outcome = await sendAndLook(ctx, spec, since, other?.waitedSince);
     known = KNOWN.has(outcome.kind) || (outcome.kind === "rate-limited" && outcome.unanswered === undefined);
     return outcome;
   } catch (error) {
@@ -101,8 +142,17 @@ async function sendAndLook<T, F>(
   ctx: LifecycleContext,
   spec: SendOnceSpec<T, F>,
   since: number | undefined,
+  otherSenderFinishedAfter: number | undefined,
 ): Promise<SendOnceOutcome<T, F>> {
   let unanswered: Unanswered | undefined;
+  if (since === undefined && otherSenderFinishedAfter !== undefined) {
+    // The other process got its answer: whatever it created, DigiCert lists it now, so one look tells.
+    unanswered = { kind: "earlier-run", since: otherSenderFinishedAfter };
+    ctx.log(`the earlier run's ${spec.noun} POST got its answer: looking for what it created before sending`);
+    const looked = await lookFor(ctx, spec, unanswered, ctx.clock.now());
+    if (looked !== undefined) return looked;
+    unanswered = undefined; // it created nothing: nothing of it is left unanswered
+  }
   if (since !== undefined) {
     unanswered = { kind: "earlier-run", since };
     ctx.log(

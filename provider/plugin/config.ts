@@ -21,3 +21,6 @@ export function configSourceOf(args: Record<string, unknown>): ConfigSource {
 
 /** The provider config keys the schema declares: the core's settings, by their short names. */
 export const CONFIG_NAMES = Object.keys(CONFIG_KEYS) as (keyof typeof CONFIG_KEYS)[];
+
+/** Provider config that is secret whatever the stack config says (the schema marks it `secret`). */
+export const SECRET_CONFIG_NAMES: readonly string[] = ["apiKey"];

@@ -1,6 +1,7 @@
 import * as t from "io-ts";
 import { computedOutputFields, CONFIG_KEYS, inputsCodec, StrictObjectType } from "../index";
 import { SECRET_INPUTS, SECRET_OUTPUTS } from "../../sdk/outputs";
+import { SECRET_CONFIG_NAMES } from "./config";
 
 /** The one resource the plugin serves. */
 export const RESOURCE_TOKEN = "digicert:index:CodeSigningOrder";
@@ -122,6 +123,11 @@ function hoist(
   };
 }
 
+/** The input the plugin owns: the resource's identity, its URN. */
+const PLUGIN_OWNED_INPUT = "resourceKey";
+const IDENTITY_DESCRIPTION =
+  "The resource's identity across its orders (its URN), from which its alternative order IDs derive: set by the provider.";
+
 const SECRET: ReadonlySet<string> = new Set<string>([...SECRET_INPUTS, ...SECRET_OUTPUTS]);
 
 /** The package schema, generated from the codecs and the SDK's secret lists. */
@@ -131,7 +137,12 @@ export function buildSchema(version: string): Record<string, unknown> {
   const inputProperties: Record<string, PropertySpec> = {};
   for (const [k, spec] of Object.entries(inputs.properties))
     inputProperties[k] = hoist(k, { ...spec, ...(SECRET.has(k) ? { secret: true } : {}) }, types);
-  const outputProperties: Record<string, PropertySpec> = { ...inputProperties };
+  // The plugin sets the resource's identity from its URN (server.ts): state holds it, a program never sets it.
+  const { [PLUGIN_OWNED_INPUT]: identity, ...programInputs } = inputProperties;
+  const outputProperties: Record<string, PropertySpec> = {
+    ...programInputs,
+    ...(identity ? { [PLUGIN_OWNED_INPUT]: { ...identity, description: IDENTITY_DESCRIPTION } } : {}),
+  };
   for (const [k, codec] of Object.entries(computedOutputFields as t.Props))
     outputProperties[k] = hoist(
       k,
@@ -144,7 +155,7 @@ export function buildSchema(version: string): Record<string, unknown> {
       {
         type: "string",
         description: `${configKey}; falls back to the ${envKey} environment variable`,
-        ...(name === "apiKey" ? { secret: true } : {}),
+        ...(SECRET_CONFIG_NAMES.includes(name) ? { secret: true } : {}),
       },
     ]),
   );
@@ -163,8 +174,8 @@ export function buildSchema(version: string): Record<string, unknown> {
           "A DigiCert code signing certificate order. Changing product, organization, orderValidity, container, " +
           "existingOrderId or alternativeOrderId places a new order; a certificate or csProvisioningMethod change " +
           "of an issued order is a reissue (an update); the provider's Diff decides, as the dynamic resource's does.",
-        inputProperties,
-        requiredInputs: inputs.required,
+        inputProperties: programInputs,
+        requiredInputs: inputs.required.filter((k) => k !== PLUGIN_OWNED_INPUT),
         properties: outputProperties,
         required: inputs.required,
       },

@@ -5,7 +5,6 @@ import { PluginInfo } from "@pulumi/pulumi/proto/plugin_pb";
 import { Status } from "@pulumi/pulumi/proto/status_pb";
 import { Any } from "google-protobuf/google/protobuf/any_pb";
 import { Empty } from "google-protobuf/google/protobuf/empty_pb";
-import { Struct } from "google-protobuf/google/protobuf/struct_pb";
 import { AsyncLocalStorage } from "async_hooks";
 import { isDeepStrictEqual } from "util";
 import {
@@ -17,7 +16,7 @@ import {
   readSettings,
   ResourceInitError,
 } from "../index";
-import { configSourceOf } from "./config";
+import { configSourceOf, SECRET_CONFIG_NAMES } from "./config";
 import { detailedDiff } from "./detailedDiff";
 import { RESOURCE_TOKEN } from "./schema";
 import { decodeProps, encodeProps } from "./wire";
@@ -79,10 +78,14 @@ export class DigicertPlugin {
       getPluginInfo: unary(async () => new PluginInfo().setVersion(this.options.version)),
       getSchema: unary(async () => new pb.GetSchemaResponse().setSchema(this.options.schema)),
       checkConfig: unary(async (req: pb.CheckRequest) => {
-        const news = (req.getNews()?.toJavaScript() ?? {}) as Props;
-        const resp = new pb.CheckResponse().setInputs(req.getNews() ?? new Struct());
+        const news = decodeProps(req.getNews());
+        // The engine stores what CheckConfig returns as the provider's inputs: the key is marked secret here so
+        // that a key set without --secret is still encrypted in state, as the schema's `secret: true` promises.
+        const resp = new pb.CheckResponse().setInputs(
+          encodeProps(news.plain, new Set([...news.secretKeys, ...SECRET_CONFIG_NAMES])),
+        );
         try {
-          readSettings(configSourceOf(news), process.env);
+          readSettings(configSourceOf(news.plain), process.env);
         } catch (error) {
           if (!(error instanceof ConfigurationError)) throw error;
           resp.addFailures(new pb.CheckFailure().setProperty("").setReason(error.message));
@@ -112,11 +115,18 @@ export class DigicertPlugin {
         this.aboutResource(async (req: pb.CheckRequest) => {
           expectType(req.getType(), req.getUrn());
           const olds = decodeProps(req.getOlds()).plain;
-          const decoded = decodeProps(req.getNews());
-          // The resource's identity across its orders, as the SDK class gives the dynamic resource: here its URN.
-          const news = { ...decoded, plain: { resourceKey: req.getUrn(), ...decoded.plain } };
-          const { failures } = await this.core().check(olds, news.plain);
-          const resp = new pb.CheckResponse().setInputs(encodeProps(news.plain, news.secretKeys));
+          const news = decodeProps(req.getNews());
+          const declaredKey = news.plain[IDENTITY_KEY];
+          const { failures } = await this.core().check(olds, withIdentity(news.plain, req.getUrn()));
+          const resp = new pb.CheckResponse().setInputs(
+            encodeProps(withoutIdentity(news.plain), news.secretKeys),
+          );
+          if (declaredKey !== undefined && declaredKey !== req.getUrn())
+            resp.addFailures(
+              new pb.CheckFailure()
+                .setProperty(IDENTITY_KEY)
+                .setReason("is the provider's own (the resource's URN), not an input: remove it"),
+            );
           for (const f of failures)
             resp.addFailures(new pb.CheckFailure().setProperty(f.property).setReason(f.reason));
           return resp;
@@ -126,7 +136,7 @@ export class DigicertPlugin {
         this.aboutResource(async (req: pb.DiffRequest) => {
           expectType(req.getType(), req.getUrn());
           const olds = decodeProps(req.getOlds()).plain;
-          const news = decodeProps(req.getNews()).plain;
+          const news = withIdentity(decodeProps(req.getNews()).plain, req.getUrn());
           const decision = await this.core().diff(req.getId(), olds, news);
           const detailed = decision.changes ? detailedDiff(olds, news, decision.replaces) : {};
           const resp = new pb.DiffResponse()
@@ -149,7 +159,9 @@ export class DigicertPlugin {
         this.aboutResource(async (req: pb.CreateRequest) => {
           expectType(req.getType(), req.getUrn());
           const news = decodeProps(req.getProperties());
-          const { id, outs } = await this.core().create(news.plain).catch(initFailure(news.secretKeys));
+          const { id, outs } = await this.core()
+            .create(withIdentity(news.plain, req.getUrn()))
+            .catch(initFailure(news.secretKeys));
           return new pb.CreateResponse().setId(id).setProperties(encodeProps(outs, news.secretKeys));
         }),
       ),
@@ -161,12 +173,11 @@ export class DigicertPlugin {
           const result = await this.core().read(req.getId(), state.plain);
           const resp = new pb.ReadResponse();
           if (result.id === undefined) return resp; // gone at DigiCert: the engine drops it from state
-          // An import (ID only) gets the identity Check gives every resource of this plugin: its URN.
-          const identity = { resourceKey: req.getUrn() };
+          // An import (ID only) gets the identity every resource of this plugin has: its URN (state, not inputs).
           return resp
             .setId(result.id)
-            .setProperties(encodeProps({ ...identity, ...result.props }, secret))
-            .setInputs(encodeProps({ ...identity, ...result.inputs }, secret));
+            .setProperties(encodeProps(withIdentity(result.props ?? {}, req.getUrn()), secret))
+            .setInputs(encodeProps(withoutIdentity(result.inputs ?? {}), secret));
         }),
       ),
       update: unary(
@@ -175,7 +186,7 @@ export class DigicertPlugin {
           const olds = decodeProps(req.getOlds());
           const news = decodeProps(req.getNews());
           const { outs } = await this.core()
-            .update(req.getId(), olds.plain, news.plain)
+            .update(req.getId(), olds.plain, withIdentity(news.plain, req.getUrn()))
             .catch(initFailure(news.secretKeys));
           return new pb.UpdateResponse().setProperties(encodeProps(outs, news.secretKeys));
         }),
@@ -192,6 +203,21 @@ export class DigicertPlugin {
       }),
     };
   }
+}
+
+/**
+ * The resource's identity across its orders (its derived alternative order IDs), as the SDK class gives the dynamic
+ * resource: here its URN. The provider's own, never an input: a program that could set it could name another
+ * resource's URN and adopt, then cancel, that resource's orders. Added to every call into the core; kept in state.
+ */
+const IDENTITY_KEY = "resourceKey";
+
+function withIdentity(props: Props, urn: string): Props {
+  return { ...props, [IDENTITY_KEY]: urn };
+}
+
+function withoutIdentity(props: Props): Props {
+  return Object.fromEntries(Object.entries(props).filter(([key]) => key !== IDENTITY_KEY));
 }
 
 /** The one resource this plugin serves; anything else is the engine asking the wrong plugin. */

@@ -1,16 +1,14 @@
 /**
  * Defects of `pulumi-resource-digicert` found by an adversarial pass with the real CLI (YAML programs), each pinned
- * at the plugin's own boundary: these tests fail on the plugin as it is and describe what it should do.
+ * at the plugin's own boundary (they failed before their fixes). Progress lines under the right resource and the
+ * orphaned plugin's exit are covered by pluginLogUrn.test.ts and pluginProcess.test.ts.
  */
-import * as grpc from "@grpc/grpc-js";
 import * as pb from "@pulumi/pulumi/proto/provider_pb";
 import { expect } from "chai";
-import { spawn } from "child_process";
 import { mkdtempSync } from "fs";
 import { JavaScriptValue, Struct } from "google-protobuf/google/protobuf/struct_pb";
 import { tmpdir } from "os";
 import * as path from "path";
-import * as readline from "readline";
 import { Emulator, startEmulator } from "../../emulator";
 import { ProviderHost, secret, urnFor } from "../../harness/providerHost";
 import { DigicertPlugin } from "../../provider/plugin/server";
@@ -150,54 +148,6 @@ describe("provider plugin: defects found by the adversarial pass", function () {
     }
   });
 
-  // One mutable "current URN" serves every call, and the engine runs creates concurrently: a line is shown under
-  // whichever resource's call arrived last.
-  it("each progress line is shown under the resource it is about, with creates running concurrently", async () => {
-    const lines: { line: string; urn: string }[] = [];
-    const plugin = new DigicertPlugin({
-      version: "0.0.0",
-      schema: "{}",
-      log: (line, lineUrn) => lines.push({ line, urn: lineUrn }),
-    });
-    await invoke(
-      plugin,
-      "configure",
-      new pb.ConfigureRequest().setArgs(struct({ apiKey: KEY, baseUrl: emulator.baseUrl })),
-    );
-    emulator.injectFault({
-      method: "POST",
-      path: /\/order\/certificate\/code_signing$/,
-      times: 2,
-      fault: { kind: "delay", ms: 300 },
-    });
-    const names = ["first", "second"];
-    const checked = await Promise.all(
-      names.map((name) =>
-        invoke<pb.CheckResponse>(
-          plugin,
-          "check",
-          new pb.CheckRequest().setUrn(urn(name)).setType(TYPE).setNews(struct(declared())),
-        ),
-      ),
-    );
-    const created = await Promise.all(
-      names.map((name, i) =>
-        invoke<pb.CreateResponse>(
-          plugin,
-          "create",
-          new pb.CreateRequest().setUrn(urn(name)).setType(TYPE).setProperties(checked[i]!.getInputs()!),
-        ),
-      ),
-    );
-    names.forEach((name, i) => {
-      const placedLine = lines.find((l) =>
-        l.line.includes(`placed code_signing order ${created[i]!.getId()}`),
-      );
-      expect(placedLine, `the line placing ${name}'s order`).to.not.equal(undefined);
-      expect(placedLine!.urn).to.equal(urn(name));
-    });
-  });
-
   // The engine stores the provider's config as the provider resource's inputs, as CheckConfig returns them: a key
   // set without --secret lands in plain `pulumi stack export`. Marking it secret in CheckConfig makes the engine
   // encrypt it (measured with the real CLI 3.274.1), as the schema's `secret: true` promises.
@@ -212,51 +162,5 @@ describe("provider plugin: defects found by the adversarial pass", function () {
     );
     const inputs = (resp.getInputs()?.toJavaScript() ?? {}) as Props;
     expect(isSecretValue(inputs.apiKey)).to.equal(true);
-  });
-
-  // Pulumi's own provider SDK health-checks the engine address it was launched with and stops when the engine is
-  // gone (sdk/go/pulumi/provider/main.go, rpcutil.Healthcheck). This plugin has no such watch: after `kill -9` of
-  // the CLI it lived on (measured: over 20 minutes) and a waitFor wait kept polling DigiCert to waitTimeout. The
-  // dynamic resource's host stops within a second (provider/dynamic/hostCancel.ts watchParent).
-  it("exits once the process that launched it and its engine are gone", async function () {
-    const engine = new grpc.Server();
-    const port = await new Promise<number>((resolve, reject) =>
-      engine.bindAsync("127.0.0.1:0", grpc.ServerCredentials.createInsecure(), (e, p) =>
-        e ? reject(e) : resolve(p),
-      ),
-    );
-    // The launcher stands for the CLI: its child is the plugin, whose pid it prints first.
-    const launcher = spawn(
-      "sh",
-      ["-c", `"${process.execPath}" "${PLUGIN}" 127.0.0.1:${port} & echo $!; wait`],
-      { stdio: ["ignore", "pipe", "inherit"] },
-    );
-    const out = readline.createInterface({ input: launcher.stdout! });
-    const [pluginPid] = await new Promise<number[]>((resolve) => {
-      const seen: string[] = [];
-      out.on("line", (line) => {
-        seen.push(line);
-        if (seen.length === 2) resolve([Number(seen[0])]);
-      });
-    });
-    const alive = () => {
-      try {
-        process.kill(pluginPid!, 0);
-        return true;
-      } catch {
-        return false;
-      }
-    };
-    try {
-      launcher.kill("SIGKILL");
-      engine.forceShutdown();
-      const deadline = Date.now() + 15_000;
-      while (alive() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
-      expect(alive(), "the orphaned plugin is still running 15 s after its CLI and engine died").to.equal(
-        false,
-      );
-    } finally {
-      if (alive()) process.kill(pluginPid!, "SIGKILL");
-    }
   });
 });

@@ -14,11 +14,14 @@ describe("plugin schema.json", () => {
     expect(committed).to.deep.equal(JSON.parse(JSON.stringify(buildSchema(version))));
   });
 
-  it("declares every input of the codec, and the secret ones as secret", () => {
+  it("declares every input of the codec but resourceKey (the plugin's own: the URN), and the secret ones as secret", () => {
     const resource = (
       buildSchema(version).resources as Record<string, Record<string, Record<string, unknown>>>
     )[RESOURCE_TOKEN]!;
-    expect(Object.keys(resource.inputProperties!)).to.have.members([...inputsCodec.keys]);
+    expect(Object.keys(resource.inputProperties!)).to.have.members(
+      inputsCodec.keys.filter((k) => k !== "resourceKey"),
+    );
+    expect(resource.properties).to.have.property("resourceKey");
     const secret = (k: string) => (resource.properties![k] as { secret?: boolean }).secret === true;
     expect(["shipInfo", "customFields", "hardwareInitCode"].filter(secret)).to.have.length(3);
   });

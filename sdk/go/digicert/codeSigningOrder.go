@@ -86,7 +86,7 @@ type CodeSigningOrder struct {
 	ReplaceWhenTerminal pulumi.BoolPtrOutput `pulumi:"replaceWhenTerminal"`
 	// Array<{ id: an ID, status: string }>
 	Requests RequestsArrayOutput `pulumi:"requests"`
-	// a non-empty string
+	// The resource's identity across its orders (its URN), from which its alternative order IDs derive: set by the provider.
 	ResourceKey pulumi.StringPtrOutput `pulumi:"resourceKey"`
 	// string
 	SerialNumber pulumi.StringPtrOutput `pulumi:"serialNumber"`
@@ -218,8 +218,6 @@ type codeSigningOrderArgs struct {
 	RenewalOfOrderId *int `pulumi:"renewalOfOrderId"`
 	// boolean
 	ReplaceWhenTerminal *bool `pulumi:"replaceWhenTerminal"`
-	// a non-empty string
-	ResourceKey *string `pulumi:"resourceKey"`
 	// an object { name, addr1, addr2?, city, state, zip, country, method }
 	ShipInfo *ShipInfo `pulumi:"shipInfo"`
 	// boolean
@@ -272,8 +270,6 @@ type CodeSigningOrderArgs struct {
 	RenewalOfOrderId pulumi.IntPtrInput
 	// boolean
 	ReplaceWhenTerminal pulumi.BoolPtrInput
-	// a non-empty string
-	ResourceKey pulumi.StringPtrInput
 	// an object { name, addr1, addr2?, city, state, zip, country, method }
 	ShipInfo ShipInfoPtrInput
 	// boolean
@@ -496,7 +492,7 @@ func (o CodeSigningOrderOutput) Requests() RequestsArrayOutput {
 	return o.ApplyT(func(v *CodeSigningOrder) RequestsArrayOutput { return v.Requests }).(RequestsArrayOutput)
 }
 
-// a non-empty string
+// The resource's identity across its orders (its URN), from which its alternative order IDs derive: set by the provider.
 func (o CodeSigningOrderOutput) ResourceKey() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v *CodeSigningOrder) pulumi.StringPtrOutput { return v.ResourceKey }).(pulumi.StringPtrOutput)
 }

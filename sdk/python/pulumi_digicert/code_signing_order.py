@@ -41,7 +41,6 @@ class CodeSigningOrderArgs:
                  renew_before_days: pulumi.Input[Optional[_builtins.int]] = None,
                  renewal_of_order_id: pulumi.Input[Optional[_builtins.int]] = None,
                  replace_when_terminal: pulumi.Input[Optional[_builtins.bool]] = None,
-                 resource_key: pulumi.Input[Optional[_builtins.str]] = None,
                  ship_info: pulumi.Input[Optional['ShipInfoArgs']] = None,
                  skip_approval: pulumi.Input[Optional[_builtins.bool]] = None,
                  wait_for: pulumi.Input[Optional[_builtins.str]] = None,
@@ -69,7 +68,6 @@ class CodeSigningOrderArgs:
         :param pulumi.Input[_builtins.int] renew_before_days: an integer of at least 1
         :param pulumi.Input[_builtins.int] renewal_of_order_id: an integer of at least 1
         :param pulumi.Input[_builtins.bool] replace_when_terminal: boolean
-        :param pulumi.Input[_builtins.str] resource_key: a non-empty string
         :param pulumi.Input['ShipInfoArgs'] ship_info: an object { name, addr1, addr2?, city, state, zip, country, method }
         :param pulumi.Input[_builtins.bool] skip_approval: boolean
         :param pulumi.Input[_builtins.str] wait_for: "none" | "approved" | "issued"
@@ -111,8 +109,6 @@ class CodeSigningOrderArgs:
             pulumi.set(__self__, "renewal_of_order_id", renewal_of_order_id)
         if replace_when_terminal is not None:
             pulumi.set(__self__, "replace_when_terminal", replace_when_terminal)
-        if resource_key is not None:
-            pulumi.set(__self__, "resource_key", resource_key)
         if ship_info is not None:
             pulumi.set(__self__, "ship_info", ship_info)
         if skip_approval is not None:
@@ -363,18 +359,6 @@ class CodeSigningOrderArgs:
         pulumi.set(self, "replace_when_terminal", value)
 
     @_builtins.property
-    @pulumi.getter(name="resourceKey")
-    def resource_key(self) -> pulumi.Input[Optional[_builtins.str]]:
-        """
-        a non-empty string
-        """
-        return pulumi.get(self, "resource_key")
-
-    @resource_key.setter
-    def resource_key(self, value: pulumi.Input[Optional[_builtins.str]]):
-        pulumi.set(self, "resource_key", value)
-
-    @_builtins.property
     @pulumi.getter(name="shipInfo")
     def ship_info(self) -> pulumi.Input[Optional['ShipInfoArgs']]:
         """
@@ -449,7 +433,6 @@ class CodeSigningOrder(pulumi.CustomResource):
                  renew_before_days: pulumi.Input[Optional[_builtins.int]] = None,
                  renewal_of_order_id: pulumi.Input[Optional[_builtins.int]] = None,
                  replace_when_terminal: pulumi.Input[Optional[_builtins.bool]] = None,
-                 resource_key: pulumi.Input[Optional[_builtins.str]] = None,
                  ship_info: pulumi.Input[Optional[Union['ShipInfoArgs', 'ShipInfoArgsDict', 'outputs.ShipInfo']]] = None,
                  skip_approval: pulumi.Input[Optional[_builtins.bool]] = None,
                  wait_for: pulumi.Input[Optional[_builtins.str]] = None,
@@ -480,7 +463,6 @@ class CodeSigningOrder(pulumi.CustomResource):
         :param pulumi.Input[_builtins.int] renew_before_days: an integer of at least 1
         :param pulumi.Input[_builtins.int] renewal_of_order_id: an integer of at least 1
         :param pulumi.Input[_builtins.bool] replace_when_terminal: boolean
-        :param pulumi.Input[_builtins.str] resource_key: a non-empty string
         :param pulumi.Input[Union['ShipInfoArgs', 'ShipInfoArgsDict', 'outputs.ShipInfo']] ship_info: an object { name, addr1, addr2?, city, state, zip, country, method }
         :param pulumi.Input[_builtins.bool] skip_approval: boolean
         :param pulumi.Input[_builtins.str] wait_for: "none" | "approved" | "issued"
@@ -530,7 +512,6 @@ class CodeSigningOrder(pulumi.CustomResource):
                  renew_before_days: pulumi.Input[Optional[_builtins.int]] = None,
                  renewal_of_order_id: pulumi.Input[Optional[_builtins.int]] = None,
                  replace_when_terminal: pulumi.Input[Optional[_builtins.bool]] = None,
-                 resource_key: pulumi.Input[Optional[_builtins.str]] = None,
                  ship_info: pulumi.Input[Optional[Union['ShipInfoArgs', 'ShipInfoArgsDict', 'outputs.ShipInfo']]] = None,
                  skip_approval: pulumi.Input[Optional[_builtins.bool]] = None,
                  wait_for: pulumi.Input[Optional[_builtins.str]] = None,
@@ -572,7 +553,6 @@ class CodeSigningOrder(pulumi.CustomResource):
             __props__.__dict__["renew_before_days"] = renew_before_days
             __props__.__dict__["renewal_of_order_id"] = renewal_of_order_id
             __props__.__dict__["replace_when_terminal"] = replace_when_terminal
-            __props__.__dict__["resource_key"] = resource_key
             __props__.__dict__["ship_info"] = None if ship_info is None else pulumi.Output.secret(ship_info)
             __props__.__dict__["skip_approval"] = skip_approval
             __props__.__dict__["wait_for"] = wait_for
@@ -592,6 +572,7 @@ class CodeSigningOrder(pulumi.CustomResource):
             __props__.__dict__["reissue"] = None
             __props__.__dict__["renewal_linked"] = None
             __props__.__dict__["requests"] = None
+            __props__.__dict__["resource_key"] = None
             __props__.__dict__["serial_number"] = None
             __props__.__dict__["status"] = None
             __props__.__dict__["thumbprint"] = None
@@ -958,7 +939,7 @@ class CodeSigningOrder(pulumi.CustomResource):
     @pulumi.getter(name="resourceKey")
     def resource_key(self) -> pulumi.Output[Optional[_builtins.str]]:
         """
-        a non-empty string
+        The resource's identity across its orders (its URN), from which its alternative order IDs derive: set by the provider.
         """
         return pulumi.get(self, "resource_key")
 
