@@ -21,7 +21,18 @@ export const apiId = new t.Type<number, number, unknown>(
   t.identity,
 );
 
-export const requestSummary = t.type({ id: apiId, status: t.string });
+/**
+ * A status (or request type) as DigiCert writes it, lower-cased here once: DigiCert documents lower case, and every
+ * rule compares lower case, so no reader normalises it again. Unknown values pass (status values are open).
+ */
+export const statusText = new t.Type<string, string, unknown>(
+  "a status",
+  (u): u is string => typeof u === "string",
+  (u, c) => (typeof u === "string" ? t.success(u.toLowerCase()) : t.failure(u, c)),
+  t.identity,
+);
+
+export const requestSummary = t.type({ id: apiId, status: statusText });
 
 /** `POST /order/certificate/{product}`: 201 `{ id, requests, certificate_id?, organization? }`. */
 export const orderPlacedResponse = t.intersection([
@@ -44,7 +55,7 @@ const organizationRef = t.union([t.partial({ id: nullable(apiId) }), t.array(t.u
 export const orderInfoResponse = t.intersection([
   t.type({ id: apiId }),
   t.partial({
-    status: nullable(t.string),
+    status: nullable(statusText),
     certificate: nullable(
       t.partial({
         id: nullable(apiId),
@@ -74,7 +85,7 @@ export const orderInfoResponse = t.intersection([
     organization: nullable(organizationRef),
     product: nullable(t.partial({ name_id: nullable(t.string) })),
     product_name_id: nullable(t.string),
-    requests: nullable(t.array(t.intersection([requestSummary, t.partial({ type: nullable(t.string) })]))),
+    requests: nullable(t.array(t.intersection([requestSummary, t.partial({ type: nullable(statusText) })]))),
     alternative_order_id: nullable(t.string),
     date_created: nullable(t.string),
   }),
@@ -87,7 +98,7 @@ export const alternateOrdersResponse = t.partial({
     t.array(
       t.intersection([
         t.type({ order_id: apiId }),
-        t.partial({ certificate_id: nullable(apiId), status: nullable(t.string) }),
+        t.partial({ certificate_id: nullable(apiId), status: nullable(statusText) }),
       ]),
     ),
   ),
@@ -102,7 +113,7 @@ export const reissueResponse = t.union([
   t.partial({
     id: nullable(apiId),
     requests: nullable(
-      t.array(t.intersection([t.type({ id: apiId }), t.partial({ status: nullable(t.string) })])),
+      t.array(t.intersection([t.type({ id: apiId }), t.partial({ status: nullable(statusText) })])),
     ),
     certificate_id: nullable(apiId),
   }),
@@ -111,7 +122,7 @@ export const reissueResponse = t.union([
 export type ReissueResponse = t.TypeOf<typeof reissueResponse>;
 
 /** A revoke that needs an administrator's approval answers 201 with the revoke request. */
-export const revokeRequestResponse = t.partial({ id: nullable(apiId), status: nullable(t.string) });
+export const revokeRequestResponse = t.partial({ id: nullable(apiId), status: nullable(statusText) });
 
 /** DigiCert's error body: always an array of `{ code, message }`. */
 export const errorBody = t.type({

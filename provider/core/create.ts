@@ -7,7 +7,7 @@ import { historyStart, planCreate } from "./plans";
 import { composeOutputs } from "./state";
 import { withCertificatePem } from "./certificateDownload";
 import { decodeStoredState } from "./codecs/state";
-import { DEFAULT_WAIT_TIMEOUT, waitForOrder } from "./waiting";
+import { waitForOrder } from "./waiting";
 import { isTerminalStatus } from "./orderStatus";
 
 /**
@@ -52,9 +52,8 @@ export async function createOrder(
 
   const { inputs } = declaration;
   const outs = composeOutputs(inputs, { ...accepted.outputs, ...accepted.state });
-  const waitTimeout = inputs.waitTimeout ?? DEFAULT_WAIT_TIMEOUT;
   try {
-    const waited = await waitForOrder(ctx, inputs.waitFor ?? "none", waitTimeout, outs, accepted.state);
+    const waited = await waitForOrder(ctx, declaration.wait, outs, accepted.state);
     // An order issued by now (waited for, or adopted issued) carries its certificate's PEM at once.
     const computed = await withCertificatePem(ctx, decodeStoredState(waited).computed);
     return { id: String(accepted.state.orderId), outs: composeOutputs(inputs, computed) };
@@ -65,7 +64,7 @@ export async function createOrder(
       ? "the deployment was cancelled while waiting for it"
       : isTerminalStatus(error.status)
         ? `it is ${error.status} at DigiCert`
-        : `it did not reach "${inputs.waitFor}" within waitTimeout ${waitTimeout}`;
+        : `it did not reach "${declaration.wait.target}" within waitTimeout ${declaration.wait.timeoutText}`;
     throw new Error(
       `Order ${error.id} (status ${error.status}) was adopted rather than placed, and ${why}. It is not recorded in ` +
         "state yet: the next `pulumi up` finds it again by its alternative order ID, and no second order is placed.",

@@ -2,6 +2,7 @@ import { CodeSigningOrderInputs } from "./codecs/inputs";
 import { OrderInfoResponse, OrderPlacedResponse } from "../client/answers";
 import { formatDigiCertDate, parseExpirationDate } from "./dates";
 import { Json, JsonObject } from "../client/json";
+import { squash } from "./pem";
 import { withoutUndefined } from "./state";
 
 /**
@@ -127,7 +128,7 @@ export function orderStateFromPlacement(
   response: OrderPlacedResponse,
   inputs: CodeSigningOrderInputs,
 ): OrderState {
-  const requests = (response.requests ?? []).map((r) => ({ id: r.id, status: r.status.toLowerCase() }));
+  const requests = (response.requests ?? []).map((r) => ({ id: r.id, status: r.status }));
   const approved = requests.some((r) => r.status === "approved");
   return withoutUndefined({
     orderId: response.id,
@@ -138,14 +139,25 @@ export function orderStateFromPlacement(
   });
 }
 
-/** The order's state from order info. Unknown status values are kept as they are (lower-cased). */
-export function orderStateFromInfo(info: OrderInfoResponse): OrderState {
+/**
+ * Everything the provider reads from order info, decoded once (statuses already lower-cased by the codec): the state
+ * the resource records, plus what only the plans read (the CSR DigiCert holds, each request's type).
+ */
+export interface OrderSnapshot extends OrderState {
+  /** The CSR DigiCert reports for the order's certificate (or its pending reissue), whitespace removed. */
+  csr?: string;
+  requests: { id: number; status: string; type?: string }[];
+}
+
+export function orderSnapshotOf(info: OrderInfoResponse): OrderSnapshot {
   const cert = info.certificate ?? undefined;
   const organizationId = Array.isArray(info.organization) ? undefined : (info.organization?.id ?? undefined);
   return withoutUndefined({
     orderId: info.id,
-    status: (info.status ?? "unknown").toLowerCase(),
-    requests: (info.requests ?? []).map((r) => ({ id: r.id, status: r.status.toLowerCase() })),
+    status: info.status ?? "unknown",
+    requests: (info.requests ?? []).map((r) =>
+      withoutUndefined({ id: r.id, status: r.status, type: r.type ?? undefined }),
+    ),
     certificateId: cert?.id ?? undefined,
     organizationId,
     serialNumber: cert?.serial_number ?? undefined,
@@ -155,7 +167,14 @@ export function orderStateFromInfo(info: OrderInfoResponse): OrderState {
     dateIssued: cert?.date_issued ?? undefined,
     orderValidTill: info.order_valid_till ?? undefined,
     hardwareInitCode: info.hardware_init_code || undefined,
+    csr: squash(cert?.csr ?? undefined),
   });
+}
+
+/** The order's state from order info: the snapshot without what only the plans read. */
+export function orderStateFromInfo(info: OrderInfoResponse): OrderState {
+  const { csr: _csr, requests, ...state } = orderSnapshotOf(info);
+  return { ...state, requests: requests.map(({ id, status }) => ({ id, status })) };
 }
 
 /**

@@ -44,7 +44,7 @@ export async function lookUpHistory(
       .filter((o) => after === undefined || o.order_id > after)
       .map((o) => ({
         orderId: o.order_id,
-        status: (o.status ?? "unknown").toLowerCase(),
+        status: o.status ?? "unknown",
         alternativeOrderId,
       }));
     found.push(...orders);

@@ -10,7 +10,7 @@ const TERMINAL_STATUSES: readonly string[] = ["rejected", "canceled", "cancelled
 const CERTIFICATE_OUT_STATUSES: readonly string[] = ["issued", "reissue_pending"];
 
 export function isTerminalStatus(status: string | undefined): boolean {
-  return status !== undefined && TERMINAL_STATUSES.includes(status.toLowerCase());
+  return status !== undefined && TERMINAL_STATUSES.includes(status);
 }
 
 export function hasCertificateOut(status: string): boolean {

@@ -1,18 +1,16 @@
 import { OrderInfoResponse } from "../client/answers";
 import { ComputedOutputs, ReissuedInputs, ReissueRecord, StoredState } from "./codecs/state";
-import { CodeSigningOrderInputs, WaitTarget } from "./codecs/inputs";
+import { CodeSigningOrderInputs } from "./codecs/inputs";
 import { withCertificatePem } from "./certificateDownload";
 import { Declaration } from "./declaration";
-import { parseDurationMs } from "./duration";
 import { requestReissueOnce } from "./reissuePost";
 import { squash } from "./pem";
 import { ResourceInitError } from "./errors";
 import { LifecycleContext, messageOf } from "./lifecycleContext";
-import { orderStateFromInfo } from "./mapping";
+import { orderSnapshotOf, orderStateFromInfo } from "./mapping";
 import { isTerminalStatus } from "./orderStatus";
-import { LiveOrder, planReissue, refreshState, requestOf } from "./plans";
+import { planReissue, refreshState, requestOf } from "./plans";
 import { composeOutputs, withoutUndefined } from "./state";
-import { DEFAULT_WAIT_TIMEOUT } from "./waiting";
 import { FollowStop, followOrder, howToStopWaiting } from "./follower";
 
 /**
@@ -38,7 +36,7 @@ export async function reissueOrder(
       knownRequestIds,
       requestedCsr: squash(inputs.certificate.csr),
       currentCsr: squash(stored.declared.certificate?.csr),
-      order: info === undefined ? "gone" : liveOrderOf(info),
+      order: info === undefined ? "gone" : orderSnapshotOf(info),
     });
   const before = await ctx.client.orderInfoIfExists(orderId);
   let plan = planFor(before, stored.computed.certificateId);
@@ -101,7 +99,7 @@ async function waitForReissue(
   pending: ComputedOutputs,
 ): Promise<Record<string, unknown>> {
   const { inputs } = declaration;
-  const target: WaitTarget = inputs.waitFor ?? "none";
+  const { target, timeoutText, timeoutMs } = declaration.wait;
   const orderId = pending.orderId!;
   /** The outputs once the reissue is where `waitFor` asks; undefined while it is not yet. */
   const settled = (computed: ComputedOutputs): Record<string, unknown> | undefined => {
@@ -122,7 +120,6 @@ async function waitForReissue(
   };
   const first = settled(pending);
   if (first !== undefined) return first;
-  const timeoutText = inputs.waitTimeout ?? DEFAULT_WAIT_TIMEOUT;
   const request = requestOf(pending.reissue);
   ctx.log(
     `the reissue of order ${orderId}${request} is pending: waiting up to ${timeoutText} for it to be ${target}` +
@@ -139,7 +136,7 @@ async function waitForReissue(
     },
     judge: (state) =>
       isTerminalStatus(state.status) ? "never" : settled(state) === undefined ? "wait" : "reached",
-    deadline: ctx.clock.now() + parseDurationMs(timeoutText)!,
+    deadline: ctx.clock.now() + timeoutMs,
   });
   const { state } = outcome;
   if (outcome.kind === "reached") return settled(state)!;
@@ -204,19 +201,6 @@ export function withApplied(
   applied: ReissuedInputs,
 ): Record<string, unknown> {
   return { ...echoed, certificate: applied.certificate, csProvisioningMethod: applied.csProvisioningMethod };
-}
-
-function liveOrderOf(info: OrderInfoResponse): LiveOrder {
-  return {
-    status: (info.status ?? "unknown").toLowerCase(),
-    certificateId: info.certificate?.id ?? undefined,
-    csr: squash(info.certificate?.csr ?? undefined),
-    requests: (info.requests ?? []).map((r) => ({
-      id: r.id,
-      status: r.status.toLowerCase(),
-      type: r.type?.toLowerCase() ?? undefined,
-    })),
-  };
 }
 
 function mergeRequests(

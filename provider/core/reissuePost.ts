@@ -53,7 +53,7 @@ export async function requestReissueOnce(
     case "sent": {
       const requests = (outcome.value?.requests ?? []).map((r) => ({
         id: r.id,
-        status: (r.status ?? "pending").toLowerCase(),
+        status: r.status ?? "pending",
       }));
       const requestId = requests.length === 0 ? undefined : Math.max(...requests.map((r) => r.id));
       ctx.log(

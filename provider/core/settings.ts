@@ -70,21 +70,40 @@ const url = stringWhere(
  * silently becomes 1 ms (a request timeout of 597 hours failed every request in 5 ms). So each has a sane maximum,
  * far below that.
  */
+const DEFAULT_TIMEOUT_MS = 30_000;
+const DEFAULT_POLL_INTERVAL_MS = 30_000;
+
 export const DURATION_LIMITS = {
   requestTimeout: { maxMs: 10 * 60_000, text: "from 1ms to 10m" },
   pollInterval: { maxMs: 60 * 60_000, text: "from 1ms to 1h" },
   rateWindow: { maxMs: 24 * 3_600_000, text: "from 1ms to 24h" },
 } as const;
 
-function durationUpTo(limit: { readonly maxMs: number; readonly text: string }) {
-  return stringWhere(`a duration ${limit.text}, such as "30s" or "2m"`, (s) => {
-    const ms = parseDurationMs(s);
-    return ms !== undefined && ms > 0 && ms <= limit.maxMs;
-  });
+/** A duration setting decoded to milliseconds once, here: readers never parse its text again. */
+function durationUpTo(limit: {
+  readonly maxMs: number;
+  readonly text: string;
+}): t.Type<number, string, unknown> {
+  const ms = (u: unknown) => (typeof u === "string" ? parseDurationMs(u) : undefined);
+  const within = (n: number | undefined): n is number => n !== undefined && n > 0 && n <= limit.maxMs;
+  return new t.Type<number, string, unknown>(
+    `a duration ${limit.text}, such as "30s" or "2m"`,
+    (u): u is number => typeof u === "number" && within(u),
+    (u, c) => {
+      const n = ms(u);
+      return within(n) ? t.success(n) : t.failure(u, c);
+    },
+    (n) => `${n}ms`,
+  );
 }
-const rateLimitsJson = stringWhere(
+const rateLimitsJson = new t.Type<RateWindow[], string, unknown>(
   'JSON such as [{"limit":100,"window":"5s"},{"limit":1000,"window":"5m"}] (each window from 1ms to 24h)',
-  (s) => parseRateWindows(s) !== undefined,
+  (u): u is RateWindow[] => Array.isArray(u),
+  (u, c) => {
+    const windows = typeof u === "string" ? parseRateWindows(u) : undefined;
+    return windows === undefined ? t.failure(u, c) : t.success(windows);
+  },
+  (windows) => JSON.stringify(windows.map((w) => ({ limit: w.limit, window: `${w.windowMs}ms` }))),
 );
 
 const rawSettings = t.partial({
@@ -127,12 +146,12 @@ export function readSettings(
     E.map((s) => ({
       apiKey: s.apiKey?.trim(),
       baseUrl: s.baseUrl ?? regionBaseUrls[s.region ?? "us"],
-      timeoutMs: parseDurationMs(s.requestTimeout ?? "30s")!,
-      rateWindows: s.rateLimits ? parseRateWindows(s.rateLimits)! : DIGICERT_RATE_WINDOWS,
+      timeoutMs: s.requestTimeout ?? DEFAULT_TIMEOUT_MS,
+      rateWindows: s.rateLimits ?? DIGICERT_RATE_WINDOWS,
       retry: s.maxAttempts
         ? { ...DEFAULT_RETRY_POLICY, maxAttempts: Number(s.maxAttempts) }
         : DEFAULT_RETRY_POLICY,
-      pollIntervalMs: parseDurationMs(s.pollInterval ?? "30s")!,
+      pollIntervalMs: s.pollInterval ?? DEFAULT_POLL_INTERVAL_MS,
       sources: {
         apiKey: from.apiKey,
         baseUrl:
@@ -165,5 +184,5 @@ export function parseRateWindows(text: string): RateWindow[] | undefined {
   }
   const decoded = rateWindowsCodec.decode(parsed);
   if (isLeft(decoded)) return undefined;
-  return decoded.right.map((w) => ({ limit: w.limit, windowMs: parseDurationMs(w.window)! }));
+  return decoded.right.map((w) => ({ limit: w.limit, windowMs: w.window }));
 }

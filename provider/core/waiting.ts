@@ -1,5 +1,5 @@
 import { WaitTarget } from "./codecs/inputs";
-import { parseDurationMs } from "./duration";
+import { Wait } from "./declaration";
 import { FollowStop, followOrder, howToStopWaiting } from "./follower";
 import { ResourceInitError } from "./errors";
 import { LifecycleContext, messageOf } from "./lifecycleContext";
@@ -7,21 +7,18 @@ import { orderStateFromInfo, OrderState } from "./mapping";
 import { isTerminalStatus } from "./orderStatus";
 import { composeOutputs } from "./state";
 
-export const DEFAULT_WAIT_TIMEOUT = "30m";
-
 export function reached(target: Exclude<WaitTarget, "none">, state: OrderState): boolean {
   if (target === "issued") return state.status === "issued";
   return state.status !== "needs_approval" && !isTerminalStatus(state.status) && state.status !== "unknown";
 }
 
 /**
- * Follows the order until it reaches `target`, within `timeoutText` (followOrder). The order is already accepted:
+ * Follows the order until it reaches the wait's target, within its timeout (followOrder). The order is already accepted:
  * every way out but success is a partial failure that puts its ID in state.
  */
 export async function waitForOrder(
   ctx: LifecycleContext,
-  target: WaitTarget,
-  timeoutText: string,
+  { target, timeoutText, timeoutMs }: Wait,
   outs: Record<string, unknown>,
   initial: OrderState,
 ): Promise<Record<string, unknown>> {
@@ -37,7 +34,7 @@ export async function waitForOrder(
     next: async (info) => orderStateFromInfo(info),
     judge: (state) =>
       reached(target, state) ? "reached" : isTerminalStatus(state.status) ? "never" : "wait",
-    deadline: ctx.clock.now() + parseDurationMs(timeoutText)!,
+    deadline: ctx.clock.now() + timeoutMs,
     onPoll: (previous, state, msLeft) => {
       if (state.status === previous.status) return;
       const left = Math.round(msLeft / 60_000);

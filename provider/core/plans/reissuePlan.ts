@@ -1,6 +1,6 @@
 import { ComputedOutputs, ReissuedInputs, ReissueRecord } from "../codecs/state";
 import { certificateExpired, DAY_MS, parseApiDate } from "../dates";
-import { OrderState } from "../mapping";
+import { OrderSnapshot, OrderState } from "../mapping";
 
 /**
  * Reissues: a change of what a reissue can carry (`certificate.csr`, `.signatureHash`, `.serverPlatform`,
@@ -176,13 +176,7 @@ export interface ReissueFacts {
 }
 
 /** The parts of order info a reissue decision reads. */
-export interface LiveOrder {
-  readonly status: string;
-  readonly certificateId?: number;
-  /** The CSR DigiCert reports for the order's certificate (or its pending reissue), whitespace removed. */
-  readonly csr?: string;
-  readonly requests: readonly { readonly id: number; readonly status: string; readonly type?: string }[];
-}
+export type LiveOrder = Pick<OrderSnapshot, "status" | "certificateId" | "csr" | "requests">;
 
 export type ReissuePlan =
   | { readonly kind: "send"; readonly replacesCertificateId?: number }
