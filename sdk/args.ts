@@ -8,17 +8,24 @@ import * as pulumi from "@pulumi/pulumi";
 export interface CodeSigningOrderArgs {
   /** `"code_signing"` (OV) or `"code_signing_ev"` (EV). Picks the URL path. Changing it places a new order. */
   product: pulumi.Input<"code_signing" | "code_signing_ev">;
-  /** Certificate details. Changing them places a new order. */
+  /**
+   * Certificate details. On an issued order a change of `csr`, `signatureHash` or `serverPlatform` is a reissue of
+   * the same order (key rotation, no new order); before issuance it places a new order.
+   */
   certificate: pulumi.Input<CertificateArgs>;
   /** `{ id }` of an existing, CS-validated organization (recommended), or a new organization's details. Replaces on change. */
   organization: pulumi.Input<OrganizationArgs>;
   /** Exactly one of `years` (1-3), `days` (1 or more) or `customExpirationDate`. Replaces on change. */
   orderValidity: pulumi.Input<OrderValidityArgs>;
-  /** The container (division) to place the order under. Replaces on change. */
+  /**
+   * The container (division) to place the order under. Another container places a new order; leaving it out keeps
+   * the order where it is (an import records DigiCert's container).
+   */
   container?: pulumi.Input<{ id: pulumi.Input<number> }>;
   /**
    * How the key and certificate are provisioned: `"ship_token"` (DigiCert ships a token), `"client_app"` (your own
-   * token), `"email"` (your HSM; needs `certificate.csr`) or `"key_locker"`. Required for EV. Replaces on change.
+   * token), `"email"` (your HSM; needs `certificate.csr`) or `"key_locker"`. Required for EV. On an issued order a change
+   * is a reissue; before issuance it places a new order.
    */
   csProvisioningMethod?: pulumi.Input<"ship_token" | "client_app" | "email" | "key_locker">;
   /** Where DigiCert ships the token (`ship_token` only). Stored as a secret output. */

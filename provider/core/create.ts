@@ -10,7 +10,7 @@ import { decodeStoredState } from "./codecs/state";
 import { waitForOrder } from "./waiting";
 import { isTerminalStatus } from "./orderStatus";
 
-/**
+/*
  * Create, top to bottom: the predecessor Diff named in this deployment (if any) → the resource's order history at
  * DigiCert → a plan (place, adopt or refuse) → the executor carries it out → wait if asked. Once DigiCert has
  * accepted an order, every failure is a partial failure carrying its ID (but see `onWaitFailure`).

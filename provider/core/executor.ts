@@ -17,10 +17,11 @@ import {
 } from "./plans";
 import { composeOutputs } from "./state";
 
-/**
- * Carries out plans (./plans) against CertCentral, and owns "an order is POSTed at most once": the look-up before
- * (done by the caller, as the plan's history), the look-ups after an unanswered POST for a grace period, never a
- * re-send after an unreadable 2xx, and partial failures once DigiCert has accepted an order. It decides nothing else.
+/*
+ * Carries out a create's plan (./plans): `place` through the send-once engine (sendOnce.ts owns "POSTed at most
+ * once"; this module supplies its `send` and `find` and words each outcome for the user), `adopt` after judging the
+ * order against the declaration. Once DigiCert has accepted an order, every failure is a partial failure carrying
+ * it. Which order is this resource's is decided by the plans (planAfterUnanswered, judgeAdoption), not here.
  */
 
 /** An order DigiCert holds for this resource now, with what the resource records about it. */

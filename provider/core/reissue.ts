@@ -13,8 +13,8 @@ import { planReissue, refreshState, requestOf } from "./plans";
 import { composeOutputs, withoutUndefined } from "./state";
 import { FollowStop, followOrder, howToStopWaiting } from "./follower";
 
-/**
- * Update with a reissue, top to bottom: read the order → plan (send, or take the reissue DigiCert already has:
+/*
+ * Update with a reissue, top to bottom: read the order → plan (send, or adopt the reissue DigiCert already has:
  * never a second one) → send it once → wait if asked. State keeps echoing the inputs the current certificate was
  * issued for, and records the requested ones in `reissue` until DigiCert issues them (plans/reissuePlan.ts).
  */

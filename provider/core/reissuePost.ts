@@ -19,7 +19,7 @@ export type SendOutcome =
 
 /**
  * POSTs the reissue through the send-once engine (sendOnce.ts), the rules order placement follows. After an answer
- * that may hide an acceptance the order is read again (`recheck`) and a reissue it shows is taken, never a second
+ * that may hide an acceptance the order is read again (`recheck`) and a reissue it shows is adopted, never a second
  * one sent; this words what each outcome means for the reissue.
  */
 export async function requestReissueOnce(
@@ -30,7 +30,7 @@ export async function requestReissueOnce(
 ): Promise<SendOutcome> {
   const lost = (unanswered: Unanswered) => describeUnanswered(unanswered, `a reissue of order ${orderId}`);
   const nextRun =
-    `Nothing was sent again. Run \`pulumi up\` again: it reads order ${orderId} first and takes a reissue DigiCert ` +
+    `Nothing was sent again. Run \`pulumi up\` again: it reads order ${orderId} first and adopts a reissue DigiCert ` +
     "has instead of sending a second one.";
   const outcome = await sendOnce(ctx, {
     subject: reissuePostSubject(orderId),

@@ -4,9 +4,9 @@ import { sleepUnlessCancelled } from "./cancellation";
 import { ResourceInitError } from "./errors";
 import { LifecycleContext, messageOf } from "./lifecycleContext";
 
-/**
+/*
  * The one send-once engine: every POST that creates something at DigiCert (an order, a reissue) goes through it, so
- * nothing is created twice. A POST that may have reached DigiCert (no answer, a 5xx or 408, an unreadable body) is
+ * nothing is created twice. An unanswered POST (no answer, a 5xx or 408, an unreadable body: it may have reached DigiCert) is
  * never sent again before what it would have created has been looked for during a grace period, and never after an
  * unreadable 2xx (an acceptance). A 429 is a plain refusal: sent again once the limiter lets it, for up to
  * `retry.maxRateLimitedMs`. A marker on disk (pendingPosts.ts) outlives a killed provider: the next run finds it and
@@ -16,7 +16,7 @@ import { LifecycleContext, messageOf } from "./lifecycleContext";
 
 /** Attempts of a POST whose answers were lost (a 429 is a refusal and does not count: see maxRateLimitedMs). */
 export const MAX_POST_ATTEMPTS = 5;
-/** After an ambiguous failure DigiCert may still be storing what was sent: keep looking for this many request timeouts. */
+/** After an unanswered POST DigiCert may still be storing what was sent: keep looking for this many request timeouts. */
 export const GRACE_TIMEOUTS = 3;
 
 /** An attempt whose answer was lost: this run's first such failure, or an earlier run's (its provider stopped). */
@@ -27,7 +27,7 @@ export type Unanswered =
 /** What one look for an unanswered attempt's result found. */
 export type Look<F> =
   | { readonly kind: "none" }
-  /** `settled`: take it now; otherwise keep looking to the end of the grace period and take it then if still there. */
+  /** `settled`: adopt it now; otherwise keep looking to the end of the grace period and adopt it then if still there. */
   | { readonly kind: "found"; readonly found: F; readonly settled: boolean }
   /** Stop here: the caller's own reason (several candidates, say). */
   | { readonly kind: "stop"; readonly error: Error };
@@ -73,7 +73,7 @@ const KNOWN: ReadonlySet<SendOnceOutcome<unknown, unknown>["kind"]> = new Set([
   "gave-up",
 ]);
 
-/** Until when to keep looking after `error`: a 429 hides nothing (one look), any other ambiguous failure may. */
+/** Until when to keep looking after `error`: a 429 hides nothing (one look), any other unanswered POST may. */
 function graceDeadline(ctx: LifecycleContext, error: unknown): number {
   return ctx.clock.now() + (isRateLimited(error) ? 0 : GRACE_TIMEOUTS * ctx.settings.timeoutMs);
 }

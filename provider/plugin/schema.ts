@@ -21,17 +21,26 @@ export interface PropertySpec extends TypeSpec {
 
 type Codec = t.Mixed;
 
+/** Descriptions by property path (`certificate.csr`, `orderId`): the SDK's TSDoc (scripts/lib/schemaDocs.ts). */
+export type PropertyDocs = Readonly<Record<string, string>>;
+
+/** The TSDoc of a property, then what the codec allows (`an integer from 1 to 3`); the codec's alone without one. */
+function describe(docs: PropertyDocs, path: string, allowed: string): string {
+  const doc = docs[path];
+  return doc === undefined ? allowed : `${doc} Allowed: ${allowed}.`;
+}
+
 /**
  * The schema type of a codec, read from the codec itself: the combinators' objects (StrictObjectType), io-ts's
  * own types, and the refined primitives (integer, oneOf, stringWhere), told apart by what they accept. So the
  * schema cannot say what the codecs do not.
  */
-function typeOf(codec: Codec): PropertySpec {
+function typeOf(codec: Codec, docs: PropertyDocs = {}, path = ""): PropertySpec {
   if (codec instanceof StrictObjectType || codec instanceof t.InterfaceType || codec instanceof t.PartialType)
-    return objectOf(codec);
-  if (codec instanceof t.IntersectionType) return objectOf(codec);
+    return objectOf(codec, docs, path);
+  if (codec instanceof t.IntersectionType) return objectOf(codec, docs, path);
   if (codec instanceof t.ArrayType)
-    return { type: "array", items: typeOf((codec as t.ArrayType<Codec>).type) };
+    return { type: "array", items: typeOf((codec as t.ArrayType<Codec>).type, docs, path) };
   if (codec instanceof t.BooleanType) return { type: "boolean" };
   if (codec instanceof t.StringType) return { type: "string" };
   if (codec instanceof t.NumberType) return { type: "number" };
@@ -55,28 +64,34 @@ function enumValues(name: string): string[] | undefined {
 /** Nested objects are inlined as free-form objects with typed properties (`object` + additionalProperties none). */
 function objectOf(
   codec: Codec,
+  docs: PropertyDocs,
+  path: string,
 ): PropertySpec & { properties?: Record<string, PropertySpec>; required?: string[] } {
-  const { properties, required } = propertiesOf(codec);
+  const { properties, required } = propertiesOf(codec, docs, path);
   return { type: "object", properties, ...(required.length ? { required } : {}) } as PropertySpec;
 }
 
-function propertiesOf(codec: Codec): { properties: Record<string, PropertySpec>; required: string[] } {
+function propertiesOf(
+  codec: Codec,
+  docs: PropertyDocs = {},
+  path = "",
+): { properties: Record<string, PropertySpec>; required: string[] } {
   if (codec instanceof StrictObjectType) {
     const s = codec as StrictObjectType<t.Props, t.Props>;
     return {
-      properties: describeAll({ ...s.required, ...s.optional }),
+      properties: describeAll({ ...s.required, ...s.optional }, docs, path),
       required: Object.keys(s.required),
     };
   }
   if (codec instanceof t.InterfaceType)
     return {
-      properties: describeAll((codec as t.InterfaceType<t.Props>).props),
+      properties: describeAll((codec as t.InterfaceType<t.Props>).props, docs, path),
       required: Object.keys((codec as t.InterfaceType<t.Props>).props),
     };
   if (codec instanceof t.PartialType)
-    return { properties: describeAll((codec as t.PartialType<t.Props>).props), required: [] };
+    return { properties: describeAll((codec as t.PartialType<t.Props>).props, docs, path), required: [] };
   if (codec instanceof t.IntersectionType) {
-    const parts = (codec as t.IntersectionType<Codec[]>).types.map(propertiesOf);
+    const parts = (codec as t.IntersectionType<Codec[]>).types.map((part) => propertiesOf(part, docs, path));
     return {
       properties: Object.assign({}, ...parts.map((p) => p.properties)) as Record<string, PropertySpec>,
       required: parts.flatMap((p) => p.required),
@@ -85,9 +100,12 @@ function propertiesOf(codec: Codec): { properties: Record<string, PropertySpec>;
   return { properties: {}, required: [] };
 }
 
-function describeAll(props: t.Props): Record<string, PropertySpec> {
+function describeAll(props: t.Props, docs: PropertyDocs, path: string): Record<string, PropertySpec> {
   return Object.fromEntries(
-    Object.entries(props).map(([k, c]) => [k, { ...typeOf(c), description: c.name }]),
+    Object.entries(props).map(([k, c]) => {
+      const at = path === "" ? k : `${path}.${k}`;
+      return [k, { ...typeOf(c, docs, at), description: describe(docs, at, c.name) }];
+    }),
   );
 }
 
@@ -131,9 +149,9 @@ const IDENTITY_DESCRIPTION =
 const SECRET: ReadonlySet<string> = new Set<string>([...SECRET_INPUTS, ...SECRET_OUTPUTS]);
 
 /** The package schema, generated from the codecs and the SDK's secret lists. */
-export function buildSchema(version: string): Record<string, unknown> {
+export function buildSchema(version: string, docs: PropertyDocs = {}): Record<string, unknown> {
   const types: Record<string, unknown> = {};
-  const inputs = propertiesOf(inputsCodec);
+  const inputs = propertiesOf(inputsCodec, docs);
   const inputProperties: Record<string, PropertySpec> = {};
   for (const [k, spec] of Object.entries(inputs.properties))
     inputProperties[k] = hoist(k, { ...spec, ...(SECRET.has(k) ? { secret: true } : {}) }, types);
@@ -146,7 +164,11 @@ export function buildSchema(version: string): Record<string, unknown> {
   for (const [k, codec] of Object.entries(computedOutputFields as t.Props))
     outputProperties[k] = hoist(
       k,
-      { ...typeOf(codec), description: codec.name, ...(SECRET.has(k) ? { secret: true } : {}) },
+      {
+        ...typeOf(codec),
+        description: docs[k] ?? codec.name,
+        ...(SECRET.has(k) ? { secret: true } : {}),
+      },
       types,
     );
   const configVariables = Object.fromEntries(
@@ -185,6 +207,6 @@ export function buildSchema(version: string): Record<string, unknown> {
 }
 
 /** The committed schema.json's text: stable key order and a final newline. */
-export function schemaText(version: string): string {
-  return `${JSON.stringify(buildSchema(version), null, 2)}\n`;
+export function schemaText(version: string, docs: PropertyDocs = {}): string {
+  return `${JSON.stringify(buildSchema(version, docs), null, 2)}\n`;
 }

@@ -4,7 +4,7 @@ import { apiId } from "../../client/answers";
 import { certificateCodec, CodeSigningOrderInputs, inputsCodec, PROVISIONING_METHODS } from "./inputs";
 import { oneOf } from "./combinators";
 
-/**
+/*
  * The wire format of a resource's state: its inputs echoed (diff compares new inputs with these old outputs)
  * plus what DigiCert and the provider computed. `stateVersion` lets a newer implementation read what an older one
  * wrote (the serialized shell always runs the installed implementation).

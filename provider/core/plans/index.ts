@@ -1,6 +1,7 @@
 /**
  * The lifecycle's decisions as pure functions: from what is declared and what DigiCert reported to a tagged action
- * with its reason. No HTTP, no clock, no process state: the executor (../executor.ts) carries the actions out.
+ * with its reason. No HTTP, no clock, no process state: create.ts/executor.ts, reissue.ts and delete.ts carry the
+ * actions out.
  * New rules (reissue, new lifecycle rules) are new action kinds or rows here.
  */
 export { planCreate, historyStart, judgeAdoption } from "./createPlan";

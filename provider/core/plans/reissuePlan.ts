@@ -7,7 +7,7 @@ import { OrderSnapshot, OrderState } from "../mapping";
  * `csProvisioningMethod`) on an issued order, and a renewal inside an order that outlives its certificate, are
  * free reissues of the same order, not new orders. Three pure decisions:
  * - `planChange` (Diff, and Update again): keep, replace, reissue, wait for the pending reissue, or refuse;
- * - `planReissue` (Update, after reading the order): send the reissue, or take one DigiCert already has;
+ * - `planReissue` (Update, after reading the order): send the reissue, or adopt one DigiCert already has;
  * - `refreshState` (Read): what the order's state at DigiCert means for the outputs and the applied inputs.
  *
  * State echoes the inputs the *current certificate* was issued for: a requested reissue is recorded in the

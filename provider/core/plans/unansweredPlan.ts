@@ -35,7 +35,7 @@ export type UnansweredPlan =
 
 /**
  * After a POST whose answer may have been lost: which order, if any, this create placed. Only an order this create
- * can have placed is taken: not one listed before the POST, not one another resource of this process holds, not one
+ * can have placed is adopted: not one listed before the POST, not one another resource of this process holds, not one
  * DigiCert dates before this create began (less the skew margin), and, under the user's own ID (which other
  * resources and stacks may share), not one whose reported fields differ from this declaration. Under a derived ID
  * (this resource's alone) a differing order is still its own, and judgeAdoption refuses it with the difference. One

@@ -16,95 +16,95 @@ import (
 type CodeSigningOrder struct {
 	pulumi.CustomResourceState
 
-	// a list of an email address (at most 254 characters)
+	// More addresses for DigiCert's notification emails. Allowed: a list of an email address (at most 254 characters).
 	AdditionalEmails pulumi.StringArrayOutput `pulumi:"additionalEmails"`
-	// boolean
+	// True when the resource took over an existing order (`existingOrderId`, or one found by its alternative order ID).
 	AdoptedExistingOrder pulumi.BoolPtrOutput `pulumi:"adoptedExistingOrder"`
-	// 1 to 64 characters of letters, digits, '.', '_' or '-', not only dots
+	// Your own ID for the order (1-64 of letters, digits, `.`, `_`, `-`). When unset, one is derived from the stack, project and resource name: it is how a lost answer is recovered without ordering twice. Allowed: 1 to 64 characters of letters, digits, '.', '_' or '-', not only dots.
 	AlternativeOrderId pulumi.StringPtrOutput `pulumi:"alternativeOrderId"`
-	// string
+	// The alternative order ID the order carries at DigiCert.
 	AssignedAlternativeOrderId pulumi.StringPtrOutput `pulumi:"assignedAlternativeOrderId"`
-	// an integer of at least 0
+	// How many times DigiCert renews the order on its own. 0 is advised under Pulumi: renewals are better declared. Allowed: an integer of at least 0.
 	AutoRenew pulumi.IntPtrOutput `pulumi:"autoRenew"`
-	// an object { signatureHash?, serverPlatform?, csr?, organizationUnits? }
+	// Certificate details. On an issued order a change of `csr`, `signatureHash` or `serverPlatform` is a reissue of the same order (key rotation, no new order); before issuance it places a new order. Allowed: an object { signatureHash?, serverPlatform?, csr?, organizationUnits? }.
 	Certificate CertificateOutput `pulumi:"certificate"`
-	// an ID
+	// The certificate ID, once DigiCert has assigned one (after approval).
 	CertificateId pulumi.IntPtrOutput `pulumi:"certificateId"`
-	// string
+	// The issued certificate, PEM-encoded, once issued and again after each reissue (downloaded once per certificate). Absent where DigiCert offers no download (e.g. certificates installed on a token).
 	CertificatePem pulumi.StringPtrOutput `pulumi:"certificatePem"`
-	// string
+	// The intermediate CA certificates (PEM, in the order DigiCert's download lists them), without the root.
 	ChainPem pulumi.StringPtrOutput `pulumi:"chainPem"`
-	// string
+	// A message for the approver. Allowed: string.
 	Comments pulumi.StringPtrOutput `pulumi:"comments"`
-	// an object { id }
+	// The container (division) to place the order under. Another container places a new order; leaving it out keeps the order where it is (an import records DigiCert's container). Allowed: an object { id }.
 	Container ContainerPtrOutput `pulumi:"container"`
-	// "ship_token" | "client_app" | "email" | "key_locker"
+	// How the key and certificate are provisioned: `"ship_token"` (DigiCert ships a token), `"client_app"` (your own token), `"email"` (your HSM; needs `certificate.csr`) or `"key_locker"`. Required for EV. On an issued order a change is a reissue; before issuance it places a new order. Allowed: "ship_token" | "client_app" | "email" | "key_locker".
 	CsProvisioningMethod pulumi.StringPtrOutput `pulumi:"csProvisioningMethod"`
-	// a list of an object { metadataId, value }
+	// Account-specific custom fields. Stored as a secret output. Allowed: a list of an object { metadataId, value }.
 	CustomFields CustomFieldsArrayOutput `pulumi:"customFields"`
-	// string
+	// A message for DigiCert's renewal notices. Allowed: string.
 	CustomRenewalMessage pulumi.StringPtrOutput `pulumi:"customRenewalMessage"`
-	// string
+	// When the certificate was issued (ISO 8601), once issued.
 	DateIssued pulumi.StringPtrOutput `pulumi:"dateIssued"`
-	// boolean
+	// Turns DigiCert's renewal notices off. Allowed: boolean.
 	DisableRenewalNotifications pulumi.BoolPtrOutput `pulumi:"disableRenewalNotifications"`
-	// an ID
+	// The certificate ID `certificatePem` and `chainPem` belong to (also set when DigiCert offered no download for it, so that it is asked once per certificate). While a reissue is pending it is the current certificate's.
 	DownloadedCertificateId pulumi.IntPtrOutput `pulumi:"downloadedCertificateId"`
-	// 0 or 1
+	// 1 to enable guest access to the order, 0 to disable it; the account's setting when unset. Allowed: 0 or 1.
 	EnableGuestAccess pulumi.IntPtrOutput `pulumi:"enableGuestAccess"`
-	// an integer of at least 1
+	// Adopt this existing order instead of placing one (the way to import an order). No order is placed. Allowed: an integer of at least 1.
 	ExistingOrderId pulumi.IntPtrOutput `pulumi:"existingOrderId"`
-	// string
+	// The initialization code for DigiCert's Hardware Certificate Installer (`ship_token` and `client_app` orders, once issued). A secret: stored encrypted, shown only with `--show-secrets`.
 	HardwareInitCode pulumi.StringPtrOutput `pulumi:"hardwareInitCode"`
-	// "cancel" | "retain" | "revoke"
+	// What `pulumi destroy` (or a replacement) does with the order. `"cancel"` (default): cancel it while it is not yet issued; an issued order is left with DigiCert. `"retain"`: no API call. `"revoke"`: revoke an issued certificate (software signed with it may stop validating) and cancel a pending order. Never sent to DigiCert. Allowed: "cancel" | "retain" | "revoke".
 	OnDelete pulumi.StringPtrOutput `pulumi:"onDelete"`
-	// an ID
+	// The DigiCert order ID.
 	OrderId pulumi.IntPtrOutput `pulumi:"orderId"`
-	// string
+	// The order's own validity end (`YYYY-MM-DD`, DigiCert's `order_valid_till`). An order may cover up to 3 years while each certificate lives at most 459 days: until this date renewals are free reissues, not new orders.
 	OrderValidTill pulumi.StringPtrOutput `pulumi:"orderValidTill"`
-	// an object with exactly one of years, days or customExpirationDate
+	// Exactly one of `years` (1-3), `days` (1 or more) or `customExpirationDate`. Replaces on change. Allowed: an object with exactly one of years, days or customExpirationDate.
 	OrderValidity OrderValidityOutput `pulumi:"orderValidity"`
-	// an object: { id } of an existing organization, or a new organization's details
+	// `{ id }` of an existing, CS-validated organization (recommended), or a new organization's details. Replaces on change. Allowed: an object: { id } of an existing organization, or a new organization's details.
 	Organization OrganizationOutput `pulumi:"organization"`
-	// an ID
+	// The organization's ID: the one given, or the one DigiCert created with the order.
 	OrganizationId pulumi.IntPtrOutput `pulumi:"organizationId"`
-	// "balance" | "card" | "profile"
+	// `"balance"` (DigiCert's default), `"card"` or `"profile"`. Allowed: "balance" | "card" | "profile".
 	PaymentMethod pulumi.StringPtrOutput `pulumi:"paymentMethod"`
-	// an ID
+	// The order this one renewed or replaced.
 	PredecessorOrderId pulumi.IntPtrOutput `pulumi:"predecessorOrderId"`
-	// "code_signing" | "code_signing_ev"
+	// `"code_signing"` (OV) or `"code_signing_ev"` (EV). Picks the URL path. Changing it places a new order. Allowed: "code_signing" | "code_signing_ev".
 	Product pulumi.StringOutput `pulumi:"product"`
-	// ({ status: string, requested: ({ certificate: an object { signatureHash?, serverPlatform?, csr?, organizationUnits? } } & Partial<{ csProvisioningMethod: "ship_token" | "client_app" | "email" | "key_locker" }>) } & Partial<{ requestId: an ID, replacesCertificateId: an ID }>)
+	// The last reissue requested (a change of `certificate.csr`, `signatureHash`, `serverPlatform` or `csProvisioningMethod` on an issued order, or a renewal inside the order), until its certificate is issued: `status` is `pending`, or `rejected` / `canceled` when DigiCert turned it down (the next `pulumi up` requests it again). `requested` holds the inputs it carries: the echoed inputs keep what the current certificate was issued for until then.
 	Reissue ReissuePtrOutput `pulumi:"reissue"`
-	// an integer of at least 1
+	// Plan a renewal (a new, linked order) on `pulumi up` once the certificate is within this many days of expiry. Allowed: an integer of at least 1.
 	RenewBeforeDays pulumi.IntPtrOutput `pulumi:"renewBeforeDays"`
-	// boolean
+	// False when DigiCert refused to link a renewal and an unlinked order was placed.
 	RenewalLinked pulumi.BoolPtrOutput `pulumi:"renewalLinked"`
-	// an integer of at least 1
+	// The order this one renews (DigiCert's `renewal_of_order_id`). Allowed: an integer of at least 1.
 	RenewalOfOrderId pulumi.IntPtrOutput `pulumi:"renewalOfOrderId"`
-	// boolean
+	// Place a new order when this one was canceled, rejected, revoked or expired outside Pulumi. Default true. Allowed: boolean.
 	ReplaceWhenTerminal pulumi.BoolPtrOutput `pulumi:"replaceWhenTerminal"`
-	// Array<{ id: an ID, status: string }>
+	// The order's requests and their statuses.
 	Requests RequestsArrayOutput `pulumi:"requests"`
 	// The resource's identity across its orders (its URN), from which its alternative order IDs derive: set by the provider.
 	ResourceKey pulumi.StringPtrOutput `pulumi:"resourceKey"`
-	// string
+	// The certificate's serial number (hex), once issued.
 	SerialNumber pulumi.StringPtrOutput `pulumi:"serialNumber"`
-	// an object { name, addr1, addr2?, city, state, zip, country, method }
+	// Where DigiCert ships the token (`ship_token` only). Stored as a secret output. Allowed: an object { name, addr1, addr2?, city, state, zip, country, method }.
 	ShipInfo ShipInfoPtrOutput `pulumi:"shipInfo"`
-	// boolean
+	// Skip CertCentral's request approval when the key's user may approve. Does not skip DigiCert's validation. Allowed: boolean.
 	SkipApproval pulumi.BoolPtrOutput `pulumi:"skipApproval"`
-	// string
+	// The order's status: needs_approval, pending, waiting_pickup, issued, reissue_pending, rejected, canceled, revoked, expired (or whatever DigiCert reports).
 	Status pulumi.StringPtrOutput `pulumi:"status"`
-	// string
+	// The certificate's SHA-1 thumbprint (hex), once issued.
 	Thumbprint pulumi.StringPtrOutput `pulumi:"thumbprint"`
-	// string
+	// First day of validity (`YYYY-MM-DD`), once issued.
 	ValidFrom pulumi.StringPtrOutput `pulumi:"validFrom"`
-	// string
+	// Last day of validity (`YYYY-MM-DD`), once issued.
 	ValidTill pulumi.StringPtrOutput `pulumi:"validTill"`
-	// "none" | "approved" | "issued"
+	// Make `pulumi up` wait until the order is `"approved"` or `"issued"`; `"none"` (default) returns once placed. Allowed: "none" | "approved" | "issued".
 	WaitFor pulumi.StringPtrOutput `pulumi:"waitFor"`
-	// a duration such as "90s", "30m", "2h" or "1h30m", at most 168h (7 days)
+	// How long to wait for `waitFor`, e.g. `"90s"`, `"30m"`, `"2h"`. Default `"30m"`. The order stays in state when it passes. Allowed: a duration such as "90s", "30m", "2h" or "1h30m", at most 168h (7 days).
 	WaitTimeout pulumi.StringPtrOutput `pulumi:"waitTimeout"`
 }
 
@@ -178,105 +178,105 @@ func CodeSigningOrderExists(ctx *pulumi.Context,
 }
 
 type codeSigningOrderArgs struct {
-	// a list of an email address (at most 254 characters)
+	// More addresses for DigiCert's notification emails. Allowed: a list of an email address (at most 254 characters).
 	AdditionalEmails []string `pulumi:"additionalEmails"`
-	// 1 to 64 characters of letters, digits, '.', '_' or '-', not only dots
+	// Your own ID for the order (1-64 of letters, digits, `.`, `_`, `-`). When unset, one is derived from the stack, project and resource name: it is how a lost answer is recovered without ordering twice. Allowed: 1 to 64 characters of letters, digits, '.', '_' or '-', not only dots.
 	AlternativeOrderId *string `pulumi:"alternativeOrderId"`
-	// an integer of at least 0
+	// How many times DigiCert renews the order on its own. 0 is advised under Pulumi: renewals are better declared. Allowed: an integer of at least 0.
 	AutoRenew *int `pulumi:"autoRenew"`
-	// an object { signatureHash?, serverPlatform?, csr?, organizationUnits? }
+	// Certificate details. On an issued order a change of `csr`, `signatureHash` or `serverPlatform` is a reissue of the same order (key rotation, no new order); before issuance it places a new order. Allowed: an object { signatureHash?, serverPlatform?, csr?, organizationUnits? }.
 	Certificate Certificate `pulumi:"certificate"`
-	// string
+	// A message for the approver. Allowed: string.
 	Comments *string `pulumi:"comments"`
-	// an object { id }
+	// The container (division) to place the order under. Another container places a new order; leaving it out keeps the order where it is (an import records DigiCert's container). Allowed: an object { id }.
 	Container *Container `pulumi:"container"`
-	// "ship_token" | "client_app" | "email" | "key_locker"
+	// How the key and certificate are provisioned: `"ship_token"` (DigiCert ships a token), `"client_app"` (your own token), `"email"` (your HSM; needs `certificate.csr`) or `"key_locker"`. Required for EV. On an issued order a change is a reissue; before issuance it places a new order. Allowed: "ship_token" | "client_app" | "email" | "key_locker".
 	CsProvisioningMethod *string `pulumi:"csProvisioningMethod"`
-	// a list of an object { metadataId, value }
+	// Account-specific custom fields. Stored as a secret output. Allowed: a list of an object { metadataId, value }.
 	CustomFields []CustomFields `pulumi:"customFields"`
-	// string
+	// A message for DigiCert's renewal notices. Allowed: string.
 	CustomRenewalMessage *string `pulumi:"customRenewalMessage"`
-	// boolean
+	// Turns DigiCert's renewal notices off. Allowed: boolean.
 	DisableRenewalNotifications *bool `pulumi:"disableRenewalNotifications"`
-	// 0 or 1
+	// 1 to enable guest access to the order, 0 to disable it; the account's setting when unset. Allowed: 0 or 1.
 	EnableGuestAccess *int `pulumi:"enableGuestAccess"`
-	// an integer of at least 1
+	// Adopt this existing order instead of placing one (the way to import an order). No order is placed. Allowed: an integer of at least 1.
 	ExistingOrderId *int `pulumi:"existingOrderId"`
-	// "cancel" | "retain" | "revoke"
+	// What `pulumi destroy` (or a replacement) does with the order. `"cancel"` (default): cancel it while it is not yet issued; an issued order is left with DigiCert. `"retain"`: no API call. `"revoke"`: revoke an issued certificate (software signed with it may stop validating) and cancel a pending order. Never sent to DigiCert. Allowed: "cancel" | "retain" | "revoke".
 	OnDelete *string `pulumi:"onDelete"`
-	// an object with exactly one of years, days or customExpirationDate
+	// Exactly one of `years` (1-3), `days` (1 or more) or `customExpirationDate`. Replaces on change. Allowed: an object with exactly one of years, days or customExpirationDate.
 	OrderValidity OrderValidity `pulumi:"orderValidity"`
-	// an object: { id } of an existing organization, or a new organization's details
+	// `{ id }` of an existing, CS-validated organization (recommended), or a new organization's details. Replaces on change. Allowed: an object: { id } of an existing organization, or a new organization's details.
 	Organization Organization `pulumi:"organization"`
-	// "balance" | "card" | "profile"
+	// `"balance"` (DigiCert's default), `"card"` or `"profile"`. Allowed: "balance" | "card" | "profile".
 	PaymentMethod *string `pulumi:"paymentMethod"`
-	// "code_signing" | "code_signing_ev"
+	// `"code_signing"` (OV) or `"code_signing_ev"` (EV). Picks the URL path. Changing it places a new order. Allowed: "code_signing" | "code_signing_ev".
 	Product string `pulumi:"product"`
-	// an integer of at least 1
+	// Plan a renewal (a new, linked order) on `pulumi up` once the certificate is within this many days of expiry. Allowed: an integer of at least 1.
 	RenewBeforeDays *int `pulumi:"renewBeforeDays"`
-	// an integer of at least 1
+	// The order this one renews (DigiCert's `renewal_of_order_id`). Allowed: an integer of at least 1.
 	RenewalOfOrderId *int `pulumi:"renewalOfOrderId"`
-	// boolean
+	// Place a new order when this one was canceled, rejected, revoked or expired outside Pulumi. Default true. Allowed: boolean.
 	ReplaceWhenTerminal *bool `pulumi:"replaceWhenTerminal"`
-	// an object { name, addr1, addr2?, city, state, zip, country, method }
+	// Where DigiCert ships the token (`ship_token` only). Stored as a secret output. Allowed: an object { name, addr1, addr2?, city, state, zip, country, method }.
 	ShipInfo *ShipInfo `pulumi:"shipInfo"`
-	// boolean
+	// Skip CertCentral's request approval when the key's user may approve. Does not skip DigiCert's validation. Allowed: boolean.
 	SkipApproval *bool `pulumi:"skipApproval"`
-	// "none" | "approved" | "issued"
+	// Make `pulumi up` wait until the order is `"approved"` or `"issued"`; `"none"` (default) returns once placed. Allowed: "none" | "approved" | "issued".
 	WaitFor *string `pulumi:"waitFor"`
-	// a duration such as "90s", "30m", "2h" or "1h30m", at most 168h (7 days)
+	// How long to wait for `waitFor`, e.g. `"90s"`, `"30m"`, `"2h"`. Default `"30m"`. The order stays in state when it passes. Allowed: a duration such as "90s", "30m", "2h" or "1h30m", at most 168h (7 days).
 	WaitTimeout *string `pulumi:"waitTimeout"`
 }
 
 // The set of arguments for constructing a CodeSigningOrder resource.
 type CodeSigningOrderArgs struct {
-	// a list of an email address (at most 254 characters)
+	// More addresses for DigiCert's notification emails. Allowed: a list of an email address (at most 254 characters).
 	AdditionalEmails pulumi.StringArrayInput
-	// 1 to 64 characters of letters, digits, '.', '_' or '-', not only dots
+	// Your own ID for the order (1-64 of letters, digits, `.`, `_`, `-`). When unset, one is derived from the stack, project and resource name: it is how a lost answer is recovered without ordering twice. Allowed: 1 to 64 characters of letters, digits, '.', '_' or '-', not only dots.
 	AlternativeOrderId pulumi.StringPtrInput
-	// an integer of at least 0
+	// How many times DigiCert renews the order on its own. 0 is advised under Pulumi: renewals are better declared. Allowed: an integer of at least 0.
 	AutoRenew pulumi.IntPtrInput
-	// an object { signatureHash?, serverPlatform?, csr?, organizationUnits? }
+	// Certificate details. On an issued order a change of `csr`, `signatureHash` or `serverPlatform` is a reissue of the same order (key rotation, no new order); before issuance it places a new order. Allowed: an object { signatureHash?, serverPlatform?, csr?, organizationUnits? }.
 	Certificate CertificateInput
-	// string
+	// A message for the approver. Allowed: string.
 	Comments pulumi.StringPtrInput
-	// an object { id }
+	// The container (division) to place the order under. Another container places a new order; leaving it out keeps the order where it is (an import records DigiCert's container). Allowed: an object { id }.
 	Container ContainerPtrInput
-	// "ship_token" | "client_app" | "email" | "key_locker"
+	// How the key and certificate are provisioned: `"ship_token"` (DigiCert ships a token), `"client_app"` (your own token), `"email"` (your HSM; needs `certificate.csr`) or `"key_locker"`. Required for EV. On an issued order a change is a reissue; before issuance it places a new order. Allowed: "ship_token" | "client_app" | "email" | "key_locker".
 	CsProvisioningMethod pulumi.StringPtrInput
-	// a list of an object { metadataId, value }
+	// Account-specific custom fields. Stored as a secret output. Allowed: a list of an object { metadataId, value }.
 	CustomFields CustomFieldsArrayInput
-	// string
+	// A message for DigiCert's renewal notices. Allowed: string.
 	CustomRenewalMessage pulumi.StringPtrInput
-	// boolean
+	// Turns DigiCert's renewal notices off. Allowed: boolean.
 	DisableRenewalNotifications pulumi.BoolPtrInput
-	// 0 or 1
+	// 1 to enable guest access to the order, 0 to disable it; the account's setting when unset. Allowed: 0 or 1.
 	EnableGuestAccess pulumi.IntPtrInput
-	// an integer of at least 1
+	// Adopt this existing order instead of placing one (the way to import an order). No order is placed. Allowed: an integer of at least 1.
 	ExistingOrderId pulumi.IntPtrInput
-	// "cancel" | "retain" | "revoke"
+	// What `pulumi destroy` (or a replacement) does with the order. `"cancel"` (default): cancel it while it is not yet issued; an issued order is left with DigiCert. `"retain"`: no API call. `"revoke"`: revoke an issued certificate (software signed with it may stop validating) and cancel a pending order. Never sent to DigiCert. Allowed: "cancel" | "retain" | "revoke".
 	OnDelete pulumi.StringPtrInput
-	// an object with exactly one of years, days or customExpirationDate
+	// Exactly one of `years` (1-3), `days` (1 or more) or `customExpirationDate`. Replaces on change. Allowed: an object with exactly one of years, days or customExpirationDate.
 	OrderValidity OrderValidityInput
-	// an object: { id } of an existing organization, or a new organization's details
+	// `{ id }` of an existing, CS-validated organization (recommended), or a new organization's details. Replaces on change. Allowed: an object: { id } of an existing organization, or a new organization's details.
 	Organization OrganizationInput
-	// "balance" | "card" | "profile"
+	// `"balance"` (DigiCert's default), `"card"` or `"profile"`. Allowed: "balance" | "card" | "profile".
 	PaymentMethod pulumi.StringPtrInput
-	// "code_signing" | "code_signing_ev"
+	// `"code_signing"` (OV) or `"code_signing_ev"` (EV). Picks the URL path. Changing it places a new order. Allowed: "code_signing" | "code_signing_ev".
 	Product pulumi.StringInput
-	// an integer of at least 1
+	// Plan a renewal (a new, linked order) on `pulumi up` once the certificate is within this many days of expiry. Allowed: an integer of at least 1.
 	RenewBeforeDays pulumi.IntPtrInput
-	// an integer of at least 1
+	// The order this one renews (DigiCert's `renewal_of_order_id`). Allowed: an integer of at least 1.
 	RenewalOfOrderId pulumi.IntPtrInput
-	// boolean
+	// Place a new order when this one was canceled, rejected, revoked or expired outside Pulumi. Default true. Allowed: boolean.
 	ReplaceWhenTerminal pulumi.BoolPtrInput
-	// an object { name, addr1, addr2?, city, state, zip, country, method }
+	// Where DigiCert ships the token (`ship_token` only). Stored as a secret output. Allowed: an object { name, addr1, addr2?, city, state, zip, country, method }.
 	ShipInfo ShipInfoPtrInput
-	// boolean
+	// Skip CertCentral's request approval when the key's user may approve. Does not skip DigiCert's validation. Allowed: boolean.
 	SkipApproval pulumi.BoolPtrInput
-	// "none" | "approved" | "issued"
+	// Make `pulumi up` wait until the order is `"approved"` or `"issued"`; `"none"` (default) returns once placed. Allowed: "none" | "approved" | "issued".
 	WaitFor pulumi.StringPtrInput
-	// a duration such as "90s", "30m", "2h" or "1h30m", at most 168h (7 days)
+	// How long to wait for `waitFor`, e.g. `"90s"`, `"30m"`, `"2h"`. Default `"30m"`. The order stays in state when it passes. Allowed: a duration such as "90s", "30m", "2h" or "1h30m", at most 168h (7 days).
 	WaitTimeout pulumi.StringPtrInput
 }
 
@@ -317,177 +317,177 @@ func (o CodeSigningOrderOutput) ToCodeSigningOrderOutputWithContext(ctx context.
 	return o
 }
 
-// a list of an email address (at most 254 characters)
+// More addresses for DigiCert's notification emails. Allowed: a list of an email address (at most 254 characters).
 func (o CodeSigningOrderOutput) AdditionalEmails() pulumi.StringArrayOutput {
 	return o.ApplyT(func(v *CodeSigningOrder) pulumi.StringArrayOutput { return v.AdditionalEmails }).(pulumi.StringArrayOutput)
 }
 
-// boolean
+// True when the resource took over an existing order (`existingOrderId`, or one found by its alternative order ID).
 func (o CodeSigningOrderOutput) AdoptedExistingOrder() pulumi.BoolPtrOutput {
 	return o.ApplyT(func(v *CodeSigningOrder) pulumi.BoolPtrOutput { return v.AdoptedExistingOrder }).(pulumi.BoolPtrOutput)
 }
 
-// 1 to 64 characters of letters, digits, '.', '_' or '-', not only dots
+// Your own ID for the order (1-64 of letters, digits, `.`, `_`, `-`). When unset, one is derived from the stack, project and resource name: it is how a lost answer is recovered without ordering twice. Allowed: 1 to 64 characters of letters, digits, '.', '_' or '-', not only dots.
 func (o CodeSigningOrderOutput) AlternativeOrderId() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v *CodeSigningOrder) pulumi.StringPtrOutput { return v.AlternativeOrderId }).(pulumi.StringPtrOutput)
 }
 
-// string
+// The alternative order ID the order carries at DigiCert.
 func (o CodeSigningOrderOutput) AssignedAlternativeOrderId() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v *CodeSigningOrder) pulumi.StringPtrOutput { return v.AssignedAlternativeOrderId }).(pulumi.StringPtrOutput)
 }
 
-// an integer of at least 0
+// How many times DigiCert renews the order on its own. 0 is advised under Pulumi: renewals are better declared. Allowed: an integer of at least 0.
 func (o CodeSigningOrderOutput) AutoRenew() pulumi.IntPtrOutput {
 	return o.ApplyT(func(v *CodeSigningOrder) pulumi.IntPtrOutput { return v.AutoRenew }).(pulumi.IntPtrOutput)
 }
 
-// an object { signatureHash?, serverPlatform?, csr?, organizationUnits? }
+// Certificate details. On an issued order a change of `csr`, `signatureHash` or `serverPlatform` is a reissue of the same order (key rotation, no new order); before issuance it places a new order. Allowed: an object { signatureHash?, serverPlatform?, csr?, organizationUnits? }.
 func (o CodeSigningOrderOutput) Certificate() CertificateOutput {
 	return o.ApplyT(func(v *CodeSigningOrder) CertificateOutput { return v.Certificate }).(CertificateOutput)
 }
 
-// an ID
+// The certificate ID, once DigiCert has assigned one (after approval).
 func (o CodeSigningOrderOutput) CertificateId() pulumi.IntPtrOutput {
 	return o.ApplyT(func(v *CodeSigningOrder) pulumi.IntPtrOutput { return v.CertificateId }).(pulumi.IntPtrOutput)
 }
 
-// string
+// The issued certificate, PEM-encoded, once issued and again after each reissue (downloaded once per certificate). Absent where DigiCert offers no download (e.g. certificates installed on a token).
 func (o CodeSigningOrderOutput) CertificatePem() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v *CodeSigningOrder) pulumi.StringPtrOutput { return v.CertificatePem }).(pulumi.StringPtrOutput)
 }
 
-// string
+// The intermediate CA certificates (PEM, in the order DigiCert's download lists them), without the root.
 func (o CodeSigningOrderOutput) ChainPem() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v *CodeSigningOrder) pulumi.StringPtrOutput { return v.ChainPem }).(pulumi.StringPtrOutput)
 }
 
-// string
+// A message for the approver. Allowed: string.
 func (o CodeSigningOrderOutput) Comments() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v *CodeSigningOrder) pulumi.StringPtrOutput { return v.Comments }).(pulumi.StringPtrOutput)
 }
 
-// an object { id }
+// The container (division) to place the order under. Another container places a new order; leaving it out keeps the order where it is (an import records DigiCert's container). Allowed: an object { id }.
 func (o CodeSigningOrderOutput) Container() ContainerPtrOutput {
 	return o.ApplyT(func(v *CodeSigningOrder) ContainerPtrOutput { return v.Container }).(ContainerPtrOutput)
 }
 
-// "ship_token" | "client_app" | "email" | "key_locker"
+// How the key and certificate are provisioned: `"ship_token"` (DigiCert ships a token), `"client_app"` (your own token), `"email"` (your HSM; needs `certificate.csr`) or `"key_locker"`. Required for EV. On an issued order a change is a reissue; before issuance it places a new order. Allowed: "ship_token" | "client_app" | "email" | "key_locker".
 func (o CodeSigningOrderOutput) CsProvisioningMethod() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v *CodeSigningOrder) pulumi.StringPtrOutput { return v.CsProvisioningMethod }).(pulumi.StringPtrOutput)
 }
 
-// a list of an object { metadataId, value }
+// Account-specific custom fields. Stored as a secret output. Allowed: a list of an object { metadataId, value }.
 func (o CodeSigningOrderOutput) CustomFields() CustomFieldsArrayOutput {
 	return o.ApplyT(func(v *CodeSigningOrder) CustomFieldsArrayOutput { return v.CustomFields }).(CustomFieldsArrayOutput)
 }
 
-// string
+// A message for DigiCert's renewal notices. Allowed: string.
 func (o CodeSigningOrderOutput) CustomRenewalMessage() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v *CodeSigningOrder) pulumi.StringPtrOutput { return v.CustomRenewalMessage }).(pulumi.StringPtrOutput)
 }
 
-// string
+// When the certificate was issued (ISO 8601), once issued.
 func (o CodeSigningOrderOutput) DateIssued() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v *CodeSigningOrder) pulumi.StringPtrOutput { return v.DateIssued }).(pulumi.StringPtrOutput)
 }
 
-// boolean
+// Turns DigiCert's renewal notices off. Allowed: boolean.
 func (o CodeSigningOrderOutput) DisableRenewalNotifications() pulumi.BoolPtrOutput {
 	return o.ApplyT(func(v *CodeSigningOrder) pulumi.BoolPtrOutput { return v.DisableRenewalNotifications }).(pulumi.BoolPtrOutput)
 }
 
-// an ID
+// The certificate ID `certificatePem` and `chainPem` belong to (also set when DigiCert offered no download for it, so that it is asked once per certificate). While a reissue is pending it is the current certificate's.
 func (o CodeSigningOrderOutput) DownloadedCertificateId() pulumi.IntPtrOutput {
 	return o.ApplyT(func(v *CodeSigningOrder) pulumi.IntPtrOutput { return v.DownloadedCertificateId }).(pulumi.IntPtrOutput)
 }
 
-// 0 or 1
+// 1 to enable guest access to the order, 0 to disable it; the account's setting when unset. Allowed: 0 or 1.
 func (o CodeSigningOrderOutput) EnableGuestAccess() pulumi.IntPtrOutput {
 	return o.ApplyT(func(v *CodeSigningOrder) pulumi.IntPtrOutput { return v.EnableGuestAccess }).(pulumi.IntPtrOutput)
 }
 
-// an integer of at least 1
+// Adopt this existing order instead of placing one (the way to import an order). No order is placed. Allowed: an integer of at least 1.
 func (o CodeSigningOrderOutput) ExistingOrderId() pulumi.IntPtrOutput {
 	return o.ApplyT(func(v *CodeSigningOrder) pulumi.IntPtrOutput { return v.ExistingOrderId }).(pulumi.IntPtrOutput)
 }
 
-// string
+// The initialization code for DigiCert's Hardware Certificate Installer (`ship_token` and `client_app` orders, once issued). A secret: stored encrypted, shown only with `--show-secrets`.
 func (o CodeSigningOrderOutput) HardwareInitCode() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v *CodeSigningOrder) pulumi.StringPtrOutput { return v.HardwareInitCode }).(pulumi.StringPtrOutput)
 }
 
-// "cancel" | "retain" | "revoke"
+// What `pulumi destroy` (or a replacement) does with the order. `"cancel"` (default): cancel it while it is not yet issued; an issued order is left with DigiCert. `"retain"`: no API call. `"revoke"`: revoke an issued certificate (software signed with it may stop validating) and cancel a pending order. Never sent to DigiCert. Allowed: "cancel" | "retain" | "revoke".
 func (o CodeSigningOrderOutput) OnDelete() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v *CodeSigningOrder) pulumi.StringPtrOutput { return v.OnDelete }).(pulumi.StringPtrOutput)
 }
 
-// an ID
+// The DigiCert order ID.
 func (o CodeSigningOrderOutput) OrderId() pulumi.IntPtrOutput {
 	return o.ApplyT(func(v *CodeSigningOrder) pulumi.IntPtrOutput { return v.OrderId }).(pulumi.IntPtrOutput)
 }
 
-// string
+// The order's own validity end (`YYYY-MM-DD`, DigiCert's `order_valid_till`). An order may cover up to 3 years while each certificate lives at most 459 days: until this date renewals are free reissues, not new orders.
 func (o CodeSigningOrderOutput) OrderValidTill() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v *CodeSigningOrder) pulumi.StringPtrOutput { return v.OrderValidTill }).(pulumi.StringPtrOutput)
 }
 
-// an object with exactly one of years, days or customExpirationDate
+// Exactly one of `years` (1-3), `days` (1 or more) or `customExpirationDate`. Replaces on change. Allowed: an object with exactly one of years, days or customExpirationDate.
 func (o CodeSigningOrderOutput) OrderValidity() OrderValidityOutput {
 	return o.ApplyT(func(v *CodeSigningOrder) OrderValidityOutput { return v.OrderValidity }).(OrderValidityOutput)
 }
 
-// an object: { id } of an existing organization, or a new organization's details
+// `{ id }` of an existing, CS-validated organization (recommended), or a new organization's details. Replaces on change. Allowed: an object: { id } of an existing organization, or a new organization's details.
 func (o CodeSigningOrderOutput) Organization() OrganizationOutput {
 	return o.ApplyT(func(v *CodeSigningOrder) OrganizationOutput { return v.Organization }).(OrganizationOutput)
 }
 
-// an ID
+// The organization's ID: the one given, or the one DigiCert created with the order.
 func (o CodeSigningOrderOutput) OrganizationId() pulumi.IntPtrOutput {
 	return o.ApplyT(func(v *CodeSigningOrder) pulumi.IntPtrOutput { return v.OrganizationId }).(pulumi.IntPtrOutput)
 }
 
-// "balance" | "card" | "profile"
+// `"balance"` (DigiCert's default), `"card"` or `"profile"`. Allowed: "balance" | "card" | "profile".
 func (o CodeSigningOrderOutput) PaymentMethod() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v *CodeSigningOrder) pulumi.StringPtrOutput { return v.PaymentMethod }).(pulumi.StringPtrOutput)
 }
 
-// an ID
+// The order this one renewed or replaced.
 func (o CodeSigningOrderOutput) PredecessorOrderId() pulumi.IntPtrOutput {
 	return o.ApplyT(func(v *CodeSigningOrder) pulumi.IntPtrOutput { return v.PredecessorOrderId }).(pulumi.IntPtrOutput)
 }
 
-// "code_signing" | "code_signing_ev"
+// `"code_signing"` (OV) or `"code_signing_ev"` (EV). Picks the URL path. Changing it places a new order. Allowed: "code_signing" | "code_signing_ev".
 func (o CodeSigningOrderOutput) Product() pulumi.StringOutput {
 	return o.ApplyT(func(v *CodeSigningOrder) pulumi.StringOutput { return v.Product }).(pulumi.StringOutput)
 }
 
-// ({ status: string, requested: ({ certificate: an object { signatureHash?, serverPlatform?, csr?, organizationUnits? } } & Partial<{ csProvisioningMethod: "ship_token" | "client_app" | "email" | "key_locker" }>) } & Partial<{ requestId: an ID, replacesCertificateId: an ID }>)
+// The last reissue requested (a change of `certificate.csr`, `signatureHash`, `serverPlatform` or `csProvisioningMethod` on an issued order, or a renewal inside the order), until its certificate is issued: `status` is `pending`, or `rejected` / `canceled` when DigiCert turned it down (the next `pulumi up` requests it again). `requested` holds the inputs it carries: the echoed inputs keep what the current certificate was issued for until then.
 func (o CodeSigningOrderOutput) Reissue() ReissuePtrOutput {
 	return o.ApplyT(func(v *CodeSigningOrder) ReissuePtrOutput { return v.Reissue }).(ReissuePtrOutput)
 }
 
-// an integer of at least 1
+// Plan a renewal (a new, linked order) on `pulumi up` once the certificate is within this many days of expiry. Allowed: an integer of at least 1.
 func (o CodeSigningOrderOutput) RenewBeforeDays() pulumi.IntPtrOutput {
 	return o.ApplyT(func(v *CodeSigningOrder) pulumi.IntPtrOutput { return v.RenewBeforeDays }).(pulumi.IntPtrOutput)
 }
 
-// boolean
+// False when DigiCert refused to link a renewal and an unlinked order was placed.
 func (o CodeSigningOrderOutput) RenewalLinked() pulumi.BoolPtrOutput {
 	return o.ApplyT(func(v *CodeSigningOrder) pulumi.BoolPtrOutput { return v.RenewalLinked }).(pulumi.BoolPtrOutput)
 }
 
-// an integer of at least 1
+// The order this one renews (DigiCert's `renewal_of_order_id`). Allowed: an integer of at least 1.
 func (o CodeSigningOrderOutput) RenewalOfOrderId() pulumi.IntPtrOutput {
 	return o.ApplyT(func(v *CodeSigningOrder) pulumi.IntPtrOutput { return v.RenewalOfOrderId }).(pulumi.IntPtrOutput)
 }
 
-// boolean
+// Place a new order when this one was canceled, rejected, revoked or expired outside Pulumi. Default true. Allowed: boolean.
 func (o CodeSigningOrderOutput) ReplaceWhenTerminal() pulumi.BoolPtrOutput {
 	return o.ApplyT(func(v *CodeSigningOrder) pulumi.BoolPtrOutput { return v.ReplaceWhenTerminal }).(pulumi.BoolPtrOutput)
 }
 
-// Array<{ id: an ID, status: string }>
+// The order's requests and their statuses.
 func (o CodeSigningOrderOutput) Requests() RequestsArrayOutput {
 	return o.ApplyT(func(v *CodeSigningOrder) RequestsArrayOutput { return v.Requests }).(RequestsArrayOutput)
 }
@@ -497,47 +497,47 @@ func (o CodeSigningOrderOutput) ResourceKey() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v *CodeSigningOrder) pulumi.StringPtrOutput { return v.ResourceKey }).(pulumi.StringPtrOutput)
 }
 
-// string
+// The certificate's serial number (hex), once issued.
 func (o CodeSigningOrderOutput) SerialNumber() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v *CodeSigningOrder) pulumi.StringPtrOutput { return v.SerialNumber }).(pulumi.StringPtrOutput)
 }
 
-// an object { name, addr1, addr2?, city, state, zip, country, method }
+// Where DigiCert ships the token (`ship_token` only). Stored as a secret output. Allowed: an object { name, addr1, addr2?, city, state, zip, country, method }.
 func (o CodeSigningOrderOutput) ShipInfo() ShipInfoPtrOutput {
 	return o.ApplyT(func(v *CodeSigningOrder) ShipInfoPtrOutput { return v.ShipInfo }).(ShipInfoPtrOutput)
 }
 
-// boolean
+// Skip CertCentral's request approval when the key's user may approve. Does not skip DigiCert's validation. Allowed: boolean.
 func (o CodeSigningOrderOutput) SkipApproval() pulumi.BoolPtrOutput {
 	return o.ApplyT(func(v *CodeSigningOrder) pulumi.BoolPtrOutput { return v.SkipApproval }).(pulumi.BoolPtrOutput)
 }
 
-// string
+// The order's status: needs_approval, pending, waiting_pickup, issued, reissue_pending, rejected, canceled, revoked, expired (or whatever DigiCert reports).
 func (o CodeSigningOrderOutput) Status() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v *CodeSigningOrder) pulumi.StringPtrOutput { return v.Status }).(pulumi.StringPtrOutput)
 }
 
-// string
+// The certificate's SHA-1 thumbprint (hex), once issued.
 func (o CodeSigningOrderOutput) Thumbprint() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v *CodeSigningOrder) pulumi.StringPtrOutput { return v.Thumbprint }).(pulumi.StringPtrOutput)
 }
 
-// string
+// First day of validity (`YYYY-MM-DD`), once issued.
 func (o CodeSigningOrderOutput) ValidFrom() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v *CodeSigningOrder) pulumi.StringPtrOutput { return v.ValidFrom }).(pulumi.StringPtrOutput)
 }
 
-// string
+// Last day of validity (`YYYY-MM-DD`), once issued.
 func (o CodeSigningOrderOutput) ValidTill() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v *CodeSigningOrder) pulumi.StringPtrOutput { return v.ValidTill }).(pulumi.StringPtrOutput)
 }
 
-// "none" | "approved" | "issued"
+// Make `pulumi up` wait until the order is `"approved"` or `"issued"`; `"none"` (default) returns once placed. Allowed: "none" | "approved" | "issued".
 func (o CodeSigningOrderOutput) WaitFor() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v *CodeSigningOrder) pulumi.StringPtrOutput { return v.WaitFor }).(pulumi.StringPtrOutput)
 }
 
-// a duration such as "90s", "30m", "2h" or "1h30m", at most 168h (7 days)
+// How long to wait for `waitFor`, e.g. `"90s"`, `"30m"`, `"2h"`. Default `"30m"`. The order stays in state when it passes. Allowed: a duration such as "90s", "30m", "2h" or "1h30m", at most 168h (7 days).
 func (o CodeSigningOrderOutput) WaitTimeout() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v *CodeSigningOrder) pulumi.StringPtrOutput { return v.WaitTimeout }).(pulumi.StringPtrOutput)
 }

@@ -13,15 +13,15 @@ import (
 
 var _ = internal.GetEnvOrDefault
 
-// an object { signatureHash?, serverPlatform?, csr?, organizationUnits? }
+// Certificate details. On an issued order a change of `csr`, `signatureHash` or `serverPlatform` is a reissue of the same order (key rotation, no new order); before issuance it places a new order. Allowed: an object { signatureHash?, serverPlatform?, csr?, organizationUnits? }.
 type Certificate struct {
-	// a PEM certificate signing request (-----BEGIN CERTIFICATE REQUEST-----)
+	// A PEM CSR; required for `email` (HSM) provisioning and server platform 55. Allowed: a PEM certificate signing request (-----BEGIN CERTIFICATE REQUEST-----).
 	Csr *string `pulumi:"csr"`
-	// a list of a non-empty string
+	// Departments shown on the certificate. Allowed: a list of a non-empty string.
 	OrganizationUnits []string `pulumi:"organizationUnits"`
-	// an object { id }
+	// The server platform (token model) ID; required for `client_app` or when `csProvisioningMethod` is unset. Allowed: an object { id }.
 	ServerPlatform *CertificateServerPlatform `pulumi:"serverPlatform"`
-	// "sha256"
+	// `"sha256"`, the default and the only hash DigiCert documents for code signing. Allowed: "sha256".
 	SignatureHash *string `pulumi:"signatureHash"`
 }
 
@@ -36,15 +36,15 @@ type CertificateInput interface {
 	ToCertificateOutputWithContext(context.Context) CertificateOutput
 }
 
-// an object { signatureHash?, serverPlatform?, csr?, organizationUnits? }
+// Certificate details. On an issued order a change of `csr`, `signatureHash` or `serverPlatform` is a reissue of the same order (key rotation, no new order); before issuance it places a new order. Allowed: an object { signatureHash?, serverPlatform?, csr?, organizationUnits? }.
 type CertificateArgs struct {
-	// a PEM certificate signing request (-----BEGIN CERTIFICATE REQUEST-----)
+	// A PEM CSR; required for `email` (HSM) provisioning and server platform 55. Allowed: a PEM certificate signing request (-----BEGIN CERTIFICATE REQUEST-----).
 	Csr pulumi.StringPtrInput `pulumi:"csr"`
-	// a list of a non-empty string
+	// Departments shown on the certificate. Allowed: a list of a non-empty string.
 	OrganizationUnits pulumi.StringArrayInput `pulumi:"organizationUnits"`
-	// an object { id }
+	// The server platform (token model) ID; required for `client_app` or when `csProvisioningMethod` is unset. Allowed: an object { id }.
 	ServerPlatform CertificateServerPlatformPtrInput `pulumi:"serverPlatform"`
-	// "sha256"
+	// `"sha256"`, the default and the only hash DigiCert documents for code signing. Allowed: "sha256".
 	SignatureHash pulumi.StringPtrInput `pulumi:"signatureHash"`
 }
 
@@ -60,7 +60,7 @@ func (i CertificateArgs) ToCertificateOutputWithContext(ctx context.Context) Cer
 	return pulumi.ToOutputWithContext(ctx, i).(CertificateOutput)
 }
 
-// an object { signatureHash?, serverPlatform?, csr?, organizationUnits? }
+// Certificate details. On an issued order a change of `csr`, `signatureHash` or `serverPlatform` is a reissue of the same order (key rotation, no new order); before issuance it places a new order. Allowed: an object { signatureHash?, serverPlatform?, csr?, organizationUnits? }.
 type CertificateOutput struct{ *pulumi.OutputState }
 
 func (CertificateOutput) ElementType() reflect.Type {
@@ -75,27 +75,27 @@ func (o CertificateOutput) ToCertificateOutputWithContext(ctx context.Context) C
 	return o
 }
 
-// a PEM certificate signing request (-----BEGIN CERTIFICATE REQUEST-----)
+// A PEM CSR; required for `email` (HSM) provisioning and server platform 55. Allowed: a PEM certificate signing request (-----BEGIN CERTIFICATE REQUEST-----).
 func (o CertificateOutput) Csr() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v Certificate) *string { return v.Csr }).(pulumi.StringPtrOutput)
 }
 
-// a list of a non-empty string
+// Departments shown on the certificate. Allowed: a list of a non-empty string.
 func (o CertificateOutput) OrganizationUnits() pulumi.StringArrayOutput {
 	return o.ApplyT(func(v Certificate) []string { return v.OrganizationUnits }).(pulumi.StringArrayOutput)
 }
 
-// an object { id }
+// The server platform (token model) ID; required for `client_app` or when `csProvisioningMethod` is unset. Allowed: an object { id }.
 func (o CertificateOutput) ServerPlatform() CertificateServerPlatformPtrOutput {
 	return o.ApplyT(func(v Certificate) *CertificateServerPlatform { return v.ServerPlatform }).(CertificateServerPlatformPtrOutput)
 }
 
-// "sha256"
+// `"sha256"`, the default and the only hash DigiCert documents for code signing. Allowed: "sha256".
 func (o CertificateOutput) SignatureHash() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v Certificate) *string { return v.SignatureHash }).(pulumi.StringPtrOutput)
 }
 
-// an object { id }
+// The server platform (token model) ID; required for `client_app` or when `csProvisioningMethod` is unset. Allowed: an object { id }.
 type CertificateServerPlatform struct {
 	// -1 (OTHER) or a positive integer
 	Id int `pulumi:"id"`
@@ -112,7 +112,7 @@ type CertificateServerPlatformInput interface {
 	ToCertificateServerPlatformOutputWithContext(context.Context) CertificateServerPlatformOutput
 }
 
-// an object { id }
+// The server platform (token model) ID; required for `client_app` or when `csProvisioningMethod` is unset. Allowed: an object { id }.
 type CertificateServerPlatformArgs struct {
 	// -1 (OTHER) or a positive integer
 	Id pulumi.IntInput `pulumi:"id"`
@@ -171,7 +171,7 @@ func (i *certificateServerPlatformPtrType) ToCertificateServerPlatformPtrOutputW
 	return pulumi.ToOutputWithContext(ctx, i).(CertificateServerPlatformPtrOutput)
 }
 
-// an object { id }
+// The server platform (token model) ID; required for `client_app` or when `csProvisioningMethod` is unset. Allowed: an object { id }.
 type CertificateServerPlatformOutput struct{ *pulumi.OutputState }
 
 func (CertificateServerPlatformOutput) ElementType() reflect.Type {
@@ -235,7 +235,7 @@ func (o CertificateServerPlatformPtrOutput) Id() pulumi.IntPtrOutput {
 	}).(pulumi.IntPtrOutput)
 }
 
-// an object { id }
+// The container (division) to place the order under. Another container places a new order; leaving it out keeps the order where it is (an import records DigiCert's container). Allowed: an object { id }.
 type Container struct {
 	// an integer of at least 1
 	Id int `pulumi:"id"`
@@ -252,7 +252,7 @@ type ContainerInput interface {
 	ToContainerOutputWithContext(context.Context) ContainerOutput
 }
 
-// an object { id }
+// The container (division) to place the order under. Another container places a new order; leaving it out keeps the order where it is (an import records DigiCert's container). Allowed: an object { id }.
 type ContainerArgs struct {
 	// an integer of at least 1
 	Id pulumi.IntInput `pulumi:"id"`
@@ -311,7 +311,7 @@ func (i *containerPtrType) ToContainerPtrOutputWithContext(ctx context.Context) 
 	return pulumi.ToOutputWithContext(ctx, i).(ContainerPtrOutput)
 }
 
-// an object { id }
+// The container (division) to place the order under. Another container places a new order; leaving it out keeps the order where it is (an import records DigiCert's container). Allowed: an object { id }.
 type ContainerOutput struct{ *pulumi.OutputState }
 
 func (ContainerOutput) ElementType() reflect.Type {
@@ -376,9 +376,9 @@ func (o ContainerPtrOutput) Id() pulumi.IntPtrOutput {
 }
 
 type CustomFields struct {
-	// an integer of at least 1
+	// The custom field's ID in your account (CertCentral's `metadata_id`). Allowed: an integer of at least 1.
 	MetadataId int `pulumi:"metadataId"`
-	// string
+	// Its value, validated by DigiCert as your account's field settings say. Allowed: string.
 	Value string `pulumi:"value"`
 }
 
@@ -394,9 +394,9 @@ type CustomFieldsInput interface {
 }
 
 type CustomFieldsArgs struct {
-	// an integer of at least 1
+	// The custom field's ID in your account (CertCentral's `metadata_id`). Allowed: an integer of at least 1.
 	MetadataId pulumi.IntInput `pulumi:"metadataId"`
-	// string
+	// Its value, validated by DigiCert as your account's field settings say. Allowed: string.
 	Value pulumi.StringInput `pulumi:"value"`
 }
 
@@ -451,12 +451,12 @@ func (o CustomFieldsOutput) ToCustomFieldsOutputWithContext(ctx context.Context)
 	return o
 }
 
-// an integer of at least 1
+// The custom field's ID in your account (CertCentral's `metadata_id`). Allowed: an integer of at least 1.
 func (o CustomFieldsOutput) MetadataId() pulumi.IntOutput {
 	return o.ApplyT(func(v CustomFields) int { return v.MetadataId }).(pulumi.IntOutput)
 }
 
-// string
+// Its value, validated by DigiCert as your account's field settings say. Allowed: string.
 func (o CustomFieldsOutput) Value() pulumi.StringOutput {
 	return o.ApplyT(func(v CustomFields) string { return v.Value }).(pulumi.StringOutput)
 }
@@ -481,13 +481,13 @@ func (o CustomFieldsArrayOutput) Index(i pulumi.IntInput) CustomFieldsOutput {
 	}).(CustomFieldsOutput)
 }
 
-// an object with exactly one of years, days or customExpirationDate
+// Exactly one of `years` (1-3), `days` (1 or more) or `customExpirationDate`. Replaces on change. Allowed: an object with exactly one of years, days or customExpirationDate.
 type OrderValidity struct {
-	// a date written YYYY-MM-DD or DD MMM YYYY (e.g. "2027-06-09" or "09 JUN 2027")
+	// `YYYY-MM-DD` or `DD MMM YYYY`, in the future; sent as `DD MMM YYYY`. Allowed: a date written YYYY-MM-DD or DD MMM YYYY (e.g. "2027-06-09" or "09 JUN 2027").
 	CustomExpirationDate *string `pulumi:"customExpirationDate"`
-	// an integer of at least 1
+	// 1 or more. Allowed: an integer of at least 1.
 	Days *int `pulumi:"days"`
-	// an integer from 1 to 3
+	// 1 to 3. Certificates live at most 459 days since 2026-02-24, whatever the order's validity. Allowed: an integer from 1 to 3.
 	Years *int `pulumi:"years"`
 }
 
@@ -502,13 +502,13 @@ type OrderValidityInput interface {
 	ToOrderValidityOutputWithContext(context.Context) OrderValidityOutput
 }
 
-// an object with exactly one of years, days or customExpirationDate
+// Exactly one of `years` (1-3), `days` (1 or more) or `customExpirationDate`. Replaces on change. Allowed: an object with exactly one of years, days or customExpirationDate.
 type OrderValidityArgs struct {
-	// a date written YYYY-MM-DD or DD MMM YYYY (e.g. "2027-06-09" or "09 JUN 2027")
+	// `YYYY-MM-DD` or `DD MMM YYYY`, in the future; sent as `DD MMM YYYY`. Allowed: a date written YYYY-MM-DD or DD MMM YYYY (e.g. "2027-06-09" or "09 JUN 2027").
 	CustomExpirationDate pulumi.StringPtrInput `pulumi:"customExpirationDate"`
-	// an integer of at least 1
+	// 1 or more. Allowed: an integer of at least 1.
 	Days pulumi.IntPtrInput `pulumi:"days"`
-	// an integer from 1 to 3
+	// 1 to 3. Certificates live at most 459 days since 2026-02-24, whatever the order's validity. Allowed: an integer from 1 to 3.
 	Years pulumi.IntPtrInput `pulumi:"years"`
 }
 
@@ -524,7 +524,7 @@ func (i OrderValidityArgs) ToOrderValidityOutputWithContext(ctx context.Context)
 	return pulumi.ToOutputWithContext(ctx, i).(OrderValidityOutput)
 }
 
-// an object with exactly one of years, days or customExpirationDate
+// Exactly one of `years` (1-3), `days` (1 or more) or `customExpirationDate`. Replaces on change. Allowed: an object with exactly one of years, days or customExpirationDate.
 type OrderValidityOutput struct{ *pulumi.OutputState }
 
 func (OrderValidityOutput) ElementType() reflect.Type {
@@ -539,42 +539,42 @@ func (o OrderValidityOutput) ToOrderValidityOutputWithContext(ctx context.Contex
 	return o
 }
 
-// a date written YYYY-MM-DD or DD MMM YYYY (e.g. "2027-06-09" or "09 JUN 2027")
+// `YYYY-MM-DD` or `DD MMM YYYY`, in the future; sent as `DD MMM YYYY`. Allowed: a date written YYYY-MM-DD or DD MMM YYYY (e.g. "2027-06-09" or "09 JUN 2027").
 func (o OrderValidityOutput) CustomExpirationDate() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v OrderValidity) *string { return v.CustomExpirationDate }).(pulumi.StringPtrOutput)
 }
 
-// an integer of at least 1
+// 1 or more. Allowed: an integer of at least 1.
 func (o OrderValidityOutput) Days() pulumi.IntPtrOutput {
 	return o.ApplyT(func(v OrderValidity) *int { return v.Days }).(pulumi.IntPtrOutput)
 }
 
-// an integer from 1 to 3
+// 1 to 3. Certificates live at most 459 days since 2026-02-24, whatever the order's validity. Allowed: an integer from 1 to 3.
 func (o OrderValidityOutput) Years() pulumi.IntPtrOutput {
 	return o.ApplyT(func(v OrderValidity) *int { return v.Years }).(pulumi.IntPtrOutput)
 }
 
-// an object: { id } of an existing organization, or a new organization's details
+// `{ id }` of an existing, CS-validated organization (recommended), or a new organization's details. Replaces on change. Allowed: an object: { id } of an existing organization, or a new organization's details.
 type Organization struct {
-	// a non-empty string
+	// A new organization's street address. Allowed: a non-empty string.
 	Address *string `pulumi:"address"`
-	// string
+	// A second address line. Allowed: string.
 	Address2 *string `pulumi:"address2"`
-	// a non-empty string
+	// A new organization's city. Allowed: a non-empty string.
 	City *string `pulumi:"city"`
-	// a two-letter country code
+	// Two-letter country code. Allowed: a two-letter country code.
 	Country *string `pulumi:"country"`
-	// an integer of at least 1
+	// An existing organization's ID. Give this or the details below, not both. Allowed: an integer of at least 1.
 	Id *int `pulumi:"id"`
-	// a non-empty string
+	// A new organization's legal name. Allowed: a non-empty string.
 	Name *string `pulumi:"name"`
-	// boolean
+	// Create a new organization even if one with these details exists. Allowed: boolean.
 	SkipDuplicateOrgCheck *bool `pulumi:"skipDuplicateOrgCheck"`
-	// a non-empty string
+	// A new organization's state or province. Allowed: a non-empty string.
 	State *string `pulumi:"state"`
-	// a non-empty string
+	// A new organization's telephone number. Allowed: a non-empty string.
 	Telephone *string `pulumi:"telephone"`
-	// a non-empty string
+	// A new organization's postal code. Allowed: a non-empty string.
 	Zip *string `pulumi:"zip"`
 }
 
@@ -589,27 +589,27 @@ type OrganizationInput interface {
 	ToOrganizationOutputWithContext(context.Context) OrganizationOutput
 }
 
-// an object: { id } of an existing organization, or a new organization's details
+// `{ id }` of an existing, CS-validated organization (recommended), or a new organization's details. Replaces on change. Allowed: an object: { id } of an existing organization, or a new organization's details.
 type OrganizationArgs struct {
-	// a non-empty string
+	// A new organization's street address. Allowed: a non-empty string.
 	Address pulumi.StringPtrInput `pulumi:"address"`
-	// string
+	// A second address line. Allowed: string.
 	Address2 pulumi.StringPtrInput `pulumi:"address2"`
-	// a non-empty string
+	// A new organization's city. Allowed: a non-empty string.
 	City pulumi.StringPtrInput `pulumi:"city"`
-	// a two-letter country code
+	// Two-letter country code. Allowed: a two-letter country code.
 	Country pulumi.StringPtrInput `pulumi:"country"`
-	// an integer of at least 1
+	// An existing organization's ID. Give this or the details below, not both. Allowed: an integer of at least 1.
 	Id pulumi.IntPtrInput `pulumi:"id"`
-	// a non-empty string
+	// A new organization's legal name. Allowed: a non-empty string.
 	Name pulumi.StringPtrInput `pulumi:"name"`
-	// boolean
+	// Create a new organization even if one with these details exists. Allowed: boolean.
 	SkipDuplicateOrgCheck pulumi.BoolPtrInput `pulumi:"skipDuplicateOrgCheck"`
-	// a non-empty string
+	// A new organization's state or province. Allowed: a non-empty string.
 	State pulumi.StringPtrInput `pulumi:"state"`
-	// a non-empty string
+	// A new organization's telephone number. Allowed: a non-empty string.
 	Telephone pulumi.StringPtrInput `pulumi:"telephone"`
-	// a non-empty string
+	// A new organization's postal code. Allowed: a non-empty string.
 	Zip pulumi.StringPtrInput `pulumi:"zip"`
 }
 
@@ -625,7 +625,7 @@ func (i OrganizationArgs) ToOrganizationOutputWithContext(ctx context.Context) O
 	return pulumi.ToOutputWithContext(ctx, i).(OrganizationOutput)
 }
 
-// an object: { id } of an existing organization, or a new organization's details
+// `{ id }` of an existing, CS-validated organization (recommended), or a new organization's details. Replaces on change. Allowed: an object: { id } of an existing organization, or a new organization's details.
 type OrganizationOutput struct{ *pulumi.OutputState }
 
 func (OrganizationOutput) ElementType() reflect.Type {
@@ -640,57 +640,57 @@ func (o OrganizationOutput) ToOrganizationOutputWithContext(ctx context.Context)
 	return o
 }
 
-// a non-empty string
+// A new organization's street address. Allowed: a non-empty string.
 func (o OrganizationOutput) Address() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v Organization) *string { return v.Address }).(pulumi.StringPtrOutput)
 }
 
-// string
+// A second address line. Allowed: string.
 func (o OrganizationOutput) Address2() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v Organization) *string { return v.Address2 }).(pulumi.StringPtrOutput)
 }
 
-// a non-empty string
+// A new organization's city. Allowed: a non-empty string.
 func (o OrganizationOutput) City() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v Organization) *string { return v.City }).(pulumi.StringPtrOutput)
 }
 
-// a two-letter country code
+// Two-letter country code. Allowed: a two-letter country code.
 func (o OrganizationOutput) Country() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v Organization) *string { return v.Country }).(pulumi.StringPtrOutput)
 }
 
-// an integer of at least 1
+// An existing organization's ID. Give this or the details below, not both. Allowed: an integer of at least 1.
 func (o OrganizationOutput) Id() pulumi.IntPtrOutput {
 	return o.ApplyT(func(v Organization) *int { return v.Id }).(pulumi.IntPtrOutput)
 }
 
-// a non-empty string
+// A new organization's legal name. Allowed: a non-empty string.
 func (o OrganizationOutput) Name() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v Organization) *string { return v.Name }).(pulumi.StringPtrOutput)
 }
 
-// boolean
+// Create a new organization even if one with these details exists. Allowed: boolean.
 func (o OrganizationOutput) SkipDuplicateOrgCheck() pulumi.BoolPtrOutput {
 	return o.ApplyT(func(v Organization) *bool { return v.SkipDuplicateOrgCheck }).(pulumi.BoolPtrOutput)
 }
 
-// a non-empty string
+// A new organization's state or province. Allowed: a non-empty string.
 func (o OrganizationOutput) State() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v Organization) *string { return v.State }).(pulumi.StringPtrOutput)
 }
 
-// a non-empty string
+// A new organization's telephone number. Allowed: a non-empty string.
 func (o OrganizationOutput) Telephone() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v Organization) *string { return v.Telephone }).(pulumi.StringPtrOutput)
 }
 
-// a non-empty string
+// A new organization's postal code. Allowed: a non-empty string.
 func (o OrganizationOutput) Zip() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v Organization) *string { return v.Zip }).(pulumi.StringPtrOutput)
 }
 
-// ({ status: string, requested: ({ certificate: an object { signatureHash?, serverPlatform?, csr?, organizationUnits? } } & Partial<{ csProvisioningMethod: "ship_token" | "client_app" | "email" | "key_locker" }>) } & Partial<{ requestId: an ID, replacesCertificateId: an ID }>)
+// The last reissue requested (a change of `certificate.csr`, `signatureHash`, `serverPlatform` or `csProvisioningMethod` on an issued order, or a renewal inside the order), until its certificate is issued: `status` is `pending`, or `rejected` / `canceled` when DigiCert turned it down (the next `pulumi up` requests it again). `requested` holds the inputs it carries: the echoed inputs keep what the current certificate was issued for until then.
 type Reissue struct {
 	// an ID
 	ReplacesCertificateId *int `pulumi:"replacesCertificateId"`
@@ -702,7 +702,7 @@ type Reissue struct {
 	Status string `pulumi:"status"`
 }
 
-// ({ status: string, requested: ({ certificate: an object { signatureHash?, serverPlatform?, csr?, organizationUnits? } } & Partial<{ csProvisioningMethod: "ship_token" | "client_app" | "email" | "key_locker" }>) } & Partial<{ requestId: an ID, replacesCertificateId: an ID }>)
+// The last reissue requested (a change of `certificate.csr`, `signatureHash`, `serverPlatform` or `csProvisioningMethod` on an issued order, or a renewal inside the order), until its certificate is issued: `status` is `pending`, or `rejected` / `canceled` when DigiCert turned it down (the next `pulumi up` requests it again). `requested` holds the inputs it carries: the echoed inputs keep what the current certificate was issued for until then.
 type ReissueOutput struct{ *pulumi.OutputState }
 
 func (ReissueOutput) ElementType() reflect.Type {
@@ -1102,23 +1102,23 @@ func (o RequestsArrayOutput) Index(i pulumi.IntInput) RequestsOutput {
 	}).(RequestsOutput)
 }
 
-// an object { name, addr1, addr2?, city, state, zip, country, method }
+// Where DigiCert ships the token (`ship_token` only). Stored as a secret output. Allowed: an object { name, addr1, addr2?, city, state, zip, country, method }.
 type ShipInfo struct {
-	// a non-empty string
+	// The street address. Allowed: a non-empty string.
 	Addr1 string `pulumi:"addr1"`
-	// string
+	// A second address line. Allowed: string.
 	Addr2 *string `pulumi:"addr2"`
-	// a non-empty string
+	// The city. Allowed: a non-empty string.
 	City string `pulumi:"city"`
-	// a two-letter country code
+	// Two-letter country code. Allowed: a two-letter country code.
 	Country string `pulumi:"country"`
-	// "STANDARD" | "EXPEDITED"
+	// `"STANDARD"` or `"EXPEDITED"` (costs extra). Allowed: "STANDARD" | "EXPEDITED".
 	Method string `pulumi:"method"`
-	// a non-empty string
+	// The recipient's name. Allowed: a non-empty string.
 	Name string `pulumi:"name"`
-	// a non-empty string
+	// The state or province. Allowed: a non-empty string.
 	State string `pulumi:"state"`
-	// a non-empty string
+	// The postal code. Allowed: a non-empty string.
 	Zip string `pulumi:"zip"`
 }
 
@@ -1133,23 +1133,23 @@ type ShipInfoInput interface {
 	ToShipInfoOutputWithContext(context.Context) ShipInfoOutput
 }
 
-// an object { name, addr1, addr2?, city, state, zip, country, method }
+// Where DigiCert ships the token (`ship_token` only). Stored as a secret output. Allowed: an object { name, addr1, addr2?, city, state, zip, country, method }.
 type ShipInfoArgs struct {
-	// a non-empty string
+	// The street address. Allowed: a non-empty string.
 	Addr1 pulumi.StringInput `pulumi:"addr1"`
-	// string
+	// A second address line. Allowed: string.
 	Addr2 pulumi.StringPtrInput `pulumi:"addr2"`
-	// a non-empty string
+	// The city. Allowed: a non-empty string.
 	City pulumi.StringInput `pulumi:"city"`
-	// a two-letter country code
+	// Two-letter country code. Allowed: a two-letter country code.
 	Country pulumi.StringInput `pulumi:"country"`
-	// "STANDARD" | "EXPEDITED"
+	// `"STANDARD"` or `"EXPEDITED"` (costs extra). Allowed: "STANDARD" | "EXPEDITED".
 	Method pulumi.StringInput `pulumi:"method"`
-	// a non-empty string
+	// The recipient's name. Allowed: a non-empty string.
 	Name pulumi.StringInput `pulumi:"name"`
-	// a non-empty string
+	// The state or province. Allowed: a non-empty string.
 	State pulumi.StringInput `pulumi:"state"`
-	// a non-empty string
+	// The postal code. Allowed: a non-empty string.
 	Zip pulumi.StringInput `pulumi:"zip"`
 }
 
@@ -1206,7 +1206,7 @@ func (i *shipInfoPtrType) ToShipInfoPtrOutputWithContext(ctx context.Context) Sh
 	return pulumi.ToOutputWithContext(ctx, i).(ShipInfoPtrOutput)
 }
 
-// an object { name, addr1, addr2?, city, state, zip, country, method }
+// Where DigiCert ships the token (`ship_token` only). Stored as a secret output. Allowed: an object { name, addr1, addr2?, city, state, zip, country, method }.
 type ShipInfoOutput struct{ *pulumi.OutputState }
 
 func (ShipInfoOutput) ElementType() reflect.Type {
@@ -1231,42 +1231,42 @@ func (o ShipInfoOutput) ToShipInfoPtrOutputWithContext(ctx context.Context) Ship
 	}).(ShipInfoPtrOutput)
 }
 
-// a non-empty string
+// The street address. Allowed: a non-empty string.
 func (o ShipInfoOutput) Addr1() pulumi.StringOutput {
 	return o.ApplyT(func(v ShipInfo) string { return v.Addr1 }).(pulumi.StringOutput)
 }
 
-// string
+// A second address line. Allowed: string.
 func (o ShipInfoOutput) Addr2() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v ShipInfo) *string { return v.Addr2 }).(pulumi.StringPtrOutput)
 }
 
-// a non-empty string
+// The city. Allowed: a non-empty string.
 func (o ShipInfoOutput) City() pulumi.StringOutput {
 	return o.ApplyT(func(v ShipInfo) string { return v.City }).(pulumi.StringOutput)
 }
 
-// a two-letter country code
+// Two-letter country code. Allowed: a two-letter country code.
 func (o ShipInfoOutput) Country() pulumi.StringOutput {
 	return o.ApplyT(func(v ShipInfo) string { return v.Country }).(pulumi.StringOutput)
 }
 
-// "STANDARD" | "EXPEDITED"
+// `"STANDARD"` or `"EXPEDITED"` (costs extra). Allowed: "STANDARD" | "EXPEDITED".
 func (o ShipInfoOutput) Method() pulumi.StringOutput {
 	return o.ApplyT(func(v ShipInfo) string { return v.Method }).(pulumi.StringOutput)
 }
 
-// a non-empty string
+// The recipient's name. Allowed: a non-empty string.
 func (o ShipInfoOutput) Name() pulumi.StringOutput {
 	return o.ApplyT(func(v ShipInfo) string { return v.Name }).(pulumi.StringOutput)
 }
 
-// a non-empty string
+// The state or province. Allowed: a non-empty string.
 func (o ShipInfoOutput) State() pulumi.StringOutput {
 	return o.ApplyT(func(v ShipInfo) string { return v.State }).(pulumi.StringOutput)
 }
 
-// a non-empty string
+// The postal code. Allowed: a non-empty string.
 func (o ShipInfoOutput) Zip() pulumi.StringOutput {
 	return o.ApplyT(func(v ShipInfo) string { return v.Zip }).(pulumi.StringOutput)
 }
@@ -1295,7 +1295,7 @@ func (o ShipInfoPtrOutput) Elem() ShipInfoOutput {
 	}).(ShipInfoOutput)
 }
 
-// a non-empty string
+// The street address. Allowed: a non-empty string.
 func (o ShipInfoPtrOutput) Addr1() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v *ShipInfo) *string {
 		if v == nil {
@@ -1305,7 +1305,7 @@ func (o ShipInfoPtrOutput) Addr1() pulumi.StringPtrOutput {
 	}).(pulumi.StringPtrOutput)
 }
 
-// string
+// A second address line. Allowed: string.
 func (o ShipInfoPtrOutput) Addr2() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v *ShipInfo) *string {
 		if v == nil {
@@ -1315,7 +1315,7 @@ func (o ShipInfoPtrOutput) Addr2() pulumi.StringPtrOutput {
 	}).(pulumi.StringPtrOutput)
 }
 
-// a non-empty string
+// The city. Allowed: a non-empty string.
 func (o ShipInfoPtrOutput) City() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v *ShipInfo) *string {
 		if v == nil {
@@ -1325,7 +1325,7 @@ func (o ShipInfoPtrOutput) City() pulumi.StringPtrOutput {
 	}).(pulumi.StringPtrOutput)
 }
 
-// a two-letter country code
+// Two-letter country code. Allowed: a two-letter country code.
 func (o ShipInfoPtrOutput) Country() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v *ShipInfo) *string {
 		if v == nil {
@@ -1335,7 +1335,7 @@ func (o ShipInfoPtrOutput) Country() pulumi.StringPtrOutput {
 	}).(pulumi.StringPtrOutput)
 }
 
-// "STANDARD" | "EXPEDITED"
+// `"STANDARD"` or `"EXPEDITED"` (costs extra). Allowed: "STANDARD" | "EXPEDITED".
 func (o ShipInfoPtrOutput) Method() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v *ShipInfo) *string {
 		if v == nil {
@@ -1345,7 +1345,7 @@ func (o ShipInfoPtrOutput) Method() pulumi.StringPtrOutput {
 	}).(pulumi.StringPtrOutput)
 }
 
-// a non-empty string
+// The recipient's name. Allowed: a non-empty string.
 func (o ShipInfoPtrOutput) Name() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v *ShipInfo) *string {
 		if v == nil {
@@ -1355,7 +1355,7 @@ func (o ShipInfoPtrOutput) Name() pulumi.StringPtrOutput {
 	}).(pulumi.StringPtrOutput)
 }
 
-// a non-empty string
+// The state or province. Allowed: a non-empty string.
 func (o ShipInfoPtrOutput) State() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v *ShipInfo) *string {
 		if v == nil {
@@ -1365,7 +1365,7 @@ func (o ShipInfoPtrOutput) State() pulumi.StringPtrOutput {
 	}).(pulumi.StringPtrOutput)
 }
 
-// a non-empty string
+// The postal code. Allowed: a non-empty string.
 func (o ShipInfoPtrOutput) Zip() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v *ShipInfo) *string {
 		if v == nil {

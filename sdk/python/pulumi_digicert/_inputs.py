@@ -33,23 +33,23 @@ __all__ = [
 
 class CertificateArgsDict(TypedDict):
     """
-    an object { signatureHash?, serverPlatform?, csr?, organizationUnits? }
+    Certificate details. On an issued order a change of `csr`, `signatureHash` or `serverPlatform` is a reissue of the same order (key rotation, no new order); before issuance it places a new order. Allowed: an object { signatureHash?, serverPlatform?, csr?, organizationUnits? }.
     """
     csr: NotRequired[pulumi.Input[Optional[_builtins.str]]]
     """
-    a PEM certificate signing request (-----BEGIN CERTIFICATE REQUEST-----)
+    A PEM CSR; required for `email` (HSM) provisioning and server platform 55. Allowed: a PEM certificate signing request (-----BEGIN CERTIFICATE REQUEST-----).
     """
     organization_units: NotRequired[pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]]]
     """
-    a list of a non-empty string
+    Departments shown on the certificate. Allowed: a list of a non-empty string.
     """
     server_platform: NotRequired[pulumi.Input[Optional['CertificateServerPlatformArgsDict']]]
     """
-    an object { id }
+    The server platform (token model) ID; required for `client_app` or when `csProvisioningMethod` is unset. Allowed: an object { id }.
     """
     signature_hash: NotRequired[pulumi.Input[Optional[_builtins.str]]]
     """
-    "sha256"
+    `"sha256"`, the default and the only hash DigiCert documents for code signing. Allowed: "sha256".
     """
 
 @pulumi.input_type
@@ -60,12 +60,12 @@ class CertificateArgs:
                  server_platform: pulumi.Input[Optional['CertificateServerPlatformArgs']] = None,
                  signature_hash: pulumi.Input[Optional[_builtins.str]] = None):
         """
-        an object { signatureHash?, serverPlatform?, csr?, organizationUnits? }
+        Certificate details. On an issued order a change of `csr`, `signatureHash` or `serverPlatform` is a reissue of the same order (key rotation, no new order); before issuance it places a new order. Allowed: an object { signatureHash?, serverPlatform?, csr?, organizationUnits? }.
 
-        :param pulumi.Input[_builtins.str] csr: a PEM certificate signing request (-----BEGIN CERTIFICATE REQUEST-----)
-        :param pulumi.Input[Sequence[pulumi.Input[_builtins.str]]] organization_units: a list of a non-empty string
-        :param pulumi.Input['CertificateServerPlatformArgs'] server_platform: an object { id }
-        :param pulumi.Input[_builtins.str] signature_hash: "sha256"
+        :param pulumi.Input[_builtins.str] csr: A PEM CSR; required for `email` (HSM) provisioning and server platform 55. Allowed: a PEM certificate signing request (-----BEGIN CERTIFICATE REQUEST-----).
+        :param pulumi.Input[Sequence[pulumi.Input[_builtins.str]]] organization_units: Departments shown on the certificate. Allowed: a list of a non-empty string.
+        :param pulumi.Input['CertificateServerPlatformArgs'] server_platform: The server platform (token model) ID; required for `client_app` or when `csProvisioningMethod` is unset. Allowed: an object { id }.
+        :param pulumi.Input[_builtins.str] signature_hash: `"sha256"`, the default and the only hash DigiCert documents for code signing. Allowed: "sha256".
         """
         if csr is not None:
             pulumi.set(__self__, "csr", csr)
@@ -80,7 +80,7 @@ class CertificateArgs:
     @pulumi.getter
     def csr(self) -> pulumi.Input[Optional[_builtins.str]]:
         """
-        a PEM certificate signing request (-----BEGIN CERTIFICATE REQUEST-----)
+        A PEM CSR; required for `email` (HSM) provisioning and server platform 55. Allowed: a PEM certificate signing request (-----BEGIN CERTIFICATE REQUEST-----).
         """
         return pulumi.get(self, "csr")
 
@@ -92,7 +92,7 @@ class CertificateArgs:
     @pulumi.getter(name="organizationUnits")
     def organization_units(self) -> pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]]:
         """
-        a list of a non-empty string
+        Departments shown on the certificate. Allowed: a list of a non-empty string.
         """
         return pulumi.get(self, "organization_units")
 
@@ -104,7 +104,7 @@ class CertificateArgs:
     @pulumi.getter(name="serverPlatform")
     def server_platform(self) -> pulumi.Input[Optional['CertificateServerPlatformArgs']]:
         """
-        an object { id }
+        The server platform (token model) ID; required for `client_app` or when `csProvisioningMethod` is unset. Allowed: an object { id }.
         """
         return pulumi.get(self, "server_platform")
 
@@ -116,7 +116,7 @@ class CertificateArgs:
     @pulumi.getter(name="signatureHash")
     def signature_hash(self) -> pulumi.Input[Optional[_builtins.str]]:
         """
-        "sha256"
+        `"sha256"`, the default and the only hash DigiCert documents for code signing. Allowed: "sha256".
         """
         return pulumi.get(self, "signature_hash")
 
@@ -127,7 +127,7 @@ class CertificateArgs:
 
 class CertificateServerPlatformArgsDict(TypedDict):
     """
-    an object { id }
+    The server platform (token model) ID; required for `client_app` or when `csProvisioningMethod` is unset. Allowed: an object { id }.
     """
     id: pulumi.Input[_builtins.int]
     """
@@ -139,7 +139,7 @@ class CertificateServerPlatformArgs:
     def __init__(__self__, *,
                  id: pulumi.Input[_builtins.int]):
         """
-        an object { id }
+        The server platform (token model) ID; required for `client_app` or when `csProvisioningMethod` is unset. Allowed: an object { id }.
 
         :param pulumi.Input[_builtins.int] id: -1 (OTHER) or a positive integer
         """
@@ -160,7 +160,7 @@ class CertificateServerPlatformArgs:
 
 class ContainerArgsDict(TypedDict):
     """
-    an object { id }
+    The container (division) to place the order under. Another container places a new order; leaving it out keeps the order where it is (an import records DigiCert's container). Allowed: an object { id }.
     """
     id: pulumi.Input[_builtins.int]
     """
@@ -172,7 +172,7 @@ class ContainerArgs:
     def __init__(__self__, *,
                  id: pulumi.Input[_builtins.int]):
         """
-        an object { id }
+        The container (division) to place the order under. Another container places a new order; leaving it out keeps the order where it is (an import records DigiCert's container). Allowed: an object { id }.
 
         :param pulumi.Input[_builtins.int] id: an integer of at least 1
         """
@@ -194,11 +194,11 @@ class ContainerArgs:
 class CustomFieldsArgsDict(TypedDict):
     metadata_id: pulumi.Input[_builtins.int]
     """
-    an integer of at least 1
+    The custom field's ID in your account (CertCentral's `metadata_id`). Allowed: an integer of at least 1.
     """
     value: pulumi.Input[_builtins.str]
     """
-    string
+    Its value, validated by DigiCert as your account's field settings say. Allowed: string.
     """
 
 @pulumi.input_type
@@ -207,8 +207,8 @@ class CustomFieldsArgs:
                  metadata_id: pulumi.Input[_builtins.int],
                  value: pulumi.Input[_builtins.str]):
         """
-        :param pulumi.Input[_builtins.int] metadata_id: an integer of at least 1
-        :param pulumi.Input[_builtins.str] value: string
+        :param pulumi.Input[_builtins.int] metadata_id: The custom field's ID in your account (CertCentral's `metadata_id`). Allowed: an integer of at least 1.
+        :param pulumi.Input[_builtins.str] value: Its value, validated by DigiCert as your account's field settings say. Allowed: string.
         """
         pulumi.set(__self__, "metadata_id", metadata_id)
         pulumi.set(__self__, "value", value)
@@ -217,7 +217,7 @@ class CustomFieldsArgs:
     @pulumi.getter(name="metadataId")
     def metadata_id(self) -> pulumi.Input[_builtins.int]:
         """
-        an integer of at least 1
+        The custom field's ID in your account (CertCentral's `metadata_id`). Allowed: an integer of at least 1.
         """
         return pulumi.get(self, "metadata_id")
 
@@ -229,7 +229,7 @@ class CustomFieldsArgs:
     @pulumi.getter
     def value(self) -> pulumi.Input[_builtins.str]:
         """
-        string
+        Its value, validated by DigiCert as your account's field settings say. Allowed: string.
         """
         return pulumi.get(self, "value")
 
@@ -240,19 +240,19 @@ class CustomFieldsArgs:
 
 class OrderValidityArgsDict(TypedDict):
     """
-    an object with exactly one of years, days or customExpirationDate
+    Exactly one of `years` (1-3), `days` (1 or more) or `customExpirationDate`. Replaces on change. Allowed: an object with exactly one of years, days or customExpirationDate.
     """
     custom_expiration_date: NotRequired[pulumi.Input[Optional[_builtins.str]]]
     """
-    a date written YYYY-MM-DD or DD MMM YYYY (e.g. "2027-06-09" or "09 JUN 2027")
+    `YYYY-MM-DD` or `DD MMM YYYY`, in the future; sent as `DD MMM YYYY`. Allowed: a date written YYYY-MM-DD or DD MMM YYYY (e.g. "2027-06-09" or "09 JUN 2027").
     """
     days: NotRequired[pulumi.Input[Optional[_builtins.int]]]
     """
-    an integer of at least 1
+    1 or more. Allowed: an integer of at least 1.
     """
     years: NotRequired[pulumi.Input[Optional[_builtins.int]]]
     """
-    an integer from 1 to 3
+    1 to 3. Certificates live at most 459 days since 2026-02-24, whatever the order's validity. Allowed: an integer from 1 to 3.
     """
 
 @pulumi.input_type
@@ -262,11 +262,11 @@ class OrderValidityArgs:
                  days: pulumi.Input[Optional[_builtins.int]] = None,
                  years: pulumi.Input[Optional[_builtins.int]] = None):
         """
-        an object with exactly one of years, days or customExpirationDate
+        Exactly one of `years` (1-3), `days` (1 or more) or `customExpirationDate`. Replaces on change. Allowed: an object with exactly one of years, days or customExpirationDate.
 
-        :param pulumi.Input[_builtins.str] custom_expiration_date: a date written YYYY-MM-DD or DD MMM YYYY (e.g. "2027-06-09" or "09 JUN 2027")
-        :param pulumi.Input[_builtins.int] days: an integer of at least 1
-        :param pulumi.Input[_builtins.int] years: an integer from 1 to 3
+        :param pulumi.Input[_builtins.str] custom_expiration_date: `YYYY-MM-DD` or `DD MMM YYYY`, in the future; sent as `DD MMM YYYY`. Allowed: a date written YYYY-MM-DD or DD MMM YYYY (e.g. "2027-06-09" or "09 JUN 2027").
+        :param pulumi.Input[_builtins.int] days: 1 or more. Allowed: an integer of at least 1.
+        :param pulumi.Input[_builtins.int] years: 1 to 3. Certificates live at most 459 days since 2026-02-24, whatever the order's validity. Allowed: an integer from 1 to 3.
         """
         if custom_expiration_date is not None:
             pulumi.set(__self__, "custom_expiration_date", custom_expiration_date)
@@ -279,7 +279,7 @@ class OrderValidityArgs:
     @pulumi.getter(name="customExpirationDate")
     def custom_expiration_date(self) -> pulumi.Input[Optional[_builtins.str]]:
         """
-        a date written YYYY-MM-DD or DD MMM YYYY (e.g. "2027-06-09" or "09 JUN 2027")
+        `YYYY-MM-DD` or `DD MMM YYYY`, in the future; sent as `DD MMM YYYY`. Allowed: a date written YYYY-MM-DD or DD MMM YYYY (e.g. "2027-06-09" or "09 JUN 2027").
         """
         return pulumi.get(self, "custom_expiration_date")
 
@@ -291,7 +291,7 @@ class OrderValidityArgs:
     @pulumi.getter
     def days(self) -> pulumi.Input[Optional[_builtins.int]]:
         """
-        an integer of at least 1
+        1 or more. Allowed: an integer of at least 1.
         """
         return pulumi.get(self, "days")
 
@@ -303,7 +303,7 @@ class OrderValidityArgs:
     @pulumi.getter
     def years(self) -> pulumi.Input[Optional[_builtins.int]]:
         """
-        an integer from 1 to 3
+        1 to 3. Certificates live at most 459 days since 2026-02-24, whatever the order's validity. Allowed: an integer from 1 to 3.
         """
         return pulumi.get(self, "years")
 
@@ -314,47 +314,47 @@ class OrderValidityArgs:
 
 class OrganizationArgsDict(TypedDict):
     """
-    an object: { id } of an existing organization, or a new organization's details
+    `{ id }` of an existing, CS-validated organization (recommended), or a new organization's details. Replaces on change. Allowed: an object: { id } of an existing organization, or a new organization's details.
     """
     address: NotRequired[pulumi.Input[Optional[_builtins.str]]]
     """
-    a non-empty string
+    A new organization's street address. Allowed: a non-empty string.
     """
     address2: NotRequired[pulumi.Input[Optional[_builtins.str]]]
     """
-    string
+    A second address line. Allowed: string.
     """
     city: NotRequired[pulumi.Input[Optional[_builtins.str]]]
     """
-    a non-empty string
+    A new organization's city. Allowed: a non-empty string.
     """
     country: NotRequired[pulumi.Input[Optional[_builtins.str]]]
     """
-    a two-letter country code
+    Two-letter country code. Allowed: a two-letter country code.
     """
     id: NotRequired[pulumi.Input[Optional[_builtins.int]]]
     """
-    an integer of at least 1
+    An existing organization's ID. Give this or the details below, not both. Allowed: an integer of at least 1.
     """
     name: NotRequired[pulumi.Input[Optional[_builtins.str]]]
     """
-    a non-empty string
+    A new organization's legal name. Allowed: a non-empty string.
     """
     skip_duplicate_org_check: NotRequired[pulumi.Input[Optional[_builtins.bool]]]
     """
-    boolean
+    Create a new organization even if one with these details exists. Allowed: boolean.
     """
     state: NotRequired[pulumi.Input[Optional[_builtins.str]]]
     """
-    a non-empty string
+    A new organization's state or province. Allowed: a non-empty string.
     """
     telephone: NotRequired[pulumi.Input[Optional[_builtins.str]]]
     """
-    a non-empty string
+    A new organization's telephone number. Allowed: a non-empty string.
     """
     zip: NotRequired[pulumi.Input[Optional[_builtins.str]]]
     """
-    a non-empty string
+    A new organization's postal code. Allowed: a non-empty string.
     """
 
 @pulumi.input_type
@@ -371,18 +371,18 @@ class OrganizationArgs:
                  telephone: pulumi.Input[Optional[_builtins.str]] = None,
                  zip: pulumi.Input[Optional[_builtins.str]] = None):
         """
-        an object: { id } of an existing organization, or a new organization's details
+        `{ id }` of an existing, CS-validated organization (recommended), or a new organization's details. Replaces on change. Allowed: an object: { id } of an existing organization, or a new organization's details.
 
-        :param pulumi.Input[_builtins.str] address: a non-empty string
-        :param pulumi.Input[_builtins.str] address2: string
-        :param pulumi.Input[_builtins.str] city: a non-empty string
-        :param pulumi.Input[_builtins.str] country: a two-letter country code
-        :param pulumi.Input[_builtins.int] id: an integer of at least 1
-        :param pulumi.Input[_builtins.str] name: a non-empty string
-        :param pulumi.Input[_builtins.bool] skip_duplicate_org_check: boolean
-        :param pulumi.Input[_builtins.str] state: a non-empty string
-        :param pulumi.Input[_builtins.str] telephone: a non-empty string
-        :param pulumi.Input[_builtins.str] zip: a non-empty string
+        :param pulumi.Input[_builtins.str] address: A new organization's street address. Allowed: a non-empty string.
+        :param pulumi.Input[_builtins.str] address2: A second address line. Allowed: string.
+        :param pulumi.Input[_builtins.str] city: A new organization's city. Allowed: a non-empty string.
+        :param pulumi.Input[_builtins.str] country: Two-letter country code. Allowed: a two-letter country code.
+        :param pulumi.Input[_builtins.int] id: An existing organization's ID. Give this or the details below, not both. Allowed: an integer of at least 1.
+        :param pulumi.Input[_builtins.str] name: A new organization's legal name. Allowed: a non-empty string.
+        :param pulumi.Input[_builtins.bool] skip_duplicate_org_check: Create a new organization even if one with these details exists. Allowed: boolean.
+        :param pulumi.Input[_builtins.str] state: A new organization's state or province. Allowed: a non-empty string.
+        :param pulumi.Input[_builtins.str] telephone: A new organization's telephone number. Allowed: a non-empty string.
+        :param pulumi.Input[_builtins.str] zip: A new organization's postal code. Allowed: a non-empty string.
         """
         if address is not None:
             pulumi.set(__self__, "address", address)
@@ -409,7 +409,7 @@ class OrganizationArgs:
     @pulumi.getter
     def address(self) -> pulumi.Input[Optional[_builtins.str]]:
         """
-        a non-empty string
+        A new organization's street address. Allowed: a non-empty string.
         """
         return pulumi.get(self, "address")
 
@@ -421,7 +421,7 @@ class OrganizationArgs:
     @pulumi.getter
     def address2(self) -> pulumi.Input[Optional[_builtins.str]]:
         """
-        string
+        A second address line. Allowed: string.
         """
         return pulumi.get(self, "address2")
 
@@ -433,7 +433,7 @@ class OrganizationArgs:
     @pulumi.getter
     def city(self) -> pulumi.Input[Optional[_builtins.str]]:
         """
-        a non-empty string
+        A new organization's city. Allowed: a non-empty string.
         """
         return pulumi.get(self, "city")
 
@@ -445,7 +445,7 @@ class OrganizationArgs:
     @pulumi.getter
     def country(self) -> pulumi.Input[Optional[_builtins.str]]:
         """
-        a two-letter country code
+        Two-letter country code. Allowed: a two-letter country code.
         """
         return pulumi.get(self, "country")
 
@@ -457,7 +457,7 @@ class OrganizationArgs:
     @pulumi.getter
     def id(self) -> pulumi.Input[Optional[_builtins.int]]:
         """
-        an integer of at least 1
+        An existing organization's ID. Give this or the details below, not both. Allowed: an integer of at least 1.
         """
         return pulumi.get(self, "id")
 
@@ -469,7 +469,7 @@ class OrganizationArgs:
     @pulumi.getter
     def name(self) -> pulumi.Input[Optional[_builtins.str]]:
         """
-        a non-empty string
+        A new organization's legal name. Allowed: a non-empty string.
         """
         return pulumi.get(self, "name")
 
@@ -481,7 +481,7 @@ class OrganizationArgs:
     @pulumi.getter(name="skipDuplicateOrgCheck")
     def skip_duplicate_org_check(self) -> pulumi.Input[Optional[_builtins.bool]]:
         """
-        boolean
+        Create a new organization even if one with these details exists. Allowed: boolean.
         """
         return pulumi.get(self, "skip_duplicate_org_check")
 
@@ -493,7 +493,7 @@ class OrganizationArgs:
     @pulumi.getter
     def state(self) -> pulumi.Input[Optional[_builtins.str]]:
         """
-        a non-empty string
+        A new organization's state or province. Allowed: a non-empty string.
         """
         return pulumi.get(self, "state")
 
@@ -505,7 +505,7 @@ class OrganizationArgs:
     @pulumi.getter
     def telephone(self) -> pulumi.Input[Optional[_builtins.str]]:
         """
-        a non-empty string
+        A new organization's telephone number. Allowed: a non-empty string.
         """
         return pulumi.get(self, "telephone")
 
@@ -517,7 +517,7 @@ class OrganizationArgs:
     @pulumi.getter
     def zip(self) -> pulumi.Input[Optional[_builtins.str]]:
         """
-        a non-empty string
+        A new organization's postal code. Allowed: a non-empty string.
         """
         return pulumi.get(self, "zip")
 
@@ -528,39 +528,39 @@ class OrganizationArgs:
 
 class ShipInfoArgsDict(TypedDict):
     """
-    an object { name, addr1, addr2?, city, state, zip, country, method }
+    Where DigiCert ships the token (`ship_token` only). Stored as a secret output. Allowed: an object { name, addr1, addr2?, city, state, zip, country, method }.
     """
     addr1: pulumi.Input[_builtins.str]
     """
-    a non-empty string
+    The street address. Allowed: a non-empty string.
     """
     city: pulumi.Input[_builtins.str]
     """
-    a non-empty string
+    The city. Allowed: a non-empty string.
     """
     country: pulumi.Input[_builtins.str]
     """
-    a two-letter country code
+    Two-letter country code. Allowed: a two-letter country code.
     """
     method: pulumi.Input[_builtins.str]
     """
-    "STANDARD" | "EXPEDITED"
+    `"STANDARD"` or `"EXPEDITED"` (costs extra). Allowed: "STANDARD" | "EXPEDITED".
     """
     name: pulumi.Input[_builtins.str]
     """
-    a non-empty string
+    The recipient's name. Allowed: a non-empty string.
     """
     state: pulumi.Input[_builtins.str]
     """
-    a non-empty string
+    The state or province. Allowed: a non-empty string.
     """
     zip: pulumi.Input[_builtins.str]
     """
-    a non-empty string
+    The postal code. Allowed: a non-empty string.
     """
     addr2: NotRequired[pulumi.Input[Optional[_builtins.str]]]
     """
-    string
+    A second address line. Allowed: string.
     """
 
 @pulumi.input_type
@@ -575,16 +575,16 @@ class ShipInfoArgs:
                  zip: pulumi.Input[_builtins.str],
                  addr2: pulumi.Input[Optional[_builtins.str]] = None):
         """
-        an object { name, addr1, addr2?, city, state, zip, country, method }
+        Where DigiCert ships the token (`ship_token` only). Stored as a secret output. Allowed: an object { name, addr1, addr2?, city, state, zip, country, method }.
 
-        :param pulumi.Input[_builtins.str] addr1: a non-empty string
-        :param pulumi.Input[_builtins.str] city: a non-empty string
-        :param pulumi.Input[_builtins.str] country: a two-letter country code
-        :param pulumi.Input[_builtins.str] method: "STANDARD" | "EXPEDITED"
-        :param pulumi.Input[_builtins.str] name: a non-empty string
-        :param pulumi.Input[_builtins.str] state: a non-empty string
-        :param pulumi.Input[_builtins.str] zip: a non-empty string
-        :param pulumi.Input[_builtins.str] addr2: string
+        :param pulumi.Input[_builtins.str] addr1: The street address. Allowed: a non-empty string.
+        :param pulumi.Input[_builtins.str] city: The city. Allowed: a non-empty string.
+        :param pulumi.Input[_builtins.str] country: Two-letter country code. Allowed: a two-letter country code.
+        :param pulumi.Input[_builtins.str] method: `"STANDARD"` or `"EXPEDITED"` (costs extra). Allowed: "STANDARD" | "EXPEDITED".
+        :param pulumi.Input[_builtins.str] name: The recipient's name. Allowed: a non-empty string.
+        :param pulumi.Input[_builtins.str] state: The state or province. Allowed: a non-empty string.
+        :param pulumi.Input[_builtins.str] zip: The postal code. Allowed: a non-empty string.
+        :param pulumi.Input[_builtins.str] addr2: A second address line. Allowed: string.
         """
         pulumi.set(__self__, "addr1", addr1)
         pulumi.set(__self__, "city", city)
@@ -600,7 +600,7 @@ class ShipInfoArgs:
     @pulumi.getter
     def addr1(self) -> pulumi.Input[_builtins.str]:
         """
-        a non-empty string
+        The street address. Allowed: a non-empty string.
         """
         return pulumi.get(self, "addr1")
 
@@ -612,7 +612,7 @@ class ShipInfoArgs:
     @pulumi.getter
     def city(self) -> pulumi.Input[_builtins.str]:
         """
-        a non-empty string
+        The city. Allowed: a non-empty string.
         """
         return pulumi.get(self, "city")
 
@@ -624,7 +624,7 @@ class ShipInfoArgs:
     @pulumi.getter
     def country(self) -> pulumi.Input[_builtins.str]:
         """
-        a two-letter country code
+        Two-letter country code. Allowed: a two-letter country code.
         """
         return pulumi.get(self, "country")
 
@@ -636,7 +636,7 @@ class ShipInfoArgs:
     @pulumi.getter
     def method(self) -> pulumi.Input[_builtins.str]:
         """
-        "STANDARD" | "EXPEDITED"
+        `"STANDARD"` or `"EXPEDITED"` (costs extra). Allowed: "STANDARD" | "EXPEDITED".
         """
         return pulumi.get(self, "method")
 
@@ -648,7 +648,7 @@ class ShipInfoArgs:
     @pulumi.getter
     def name(self) -> pulumi.Input[_builtins.str]:
         """
-        a non-empty string
+        The recipient's name. Allowed: a non-empty string.
         """
         return pulumi.get(self, "name")
 
@@ -660,7 +660,7 @@ class ShipInfoArgs:
     @pulumi.getter
     def state(self) -> pulumi.Input[_builtins.str]:
         """
-        a non-empty string
+        The state or province. Allowed: a non-empty string.
         """
         return pulumi.get(self, "state")
 
@@ -672,7 +672,7 @@ class ShipInfoArgs:
     @pulumi.getter
     def zip(self) -> pulumi.Input[_builtins.str]:
         """
-        a non-empty string
+        The postal code. Allowed: a non-empty string.
         """
         return pulumi.get(self, "zip")
 
@@ -684,7 +684,7 @@ class ShipInfoArgs:
     @pulumi.getter
     def addr2(self) -> pulumi.Input[Optional[_builtins.str]]:
         """
-        string
+        A second address line. Allowed: string.
         """
         return pulumi.get(self, "addr2")
 

@@ -48,30 +48,30 @@ class CodeSigningOrderArgs:
         """
         The set of arguments for constructing a CodeSigningOrder resource.
 
-        :param pulumi.Input['CertificateArgs'] certificate: an object { signatureHash?, serverPlatform?, csr?, organizationUnits? }
-        :param pulumi.Input['OrderValidityArgs'] order_validity: an object with exactly one of years, days or customExpirationDate
-        :param pulumi.Input['OrganizationArgs'] organization: an object: { id } of an existing organization, or a new organization's details
-        :param pulumi.Input[_builtins.str] product: "code_signing" | "code_signing_ev"
-        :param pulumi.Input[Sequence[pulumi.Input[_builtins.str]]] additional_emails: a list of an email address (at most 254 characters)
-        :param pulumi.Input[_builtins.str] alternative_order_id: 1 to 64 characters of letters, digits, '.', '_' or '-', not only dots
-        :param pulumi.Input[_builtins.int] auto_renew: an integer of at least 0
-        :param pulumi.Input[_builtins.str] comments: string
-        :param pulumi.Input['ContainerArgs'] container: an object { id }
-        :param pulumi.Input[_builtins.str] cs_provisioning_method: "ship_token" | "client_app" | "email" | "key_locker"
-        :param pulumi.Input[Sequence[pulumi.Input['CustomFieldsArgs']]] custom_fields: a list of an object { metadataId, value }
-        :param pulumi.Input[_builtins.str] custom_renewal_message: string
-        :param pulumi.Input[_builtins.bool] disable_renewal_notifications: boolean
-        :param pulumi.Input[_builtins.int] enable_guest_access: 0 or 1
-        :param pulumi.Input[_builtins.int] existing_order_id: an integer of at least 1
-        :param pulumi.Input[_builtins.str] on_delete: "cancel" | "retain" | "revoke"
-        :param pulumi.Input[_builtins.str] payment_method: "balance" | "card" | "profile"
-        :param pulumi.Input[_builtins.int] renew_before_days: an integer of at least 1
-        :param pulumi.Input[_builtins.int] renewal_of_order_id: an integer of at least 1
-        :param pulumi.Input[_builtins.bool] replace_when_terminal: boolean
-        :param pulumi.Input['ShipInfoArgs'] ship_info: an object { name, addr1, addr2?, city, state, zip, country, method }
-        :param pulumi.Input[_builtins.bool] skip_approval: boolean
-        :param pulumi.Input[_builtins.str] wait_for: "none" | "approved" | "issued"
-        :param pulumi.Input[_builtins.str] wait_timeout: a duration such as "90s", "30m", "2h" or "1h30m", at most 168h (7 days)
+        :param pulumi.Input['CertificateArgs'] certificate: Certificate details. On an issued order a change of `csr`, `signatureHash` or `serverPlatform` is a reissue of the same order (key rotation, no new order); before issuance it places a new order. Allowed: an object { signatureHash?, serverPlatform?, csr?, organizationUnits? }.
+        :param pulumi.Input['OrderValidityArgs'] order_validity: Exactly one of `years` (1-3), `days` (1 or more) or `customExpirationDate`. Replaces on change. Allowed: an object with exactly one of years, days or customExpirationDate.
+        :param pulumi.Input['OrganizationArgs'] organization: `{ id }` of an existing, CS-validated organization (recommended), or a new organization's details. Replaces on change. Allowed: an object: { id } of an existing organization, or a new organization's details.
+        :param pulumi.Input[_builtins.str] product: `"code_signing"` (OV) or `"code_signing_ev"` (EV). Picks the URL path. Changing it places a new order. Allowed: "code_signing" | "code_signing_ev".
+        :param pulumi.Input[Sequence[pulumi.Input[_builtins.str]]] additional_emails: More addresses for DigiCert's notification emails. Allowed: a list of an email address (at most 254 characters).
+        :param pulumi.Input[_builtins.str] alternative_order_id: Your own ID for the order (1-64 of letters, digits, `.`, `_`, `-`). When unset, one is derived from the stack, project and resource name: it is how a lost answer is recovered without ordering twice. Allowed: 1 to 64 characters of letters, digits, '.', '_' or '-', not only dots.
+        :param pulumi.Input[_builtins.int] auto_renew: How many times DigiCert renews the order on its own. 0 is advised under Pulumi: renewals are better declared. Allowed: an integer of at least 0.
+        :param pulumi.Input[_builtins.str] comments: A message for the approver. Allowed: string.
+        :param pulumi.Input['ContainerArgs'] container: The container (division) to place the order under. Another container places a new order; leaving it out keeps the order where it is (an import records DigiCert's container). Allowed: an object { id }.
+        :param pulumi.Input[_builtins.str] cs_provisioning_method: How the key and certificate are provisioned: `"ship_token"` (DigiCert ships a token), `"client_app"` (your own token), `"email"` (your HSM; needs `certificate.csr`) or `"key_locker"`. Required for EV. On an issued order a change is a reissue; before issuance it places a new order. Allowed: "ship_token" | "client_app" | "email" | "key_locker".
+        :param pulumi.Input[Sequence[pulumi.Input['CustomFieldsArgs']]] custom_fields: Account-specific custom fields. Stored as a secret output. Allowed: a list of an object { metadataId, value }.
+        :param pulumi.Input[_builtins.str] custom_renewal_message: A message for DigiCert's renewal notices. Allowed: string.
+        :param pulumi.Input[_builtins.bool] disable_renewal_notifications: Turns DigiCert's renewal notices off. Allowed: boolean.
+        :param pulumi.Input[_builtins.int] enable_guest_access: 1 to enable guest access to the order, 0 to disable it; the account's setting when unset. Allowed: 0 or 1.
+        :param pulumi.Input[_builtins.int] existing_order_id: Adopt this existing order instead of placing one (the way to import an order). No order is placed. Allowed: an integer of at least 1.
+        :param pulumi.Input[_builtins.str] on_delete: What `pulumi destroy` (or a replacement) does with the order. `"cancel"` (default): cancel it while it is not yet issued; an issued order is left with DigiCert. `"retain"`: no API call. `"revoke"`: revoke an issued certificate (software signed with it may stop validating) and cancel a pending order. Never sent to DigiCert. Allowed: "cancel" | "retain" | "revoke".
+        :param pulumi.Input[_builtins.str] payment_method: `"balance"` (DigiCert's default), `"card"` or `"profile"`. Allowed: "balance" | "card" | "profile".
+        :param pulumi.Input[_builtins.int] renew_before_days: Plan a renewal (a new, linked order) on `pulumi up` once the certificate is within this many days of expiry. Allowed: an integer of at least 1.
+        :param pulumi.Input[_builtins.int] renewal_of_order_id: The order this one renews (DigiCert's `renewal_of_order_id`). Allowed: an integer of at least 1.
+        :param pulumi.Input[_builtins.bool] replace_when_terminal: Place a new order when this one was canceled, rejected, revoked or expired outside Pulumi. Default true. Allowed: boolean.
+        :param pulumi.Input['ShipInfoArgs'] ship_info: Where DigiCert ships the token (`ship_token` only). Stored as a secret output. Allowed: an object { name, addr1, addr2?, city, state, zip, country, method }.
+        :param pulumi.Input[_builtins.bool] skip_approval: Skip CertCentral's request approval when the key's user may approve. Does not skip DigiCert's validation. Allowed: boolean.
+        :param pulumi.Input[_builtins.str] wait_for: Make `pulumi up` wait until the order is `"approved"` or `"issued"`; `"none"` (default) returns once placed. Allowed: "none" | "approved" | "issued".
+        :param pulumi.Input[_builtins.str] wait_timeout: How long to wait for `waitFor`, e.g. `"90s"`, `"30m"`, `"2h"`. Default `"30m"`. The order stays in state when it passes. Allowed: a duration such as "90s", "30m", "2h" or "1h30m", at most 168h (7 days).
         """
         pulumi.set(__self__, "certificate", certificate)
         pulumi.set(__self__, "order_validity", order_validity)
@@ -122,7 +122,7 @@ class CodeSigningOrderArgs:
     @pulumi.getter
     def certificate(self) -> pulumi.Input['CertificateArgs']:
         """
-        an object { signatureHash?, serverPlatform?, csr?, organizationUnits? }
+        Certificate details. On an issued order a change of `csr`, `signatureHash` or `serverPlatform` is a reissue of the same order (key rotation, no new order); before issuance it places a new order. Allowed: an object { signatureHash?, serverPlatform?, csr?, organizationUnits? }.
         """
         return pulumi.get(self, "certificate")
 
@@ -134,7 +134,7 @@ class CodeSigningOrderArgs:
     @pulumi.getter(name="orderValidity")
     def order_validity(self) -> pulumi.Input['OrderValidityArgs']:
         """
-        an object with exactly one of years, days or customExpirationDate
+        Exactly one of `years` (1-3), `days` (1 or more) or `customExpirationDate`. Replaces on change. Allowed: an object with exactly one of years, days or customExpirationDate.
         """
         return pulumi.get(self, "order_validity")
 
@@ -146,7 +146,7 @@ class CodeSigningOrderArgs:
     @pulumi.getter
     def organization(self) -> pulumi.Input['OrganizationArgs']:
         """
-        an object: { id } of an existing organization, or a new organization's details
+        `{ id }` of an existing, CS-validated organization (recommended), or a new organization's details. Replaces on change. Allowed: an object: { id } of an existing organization, or a new organization's details.
         """
         return pulumi.get(self, "organization")
 
@@ -158,7 +158,7 @@ class CodeSigningOrderArgs:
     @pulumi.getter
     def product(self) -> pulumi.Input[_builtins.str]:
         """
-        "code_signing" | "code_signing_ev"
+        `"code_signing"` (OV) or `"code_signing_ev"` (EV). Picks the URL path. Changing it places a new order. Allowed: "code_signing" | "code_signing_ev".
         """
         return pulumi.get(self, "product")
 
@@ -170,7 +170,7 @@ class CodeSigningOrderArgs:
     @pulumi.getter(name="additionalEmails")
     def additional_emails(self) -> pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]]:
         """
-        a list of an email address (at most 254 characters)
+        More addresses for DigiCert's notification emails. Allowed: a list of an email address (at most 254 characters).
         """
         return pulumi.get(self, "additional_emails")
 
@@ -182,7 +182,7 @@ class CodeSigningOrderArgs:
     @pulumi.getter(name="alternativeOrderId")
     def alternative_order_id(self) -> pulumi.Input[Optional[_builtins.str]]:
         """
-        1 to 64 characters of letters, digits, '.', '_' or '-', not only dots
+        Your own ID for the order (1-64 of letters, digits, `.`, `_`, `-`). When unset, one is derived from the stack, project and resource name: it is how a lost answer is recovered without ordering twice. Allowed: 1 to 64 characters of letters, digits, '.', '_' or '-', not only dots.
         """
         return pulumi.get(self, "alternative_order_id")
 
@@ -194,7 +194,7 @@ class CodeSigningOrderArgs:
     @pulumi.getter(name="autoRenew")
     def auto_renew(self) -> pulumi.Input[Optional[_builtins.int]]:
         """
-        an integer of at least 0
+        How many times DigiCert renews the order on its own. 0 is advised under Pulumi: renewals are better declared. Allowed: an integer of at least 0.
         """
         return pulumi.get(self, "auto_renew")
 
@@ -206,7 +206,7 @@ class CodeSigningOrderArgs:
     @pulumi.getter
     def comments(self) -> pulumi.Input[Optional[_builtins.str]]:
         """
-        string
+        A message for the approver. Allowed: string.
         """
         return pulumi.get(self, "comments")
 
@@ -218,7 +218,7 @@ class CodeSigningOrderArgs:
     @pulumi.getter
     def container(self) -> pulumi.Input[Optional['ContainerArgs']]:
         """
-        an object { id }
+        The container (division) to place the order under. Another container places a new order; leaving it out keeps the order where it is (an import records DigiCert's container). Allowed: an object { id }.
         """
         return pulumi.get(self, "container")
 
@@ -230,7 +230,7 @@ class CodeSigningOrderArgs:
     @pulumi.getter(name="csProvisioningMethod")
     def cs_provisioning_method(self) -> pulumi.Input[Optional[_builtins.str]]:
         """
-        "ship_token" | "client_app" | "email" | "key_locker"
+        How the key and certificate are provisioned: `"ship_token"` (DigiCert ships a token), `"client_app"` (your own token), `"email"` (your HSM; needs `certificate.csr`) or `"key_locker"`. Required for EV. On an issued order a change is a reissue; before issuance it places a new order. Allowed: "ship_token" | "client_app" | "email" | "key_locker".
         """
         return pulumi.get(self, "cs_provisioning_method")
 
@@ -242,7 +242,7 @@ class CodeSigningOrderArgs:
     @pulumi.getter(name="customFields")
     def custom_fields(self) -> pulumi.Input[Optional[Sequence[pulumi.Input['CustomFieldsArgs']]]]:
         """
-        a list of an object { metadataId, value }
+        Account-specific custom fields. Stored as a secret output. Allowed: a list of an object { metadataId, value }.
         """
         return pulumi.get(self, "custom_fields")
 
@@ -254,7 +254,7 @@ class CodeSigningOrderArgs:
     @pulumi.getter(name="customRenewalMessage")
     def custom_renewal_message(self) -> pulumi.Input[Optional[_builtins.str]]:
         """
-        string
+        A message for DigiCert's renewal notices. Allowed: string.
         """
         return pulumi.get(self, "custom_renewal_message")
 
@@ -266,7 +266,7 @@ class CodeSigningOrderArgs:
     @pulumi.getter(name="disableRenewalNotifications")
     def disable_renewal_notifications(self) -> pulumi.Input[Optional[_builtins.bool]]:
         """
-        boolean
+        Turns DigiCert's renewal notices off. Allowed: boolean.
         """
         return pulumi.get(self, "disable_renewal_notifications")
 
@@ -278,7 +278,7 @@ class CodeSigningOrderArgs:
     @pulumi.getter(name="enableGuestAccess")
     def enable_guest_access(self) -> pulumi.Input[Optional[_builtins.int]]:
         """
-        0 or 1
+        1 to enable guest access to the order, 0 to disable it; the account's setting when unset. Allowed: 0 or 1.
         """
         return pulumi.get(self, "enable_guest_access")
 
@@ -290,7 +290,7 @@ class CodeSigningOrderArgs:
     @pulumi.getter(name="existingOrderId")
     def existing_order_id(self) -> pulumi.Input[Optional[_builtins.int]]:
         """
-        an integer of at least 1
+        Adopt this existing order instead of placing one (the way to import an order). No order is placed. Allowed: an integer of at least 1.
         """
         return pulumi.get(self, "existing_order_id")
 
@@ -302,7 +302,7 @@ class CodeSigningOrderArgs:
     @pulumi.getter(name="onDelete")
     def on_delete(self) -> pulumi.Input[Optional[_builtins.str]]:
         """
-        "cancel" | "retain" | "revoke"
+        What `pulumi destroy` (or a replacement) does with the order. `"cancel"` (default): cancel it while it is not yet issued; an issued order is left with DigiCert. `"retain"`: no API call. `"revoke"`: revoke an issued certificate (software signed with it may stop validating) and cancel a pending order. Never sent to DigiCert. Allowed: "cancel" | "retain" | "revoke".
         """
         return pulumi.get(self, "on_delete")
 
@@ -314,7 +314,7 @@ class CodeSigningOrderArgs:
     @pulumi.getter(name="paymentMethod")
     def payment_method(self) -> pulumi.Input[Optional[_builtins.str]]:
         """
-        "balance" | "card" | "profile"
+        `"balance"` (DigiCert's default), `"card"` or `"profile"`. Allowed: "balance" | "card" | "profile".
         """
         return pulumi.get(self, "payment_method")
 
@@ -326,7 +326,7 @@ class CodeSigningOrderArgs:
     @pulumi.getter(name="renewBeforeDays")
     def renew_before_days(self) -> pulumi.Input[Optional[_builtins.int]]:
         """
-        an integer of at least 1
+        Plan a renewal (a new, linked order) on `pulumi up` once the certificate is within this many days of expiry. Allowed: an integer of at least 1.
         """
         return pulumi.get(self, "renew_before_days")
 
@@ -338,7 +338,7 @@ class CodeSigningOrderArgs:
     @pulumi.getter(name="renewalOfOrderId")
     def renewal_of_order_id(self) -> pulumi.Input[Optional[_builtins.int]]:
         """
-        an integer of at least 1
+        The order this one renews (DigiCert's `renewal_of_order_id`). Allowed: an integer of at least 1.
         """
         return pulumi.get(self, "renewal_of_order_id")
 
@@ -350,7 +350,7 @@ class CodeSigningOrderArgs:
     @pulumi.getter(name="replaceWhenTerminal")
     def replace_when_terminal(self) -> pulumi.Input[Optional[_builtins.bool]]:
         """
-        boolean
+        Place a new order when this one was canceled, rejected, revoked or expired outside Pulumi. Default true. Allowed: boolean.
         """
         return pulumi.get(self, "replace_when_terminal")
 
@@ -362,7 +362,7 @@ class CodeSigningOrderArgs:
     @pulumi.getter(name="shipInfo")
     def ship_info(self) -> pulumi.Input[Optional['ShipInfoArgs']]:
         """
-        an object { name, addr1, addr2?, city, state, zip, country, method }
+        Where DigiCert ships the token (`ship_token` only). Stored as a secret output. Allowed: an object { name, addr1, addr2?, city, state, zip, country, method }.
         """
         return pulumi.get(self, "ship_info")
 
@@ -374,7 +374,7 @@ class CodeSigningOrderArgs:
     @pulumi.getter(name="skipApproval")
     def skip_approval(self) -> pulumi.Input[Optional[_builtins.bool]]:
         """
-        boolean
+        Skip CertCentral's request approval when the key's user may approve. Does not skip DigiCert's validation. Allowed: boolean.
         """
         return pulumi.get(self, "skip_approval")
 
@@ -386,7 +386,7 @@ class CodeSigningOrderArgs:
     @pulumi.getter(name="waitFor")
     def wait_for(self) -> pulumi.Input[Optional[_builtins.str]]:
         """
-        "none" | "approved" | "issued"
+        Make `pulumi up` wait until the order is `"approved"` or `"issued"`; `"none"` (default) returns once placed. Allowed: "none" | "approved" | "issued".
         """
         return pulumi.get(self, "wait_for")
 
@@ -398,7 +398,7 @@ class CodeSigningOrderArgs:
     @pulumi.getter(name="waitTimeout")
     def wait_timeout(self) -> pulumi.Input[Optional[_builtins.str]]:
         """
-        a duration such as "90s", "30m", "2h" or "1h30m", at most 168h (7 days)
+        How long to wait for `waitFor`, e.g. `"90s"`, `"30m"`, `"2h"`. Default `"30m"`. The order stays in state when it passes. Allowed: a duration such as "90s", "30m", "2h" or "1h30m", at most 168h (7 days).
         """
         return pulumi.get(self, "wait_timeout")
 
@@ -443,30 +443,30 @@ class CodeSigningOrder(pulumi.CustomResource):
 
         :param str resource_name: The name of the resource.
         :param pulumi.ResourceOptions opts: Options for the resource.
-        :param pulumi.Input[Sequence[pulumi.Input[_builtins.str]]] additional_emails: a list of an email address (at most 254 characters)
-        :param pulumi.Input[_builtins.str] alternative_order_id: 1 to 64 characters of letters, digits, '.', '_' or '-', not only dots
-        :param pulumi.Input[_builtins.int] auto_renew: an integer of at least 0
-        :param pulumi.Input[Union['CertificateArgs', 'CertificateArgsDict', 'outputs.Certificate']] certificate: an object { signatureHash?, serverPlatform?, csr?, organizationUnits? }
-        :param pulumi.Input[_builtins.str] comments: string
-        :param pulumi.Input[Union['ContainerArgs', 'ContainerArgsDict', 'outputs.Container']] container: an object { id }
-        :param pulumi.Input[_builtins.str] cs_provisioning_method: "ship_token" | "client_app" | "email" | "key_locker"
-        :param pulumi.Input[Sequence[pulumi.Input[Union['CustomFieldsArgs', 'CustomFieldsArgsDict', 'outputs.CustomFields']]]] custom_fields: a list of an object { metadataId, value }
-        :param pulumi.Input[_builtins.str] custom_renewal_message: string
-        :param pulumi.Input[_builtins.bool] disable_renewal_notifications: boolean
-        :param pulumi.Input[_builtins.int] enable_guest_access: 0 or 1
-        :param pulumi.Input[_builtins.int] existing_order_id: an integer of at least 1
-        :param pulumi.Input[_builtins.str] on_delete: "cancel" | "retain" | "revoke"
-        :param pulumi.Input[Union['OrderValidityArgs', 'OrderValidityArgsDict', 'outputs.OrderValidity']] order_validity: an object with exactly one of years, days or customExpirationDate
-        :param pulumi.Input[Union['OrganizationArgs', 'OrganizationArgsDict', 'outputs.Organization']] organization: an object: { id } of an existing organization, or a new organization's details
-        :param pulumi.Input[_builtins.str] payment_method: "balance" | "card" | "profile"
-        :param pulumi.Input[_builtins.str] product: "code_signing" | "code_signing_ev"
-        :param pulumi.Input[_builtins.int] renew_before_days: an integer of at least 1
-        :param pulumi.Input[_builtins.int] renewal_of_order_id: an integer of at least 1
-        :param pulumi.Input[_builtins.bool] replace_when_terminal: boolean
-        :param pulumi.Input[Union['ShipInfoArgs', 'ShipInfoArgsDict', 'outputs.ShipInfo']] ship_info: an object { name, addr1, addr2?, city, state, zip, country, method }
-        :param pulumi.Input[_builtins.bool] skip_approval: boolean
-        :param pulumi.Input[_builtins.str] wait_for: "none" | "approved" | "issued"
-        :param pulumi.Input[_builtins.str] wait_timeout: a duration such as "90s", "30m", "2h" or "1h30m", at most 168h (7 days)
+        :param pulumi.Input[Sequence[pulumi.Input[_builtins.str]]] additional_emails: More addresses for DigiCert's notification emails. Allowed: a list of an email address (at most 254 characters).
+        :param pulumi.Input[_builtins.str] alternative_order_id: Your own ID for the order (1-64 of letters, digits, `.`, `_`, `-`). When unset, one is derived from the stack, project and resource name: it is how a lost answer is recovered without ordering twice. Allowed: 1 to 64 characters of letters, digits, '.', '_' or '-', not only dots.
+        :param pulumi.Input[_builtins.int] auto_renew: How many times DigiCert renews the order on its own. 0 is advised under Pulumi: renewals are better declared. Allowed: an integer of at least 0.
+        :param pulumi.Input[Union['CertificateArgs', 'CertificateArgsDict', 'outputs.Certificate']] certificate: Certificate details. On an issued order a change of `csr`, `signatureHash` or `serverPlatform` is a reissue of the same order (key rotation, no new order); before issuance it places a new order. Allowed: an object { signatureHash?, serverPlatform?, csr?, organizationUnits? }.
+        :param pulumi.Input[_builtins.str] comments: A message for the approver. Allowed: string.
+        :param pulumi.Input[Union['ContainerArgs', 'ContainerArgsDict', 'outputs.Container']] container: The container (division) to place the order under. Another container places a new order; leaving it out keeps the order where it is (an import records DigiCert's container). Allowed: an object { id }.
+        :param pulumi.Input[_builtins.str] cs_provisioning_method: How the key and certificate are provisioned: `"ship_token"` (DigiCert ships a token), `"client_app"` (your own token), `"email"` (your HSM; needs `certificate.csr`) or `"key_locker"`. Required for EV. On an issued order a change is a reissue; before issuance it places a new order. Allowed: "ship_token" | "client_app" | "email" | "key_locker".
+        :param pulumi.Input[Sequence[pulumi.Input[Union['CustomFieldsArgs', 'CustomFieldsArgsDict', 'outputs.CustomFields']]]] custom_fields: Account-specific custom fields. Stored as a secret output. Allowed: a list of an object { metadataId, value }.
+        :param pulumi.Input[_builtins.str] custom_renewal_message: A message for DigiCert's renewal notices. Allowed: string.
+        :param pulumi.Input[_builtins.bool] disable_renewal_notifications: Turns DigiCert's renewal notices off. Allowed: boolean.
+        :param pulumi.Input[_builtins.int] enable_guest_access: 1 to enable guest access to the order, 0 to disable it; the account's setting when unset. Allowed: 0 or 1.
+        :param pulumi.Input[_builtins.int] existing_order_id: Adopt this existing order instead of placing one (the way to import an order). No order is placed. Allowed: an integer of at least 1.
+        :param pulumi.Input[_builtins.str] on_delete: What `pulumi destroy` (or a replacement) does with the order. `"cancel"` (default): cancel it while it is not yet issued; an issued order is left with DigiCert. `"retain"`: no API call. `"revoke"`: revoke an issued certificate (software signed with it may stop validating) and cancel a pending order. Never sent to DigiCert. Allowed: "cancel" | "retain" | "revoke".
+        :param pulumi.Input[Union['OrderValidityArgs', 'OrderValidityArgsDict', 'outputs.OrderValidity']] order_validity: Exactly one of `years` (1-3), `days` (1 or more) or `customExpirationDate`. Replaces on change. Allowed: an object with exactly one of years, days or customExpirationDate.
+        :param pulumi.Input[Union['OrganizationArgs', 'OrganizationArgsDict', 'outputs.Organization']] organization: `{ id }` of an existing, CS-validated organization (recommended), or a new organization's details. Replaces on change. Allowed: an object: { id } of an existing organization, or a new organization's details.
+        :param pulumi.Input[_builtins.str] payment_method: `"balance"` (DigiCert's default), `"card"` or `"profile"`. Allowed: "balance" | "card" | "profile".
+        :param pulumi.Input[_builtins.str] product: `"code_signing"` (OV) or `"code_signing_ev"` (EV). Picks the URL path. Changing it places a new order. Allowed: "code_signing" | "code_signing_ev".
+        :param pulumi.Input[_builtins.int] renew_before_days: Plan a renewal (a new, linked order) on `pulumi up` once the certificate is within this many days of expiry. Allowed: an integer of at least 1.
+        :param pulumi.Input[_builtins.int] renewal_of_order_id: The order this one renews (DigiCert's `renewal_of_order_id`). Allowed: an integer of at least 1.
+        :param pulumi.Input[_builtins.bool] replace_when_terminal: Place a new order when this one was canceled, rejected, revoked or expired outside Pulumi. Default true. Allowed: boolean.
+        :param pulumi.Input[Union['ShipInfoArgs', 'ShipInfoArgsDict', 'outputs.ShipInfo']] ship_info: Where DigiCert ships the token (`ship_token` only). Stored as a secret output. Allowed: an object { name, addr1, addr2?, city, state, zip, country, method }.
+        :param pulumi.Input[_builtins.bool] skip_approval: Skip CertCentral's request approval when the key's user may approve. Does not skip DigiCert's validation. Allowed: boolean.
+        :param pulumi.Input[_builtins.str] wait_for: Make `pulumi up` wait until the order is `"approved"` or `"issued"`; `"none"` (default) returns once placed. Allowed: "none" | "approved" | "issued".
+        :param pulumi.Input[_builtins.str] wait_timeout: How long to wait for `waitFor`, e.g. `"90s"`, `"30m"`, `"2h"`. Default `"30m"`. The order stays in state when it passes. Allowed: a duration such as "90s", "30m", "2h" or "1h30m", at most 168h (7 days).
         """
         ...
     @overload
@@ -659,7 +659,7 @@ class CodeSigningOrder(pulumi.CustomResource):
     @pulumi.getter(name="additionalEmails")
     def additional_emails(self) -> pulumi.Output[Optional[Sequence[_builtins.str]]]:
         """
-        a list of an email address (at most 254 characters)
+        More addresses for DigiCert's notification emails. Allowed: a list of an email address (at most 254 characters).
         """
         return pulumi.get(self, "additional_emails")
 
@@ -667,7 +667,7 @@ class CodeSigningOrder(pulumi.CustomResource):
     @pulumi.getter(name="adoptedExistingOrder")
     def adopted_existing_order(self) -> pulumi.Output[Optional[_builtins.bool]]:
         """
-        boolean
+        True when the resource took over an existing order (`existingOrderId`, or one found by its alternative order ID).
         """
         return pulumi.get(self, "adopted_existing_order")
 
@@ -675,7 +675,7 @@ class CodeSigningOrder(pulumi.CustomResource):
     @pulumi.getter(name="alternativeOrderId")
     def alternative_order_id(self) -> pulumi.Output[Optional[_builtins.str]]:
         """
-        1 to 64 characters of letters, digits, '.', '_' or '-', not only dots
+        Your own ID for the order (1-64 of letters, digits, `.`, `_`, `-`). When unset, one is derived from the stack, project and resource name: it is how a lost answer is recovered without ordering twice. Allowed: 1 to 64 characters of letters, digits, '.', '_' or '-', not only dots.
         """
         return pulumi.get(self, "alternative_order_id")
 
@@ -683,7 +683,7 @@ class CodeSigningOrder(pulumi.CustomResource):
     @pulumi.getter(name="assignedAlternativeOrderId")
     def assigned_alternative_order_id(self) -> pulumi.Output[Optional[_builtins.str]]:
         """
-        string
+        The alternative order ID the order carries at DigiCert.
         """
         return pulumi.get(self, "assigned_alternative_order_id")
 
@@ -691,7 +691,7 @@ class CodeSigningOrder(pulumi.CustomResource):
     @pulumi.getter(name="autoRenew")
     def auto_renew(self) -> pulumi.Output[Optional[_builtins.int]]:
         """
-        an integer of at least 0
+        How many times DigiCert renews the order on its own. 0 is advised under Pulumi: renewals are better declared. Allowed: an integer of at least 0.
         """
         return pulumi.get(self, "auto_renew")
 
@@ -699,7 +699,7 @@ class CodeSigningOrder(pulumi.CustomResource):
     @pulumi.getter
     def certificate(self) -> pulumi.Output['outputs.Certificate']:
         """
-        an object { signatureHash?, serverPlatform?, csr?, organizationUnits? }
+        Certificate details. On an issued order a change of `csr`, `signatureHash` or `serverPlatform` is a reissue of the same order (key rotation, no new order); before issuance it places a new order. Allowed: an object { signatureHash?, serverPlatform?, csr?, organizationUnits? }.
         """
         return pulumi.get(self, "certificate")
 
@@ -707,7 +707,7 @@ class CodeSigningOrder(pulumi.CustomResource):
     @pulumi.getter(name="certificateId")
     def certificate_id(self) -> pulumi.Output[Optional[_builtins.int]]:
         """
-        an ID
+        The certificate ID, once DigiCert has assigned one (after approval).
         """
         return pulumi.get(self, "certificate_id")
 
@@ -715,7 +715,7 @@ class CodeSigningOrder(pulumi.CustomResource):
     @pulumi.getter(name="certificatePem")
     def certificate_pem(self) -> pulumi.Output[Optional[_builtins.str]]:
         """
-        string
+        The issued certificate, PEM-encoded, once issued and again after each reissue (downloaded once per certificate). Absent where DigiCert offers no download (e.g. certificates installed on a token).
         """
         return pulumi.get(self, "certificate_pem")
 
@@ -723,7 +723,7 @@ class CodeSigningOrder(pulumi.CustomResource):
     @pulumi.getter(name="chainPem")
     def chain_pem(self) -> pulumi.Output[Optional[_builtins.str]]:
         """
-        string
+        The intermediate CA certificates (PEM, in the order DigiCert's download lists them), without the root.
         """
         return pulumi.get(self, "chain_pem")
 
@@ -731,7 +731,7 @@ class CodeSigningOrder(pulumi.CustomResource):
     @pulumi.getter
     def comments(self) -> pulumi.Output[Optional[_builtins.str]]:
         """
-        string
+        A message for the approver. Allowed: string.
         """
         return pulumi.get(self, "comments")
 
@@ -739,7 +739,7 @@ class CodeSigningOrder(pulumi.CustomResource):
     @pulumi.getter
     def container(self) -> pulumi.Output[Optional['outputs.Container']]:
         """
-        an object { id }
+        The container (division) to place the order under. Another container places a new order; leaving it out keeps the order where it is (an import records DigiCert's container). Allowed: an object { id }.
         """
         return pulumi.get(self, "container")
 
@@ -747,7 +747,7 @@ class CodeSigningOrder(pulumi.CustomResource):
     @pulumi.getter(name="csProvisioningMethod")
     def cs_provisioning_method(self) -> pulumi.Output[Optional[_builtins.str]]:
         """
-        "ship_token" | "client_app" | "email" | "key_locker"
+        How the key and certificate are provisioned: `"ship_token"` (DigiCert ships a token), `"client_app"` (your own token), `"email"` (your HSM; needs `certificate.csr`) or `"key_locker"`. Required for EV. On an issued order a change is a reissue; before issuance it places a new order. Allowed: "ship_token" | "client_app" | "email" | "key_locker".
         """
         return pulumi.get(self, "cs_provisioning_method")
 
@@ -755,7 +755,7 @@ class CodeSigningOrder(pulumi.CustomResource):
     @pulumi.getter(name="customFields")
     def custom_fields(self) -> pulumi.Output[Optional[Sequence['outputs.CustomFields']]]:
         """
-        a list of an object { metadataId, value }
+        Account-specific custom fields. Stored as a secret output. Allowed: a list of an object { metadataId, value }.
         """
         return pulumi.get(self, "custom_fields")
 
@@ -763,7 +763,7 @@ class CodeSigningOrder(pulumi.CustomResource):
     @pulumi.getter(name="customRenewalMessage")
     def custom_renewal_message(self) -> pulumi.Output[Optional[_builtins.str]]:
         """
-        string
+        A message for DigiCert's renewal notices. Allowed: string.
         """
         return pulumi.get(self, "custom_renewal_message")
 
@@ -771,7 +771,7 @@ class CodeSigningOrder(pulumi.CustomResource):
     @pulumi.getter(name="dateIssued")
     def date_issued(self) -> pulumi.Output[Optional[_builtins.str]]:
         """
-        string
+        When the certificate was issued (ISO 8601), once issued.
         """
         return pulumi.get(self, "date_issued")
 
@@ -779,7 +779,7 @@ class CodeSigningOrder(pulumi.CustomResource):
     @pulumi.getter(name="disableRenewalNotifications")
     def disable_renewal_notifications(self) -> pulumi.Output[Optional[_builtins.bool]]:
         """
-        boolean
+        Turns DigiCert's renewal notices off. Allowed: boolean.
         """
         return pulumi.get(self, "disable_renewal_notifications")
 
@@ -787,7 +787,7 @@ class CodeSigningOrder(pulumi.CustomResource):
     @pulumi.getter(name="downloadedCertificateId")
     def downloaded_certificate_id(self) -> pulumi.Output[Optional[_builtins.int]]:
         """
-        an ID
+        The certificate ID `certificatePem` and `chainPem` belong to (also set when DigiCert offered no download for it, so that it is asked once per certificate). While a reissue is pending it is the current certificate's.
         """
         return pulumi.get(self, "downloaded_certificate_id")
 
@@ -795,7 +795,7 @@ class CodeSigningOrder(pulumi.CustomResource):
     @pulumi.getter(name="enableGuestAccess")
     def enable_guest_access(self) -> pulumi.Output[Optional[_builtins.int]]:
         """
-        0 or 1
+        1 to enable guest access to the order, 0 to disable it; the account's setting when unset. Allowed: 0 or 1.
         """
         return pulumi.get(self, "enable_guest_access")
 
@@ -803,7 +803,7 @@ class CodeSigningOrder(pulumi.CustomResource):
     @pulumi.getter(name="existingOrderId")
     def existing_order_id(self) -> pulumi.Output[Optional[_builtins.int]]:
         """
-        an integer of at least 1
+        Adopt this existing order instead of placing one (the way to import an order). No order is placed. Allowed: an integer of at least 1.
         """
         return pulumi.get(self, "existing_order_id")
 
@@ -811,7 +811,7 @@ class CodeSigningOrder(pulumi.CustomResource):
     @pulumi.getter(name="hardwareInitCode")
     def hardware_init_code(self) -> pulumi.Output[Optional[_builtins.str]]:
         """
-        string
+        The initialization code for DigiCert's Hardware Certificate Installer (`ship_token` and `client_app` orders, once issued). A secret: stored encrypted, shown only with `--show-secrets`.
         """
         return pulumi.get(self, "hardware_init_code")
 
@@ -819,7 +819,7 @@ class CodeSigningOrder(pulumi.CustomResource):
     @pulumi.getter(name="onDelete")
     def on_delete(self) -> pulumi.Output[Optional[_builtins.str]]:
         """
-        "cancel" | "retain" | "revoke"
+        What `pulumi destroy` (or a replacement) does with the order. `"cancel"` (default): cancel it while it is not yet issued; an issued order is left with DigiCert. `"retain"`: no API call. `"revoke"`: revoke an issued certificate (software signed with it may stop validating) and cancel a pending order. Never sent to DigiCert. Allowed: "cancel" | "retain" | "revoke".
         """
         return pulumi.get(self, "on_delete")
 
@@ -827,7 +827,7 @@ class CodeSigningOrder(pulumi.CustomResource):
     @pulumi.getter(name="orderId")
     def order_id(self) -> pulumi.Output[Optional[_builtins.int]]:
         """
-        an ID
+        The DigiCert order ID.
         """
         return pulumi.get(self, "order_id")
 
@@ -835,7 +835,7 @@ class CodeSigningOrder(pulumi.CustomResource):
     @pulumi.getter(name="orderValidTill")
     def order_valid_till(self) -> pulumi.Output[Optional[_builtins.str]]:
         """
-        string
+        The order's own validity end (`YYYY-MM-DD`, DigiCert's `order_valid_till`). An order may cover up to 3 years while each certificate lives at most 459 days: until this date renewals are free reissues, not new orders.
         """
         return pulumi.get(self, "order_valid_till")
 
@@ -843,7 +843,7 @@ class CodeSigningOrder(pulumi.CustomResource):
     @pulumi.getter(name="orderValidity")
     def order_validity(self) -> pulumi.Output['outputs.OrderValidity']:
         """
-        an object with exactly one of years, days or customExpirationDate
+        Exactly one of `years` (1-3), `days` (1 or more) or `customExpirationDate`. Replaces on change. Allowed: an object with exactly one of years, days or customExpirationDate.
         """
         return pulumi.get(self, "order_validity")
 
@@ -851,7 +851,7 @@ class CodeSigningOrder(pulumi.CustomResource):
     @pulumi.getter
     def organization(self) -> pulumi.Output['outputs.Organization']:
         """
-        an object: { id } of an existing organization, or a new organization's details
+        `{ id }` of an existing, CS-validated organization (recommended), or a new organization's details. Replaces on change. Allowed: an object: { id } of an existing organization, or a new organization's details.
         """
         return pulumi.get(self, "organization")
 
@@ -859,7 +859,7 @@ class CodeSigningOrder(pulumi.CustomResource):
     @pulumi.getter(name="organizationId")
     def organization_id(self) -> pulumi.Output[Optional[_builtins.int]]:
         """
-        an ID
+        The organization's ID: the one given, or the one DigiCert created with the order.
         """
         return pulumi.get(self, "organization_id")
 
@@ -867,7 +867,7 @@ class CodeSigningOrder(pulumi.CustomResource):
     @pulumi.getter(name="paymentMethod")
     def payment_method(self) -> pulumi.Output[Optional[_builtins.str]]:
         """
-        "balance" | "card" | "profile"
+        `"balance"` (DigiCert's default), `"card"` or `"profile"`. Allowed: "balance" | "card" | "profile".
         """
         return pulumi.get(self, "payment_method")
 
@@ -875,7 +875,7 @@ class CodeSigningOrder(pulumi.CustomResource):
     @pulumi.getter(name="predecessorOrderId")
     def predecessor_order_id(self) -> pulumi.Output[Optional[_builtins.int]]:
         """
-        an ID
+        The order this one renewed or replaced.
         """
         return pulumi.get(self, "predecessor_order_id")
 
@@ -883,7 +883,7 @@ class CodeSigningOrder(pulumi.CustomResource):
     @pulumi.getter
     def product(self) -> pulumi.Output[_builtins.str]:
         """
-        "code_signing" | "code_signing_ev"
+        `"code_signing"` (OV) or `"code_signing_ev"` (EV). Picks the URL path. Changing it places a new order. Allowed: "code_signing" | "code_signing_ev".
         """
         return pulumi.get(self, "product")
 
@@ -891,7 +891,7 @@ class CodeSigningOrder(pulumi.CustomResource):
     @pulumi.getter
     def reissue(self) -> pulumi.Output[Optional['outputs.Reissue']]:
         """
-        ({ status: string, requested: ({ certificate: an object { signatureHash?, serverPlatform?, csr?, organizationUnits? } } & Partial<{ csProvisioningMethod: "ship_token" | "client_app" | "email" | "key_locker" }>) } & Partial<{ requestId: an ID, replacesCertificateId: an ID }>)
+        The last reissue requested (a change of `certificate.csr`, `signatureHash`, `serverPlatform` or `csProvisioningMethod` on an issued order, or a renewal inside the order), until its certificate is issued: `status` is `pending`, or `rejected` / `canceled` when DigiCert turned it down (the next `pulumi up` requests it again). `requested` holds the inputs it carries: the echoed inputs keep what the current certificate was issued for until then.
         """
         return pulumi.get(self, "reissue")
 
@@ -899,7 +899,7 @@ class CodeSigningOrder(pulumi.CustomResource):
     @pulumi.getter(name="renewBeforeDays")
     def renew_before_days(self) -> pulumi.Output[Optional[_builtins.int]]:
         """
-        an integer of at least 1
+        Plan a renewal (a new, linked order) on `pulumi up` once the certificate is within this many days of expiry. Allowed: an integer of at least 1.
         """
         return pulumi.get(self, "renew_before_days")
 
@@ -907,7 +907,7 @@ class CodeSigningOrder(pulumi.CustomResource):
     @pulumi.getter(name="renewalLinked")
     def renewal_linked(self) -> pulumi.Output[Optional[_builtins.bool]]:
         """
-        boolean
+        False when DigiCert refused to link a renewal and an unlinked order was placed.
         """
         return pulumi.get(self, "renewal_linked")
 
@@ -915,7 +915,7 @@ class CodeSigningOrder(pulumi.CustomResource):
     @pulumi.getter(name="renewalOfOrderId")
     def renewal_of_order_id(self) -> pulumi.Output[Optional[_builtins.int]]:
         """
-        an integer of at least 1
+        The order this one renews (DigiCert's `renewal_of_order_id`). Allowed: an integer of at least 1.
         """
         return pulumi.get(self, "renewal_of_order_id")
 
@@ -923,7 +923,7 @@ class CodeSigningOrder(pulumi.CustomResource):
     @pulumi.getter(name="replaceWhenTerminal")
     def replace_when_terminal(self) -> pulumi.Output[Optional[_builtins.bool]]:
         """
-        boolean
+        Place a new order when this one was canceled, rejected, revoked or expired outside Pulumi. Default true. Allowed: boolean.
         """
         return pulumi.get(self, "replace_when_terminal")
 
@@ -931,7 +931,7 @@ class CodeSigningOrder(pulumi.CustomResource):
     @pulumi.getter
     def requests(self) -> pulumi.Output[Optional[Sequence['outputs.Requests']]]:
         """
-        Array<{ id: an ID, status: string }>
+        The order's requests and their statuses.
         """
         return pulumi.get(self, "requests")
 
@@ -947,7 +947,7 @@ class CodeSigningOrder(pulumi.CustomResource):
     @pulumi.getter(name="serialNumber")
     def serial_number(self) -> pulumi.Output[Optional[_builtins.str]]:
         """
-        string
+        The certificate's serial number (hex), once issued.
         """
         return pulumi.get(self, "serial_number")
 
@@ -955,7 +955,7 @@ class CodeSigningOrder(pulumi.CustomResource):
     @pulumi.getter(name="shipInfo")
     def ship_info(self) -> pulumi.Output[Optional['outputs.ShipInfo']]:
         """
-        an object { name, addr1, addr2?, city, state, zip, country, method }
+        Where DigiCert ships the token (`ship_token` only). Stored as a secret output. Allowed: an object { name, addr1, addr2?, city, state, zip, country, method }.
         """
         return pulumi.get(self, "ship_info")
 
@@ -963,7 +963,7 @@ class CodeSigningOrder(pulumi.CustomResource):
     @pulumi.getter(name="skipApproval")
     def skip_approval(self) -> pulumi.Output[Optional[_builtins.bool]]:
         """
-        boolean
+        Skip CertCentral's request approval when the key's user may approve. Does not skip DigiCert's validation. Allowed: boolean.
         """
         return pulumi.get(self, "skip_approval")
 
@@ -971,7 +971,7 @@ class CodeSigningOrder(pulumi.CustomResource):
     @pulumi.getter
     def status(self) -> pulumi.Output[Optional[_builtins.str]]:
         """
-        string
+        The order's status: needs_approval, pending, waiting_pickup, issued, reissue_pending, rejected, canceled, revoked, expired (or whatever DigiCert reports).
         """
         return pulumi.get(self, "status")
 
@@ -979,7 +979,7 @@ class CodeSigningOrder(pulumi.CustomResource):
     @pulumi.getter
     def thumbprint(self) -> pulumi.Output[Optional[_builtins.str]]:
         """
-        string
+        The certificate's SHA-1 thumbprint (hex), once issued.
         """
         return pulumi.get(self, "thumbprint")
 
@@ -987,7 +987,7 @@ class CodeSigningOrder(pulumi.CustomResource):
     @pulumi.getter(name="validFrom")
     def valid_from(self) -> pulumi.Output[Optional[_builtins.str]]:
         """
-        string
+        First day of validity (`YYYY-MM-DD`), once issued.
         """
         return pulumi.get(self, "valid_from")
 
@@ -995,7 +995,7 @@ class CodeSigningOrder(pulumi.CustomResource):
     @pulumi.getter(name="validTill")
     def valid_till(self) -> pulumi.Output[Optional[_builtins.str]]:
         """
-        string
+        Last day of validity (`YYYY-MM-DD`), once issued.
         """
         return pulumi.get(self, "valid_till")
 
@@ -1003,7 +1003,7 @@ class CodeSigningOrder(pulumi.CustomResource):
     @pulumi.getter(name="waitFor")
     def wait_for(self) -> pulumi.Output[Optional[_builtins.str]]:
         """
-        "none" | "approved" | "issued"
+        Make `pulumi up` wait until the order is `"approved"` or `"issued"`; `"none"` (default) returns once placed. Allowed: "none" | "approved" | "issued".
         """
         return pulumi.get(self, "wait_for")
 
@@ -1011,7 +1011,7 @@ class CodeSigningOrder(pulumi.CustomResource):
     @pulumi.getter(name="waitTimeout")
     def wait_timeout(self) -> pulumi.Output[Optional[_builtins.str]]:
         """
-        a duration such as "90s", "30m", "2h" or "1h30m", at most 168h (7 days)
+        How long to wait for `waitFor`, e.g. `"90s"`, `"30m"`, `"2h"`. Default `"30m"`. The order stays in state when it passes. Allowed: a duration such as "90s", "30m", "2h" or "1h30m", at most 168h (7 days).
         """
         return pulumi.get(self, "wait_timeout")
 

@@ -33,7 +33,7 @@ __all__ = [
 @pulumi.output_type
 class Certificate(dict):
     """
-    an object { signatureHash?, serverPlatform?, csr?, organizationUnits? }
+    Certificate details. On an issued order a change of `csr`, `signatureHash` or `serverPlatform` is a reissue of the same order (key rotation, no new order); before issuance it places a new order. Allowed: an object { signatureHash?, serverPlatform?, csr?, organizationUnits? }.
     """
     @staticmethod
     def __key_warning(key: str):
@@ -62,12 +62,12 @@ class Certificate(dict):
                  server_platform: Optional['outputs.CertificateServerPlatform'] = None,
                  signature_hash: Optional[_builtins.str] = None):
         """
-        an object { signatureHash?, serverPlatform?, csr?, organizationUnits? }
+        Certificate details. On an issued order a change of `csr`, `signatureHash` or `serverPlatform` is a reissue of the same order (key rotation, no new order); before issuance it places a new order. Allowed: an object { signatureHash?, serverPlatform?, csr?, organizationUnits? }.
 
-        :param _builtins.str csr: a PEM certificate signing request (-----BEGIN CERTIFICATE REQUEST-----)
-        :param Sequence[_builtins.str] organization_units: a list of a non-empty string
-        :param 'CertificateServerPlatform' server_platform: an object { id }
-        :param _builtins.str signature_hash: "sha256"
+        :param _builtins.str csr: A PEM CSR; required for `email` (HSM) provisioning and server platform 55. Allowed: a PEM certificate signing request (-----BEGIN CERTIFICATE REQUEST-----).
+        :param Sequence[_builtins.str] organization_units: Departments shown on the certificate. Allowed: a list of a non-empty string.
+        :param 'CertificateServerPlatform' server_platform: The server platform (token model) ID; required for `client_app` or when `csProvisioningMethod` is unset. Allowed: an object { id }.
+        :param _builtins.str signature_hash: `"sha256"`, the default and the only hash DigiCert documents for code signing. Allowed: "sha256".
         """
         if csr is not None:
             pulumi.set(__self__, "csr", csr)
@@ -82,7 +82,7 @@ class Certificate(dict):
     @pulumi.getter
     def csr(self) -> Optional[_builtins.str]:
         """
-        a PEM certificate signing request (-----BEGIN CERTIFICATE REQUEST-----)
+        A PEM CSR; required for `email` (HSM) provisioning and server platform 55. Allowed: a PEM certificate signing request (-----BEGIN CERTIFICATE REQUEST-----).
         """
         return pulumi.get(self, "csr")
 
@@ -90,7 +90,7 @@ class Certificate(dict):
     @pulumi.getter(name="organizationUnits")
     def organization_units(self) -> Optional[Sequence[_builtins.str]]:
         """
-        a list of a non-empty string
+        Departments shown on the certificate. Allowed: a list of a non-empty string.
         """
         return pulumi.get(self, "organization_units")
 
@@ -98,7 +98,7 @@ class Certificate(dict):
     @pulumi.getter(name="serverPlatform")
     def server_platform(self) -> Optional['outputs.CertificateServerPlatform']:
         """
-        an object { id }
+        The server platform (token model) ID; required for `client_app` or when `csProvisioningMethod` is unset. Allowed: an object { id }.
         """
         return pulumi.get(self, "server_platform")
 
@@ -106,7 +106,7 @@ class Certificate(dict):
     @pulumi.getter(name="signatureHash")
     def signature_hash(self) -> Optional[_builtins.str]:
         """
-        "sha256"
+        `"sha256"`, the default and the only hash DigiCert documents for code signing. Allowed: "sha256".
         """
         return pulumi.get(self, "signature_hash")
 
@@ -114,12 +114,12 @@ class Certificate(dict):
 @pulumi.output_type
 class CertificateServerPlatform(dict):
     """
-    an object { id }
+    The server platform (token model) ID; required for `client_app` or when `csProvisioningMethod` is unset. Allowed: an object { id }.
     """
     def __init__(__self__, *,
                  id: _builtins.int):
         """
-        an object { id }
+        The server platform (token model) ID; required for `client_app` or when `csProvisioningMethod` is unset. Allowed: an object { id }.
 
         :param _builtins.int id: -1 (OTHER) or a positive integer
         """
@@ -137,12 +137,12 @@ class CertificateServerPlatform(dict):
 @pulumi.output_type
 class Container(dict):
     """
-    an object { id }
+    The container (division) to place the order under. Another container places a new order; leaving it out keeps the order where it is (an import records DigiCert's container). Allowed: an object { id }.
     """
     def __init__(__self__, *,
                  id: _builtins.int):
         """
-        an object { id }
+        The container (division) to place the order under. Another container places a new order; leaving it out keeps the order where it is (an import records DigiCert's container). Allowed: an object { id }.
 
         :param _builtins.int id: an integer of at least 1
         """
@@ -180,8 +180,8 @@ class CustomFields(dict):
                  metadata_id: _builtins.int,
                  value: _builtins.str):
         """
-        :param _builtins.int metadata_id: an integer of at least 1
-        :param _builtins.str value: string
+        :param _builtins.int metadata_id: The custom field's ID in your account (CertCentral's `metadata_id`). Allowed: an integer of at least 1.
+        :param _builtins.str value: Its value, validated by DigiCert as your account's field settings say. Allowed: string.
         """
         pulumi.set(__self__, "metadata_id", metadata_id)
         pulumi.set(__self__, "value", value)
@@ -190,7 +190,7 @@ class CustomFields(dict):
     @pulumi.getter(name="metadataId")
     def metadata_id(self) -> _builtins.int:
         """
-        an integer of at least 1
+        The custom field's ID in your account (CertCentral's `metadata_id`). Allowed: an integer of at least 1.
         """
         return pulumi.get(self, "metadata_id")
 
@@ -198,7 +198,7 @@ class CustomFields(dict):
     @pulumi.getter
     def value(self) -> _builtins.str:
         """
-        string
+        Its value, validated by DigiCert as your account's field settings say. Allowed: string.
         """
         return pulumi.get(self, "value")
 
@@ -206,7 +206,7 @@ class CustomFields(dict):
 @pulumi.output_type
 class OrderValidity(dict):
     """
-    an object with exactly one of years, days or customExpirationDate
+    Exactly one of `years` (1-3), `days` (1 or more) or `customExpirationDate`. Replaces on change. Allowed: an object with exactly one of years, days or customExpirationDate.
     """
     @staticmethod
     def __key_warning(key: str):
@@ -230,11 +230,11 @@ class OrderValidity(dict):
                  days: Optional[_builtins.int] = None,
                  years: Optional[_builtins.int] = None):
         """
-        an object with exactly one of years, days or customExpirationDate
+        Exactly one of `years` (1-3), `days` (1 or more) or `customExpirationDate`. Replaces on change. Allowed: an object with exactly one of years, days or customExpirationDate.
 
-        :param _builtins.str custom_expiration_date: a date written YYYY-MM-DD or DD MMM YYYY (e.g. "2027-06-09" or "09 JUN 2027")
-        :param _builtins.int days: an integer of at least 1
-        :param _builtins.int years: an integer from 1 to 3
+        :param _builtins.str custom_expiration_date: `YYYY-MM-DD` or `DD MMM YYYY`, in the future; sent as `DD MMM YYYY`. Allowed: a date written YYYY-MM-DD or DD MMM YYYY (e.g. "2027-06-09" or "09 JUN 2027").
+        :param _builtins.int days: 1 or more. Allowed: an integer of at least 1.
+        :param _builtins.int years: 1 to 3. Certificates live at most 459 days since 2026-02-24, whatever the order's validity. Allowed: an integer from 1 to 3.
         """
         if custom_expiration_date is not None:
             pulumi.set(__self__, "custom_expiration_date", custom_expiration_date)
@@ -247,7 +247,7 @@ class OrderValidity(dict):
     @pulumi.getter(name="customExpirationDate")
     def custom_expiration_date(self) -> Optional[_builtins.str]:
         """
-        a date written YYYY-MM-DD or DD MMM YYYY (e.g. "2027-06-09" or "09 JUN 2027")
+        `YYYY-MM-DD` or `DD MMM YYYY`, in the future; sent as `DD MMM YYYY`. Allowed: a date written YYYY-MM-DD or DD MMM YYYY (e.g. "2027-06-09" or "09 JUN 2027").
         """
         return pulumi.get(self, "custom_expiration_date")
 
@@ -255,7 +255,7 @@ class OrderValidity(dict):
     @pulumi.getter
     def days(self) -> Optional[_builtins.int]:
         """
-        an integer of at least 1
+        1 or more. Allowed: an integer of at least 1.
         """
         return pulumi.get(self, "days")
 
@@ -263,7 +263,7 @@ class OrderValidity(dict):
     @pulumi.getter
     def years(self) -> Optional[_builtins.int]:
         """
-        an integer from 1 to 3
+        1 to 3. Certificates live at most 459 days since 2026-02-24, whatever the order's validity. Allowed: an integer from 1 to 3.
         """
         return pulumi.get(self, "years")
 
@@ -271,7 +271,7 @@ class OrderValidity(dict):
 @pulumi.output_type
 class Organization(dict):
     """
-    an object: { id } of an existing organization, or a new organization's details
+    `{ id }` of an existing, CS-validated organization (recommended), or a new organization's details. Replaces on change. Allowed: an object: { id } of an existing organization, or a new organization's details.
     """
     @staticmethod
     def __key_warning(key: str):
@@ -302,18 +302,18 @@ class Organization(dict):
                  telephone: Optional[_builtins.str] = None,
                  zip: Optional[_builtins.str] = None):
         """
-        an object: { id } of an existing organization, or a new organization's details
+        `{ id }` of an existing, CS-validated organization (recommended), or a new organization's details. Replaces on change. Allowed: an object: { id } of an existing organization, or a new organization's details.
 
-        :param _builtins.str address: a non-empty string
-        :param _builtins.str address2: string
-        :param _builtins.str city: a non-empty string
-        :param _builtins.str country: a two-letter country code
-        :param _builtins.int id: an integer of at least 1
-        :param _builtins.str name: a non-empty string
-        :param _builtins.bool skip_duplicate_org_check: boolean
-        :param _builtins.str state: a non-empty string
-        :param _builtins.str telephone: a non-empty string
-        :param _builtins.str zip: a non-empty string
+        :param _builtins.str address: A new organization's street address. Allowed: a non-empty string.
+        :param _builtins.str address2: A second address line. Allowed: string.
+        :param _builtins.str city: A new organization's city. Allowed: a non-empty string.
+        :param _builtins.str country: Two-letter country code. Allowed: a two-letter country code.
+        :param _builtins.int id: An existing organization's ID. Give this or the details below, not both. Allowed: an integer of at least 1.
+        :param _builtins.str name: A new organization's legal name. Allowed: a non-empty string.
+        :param _builtins.bool skip_duplicate_org_check: Create a new organization even if one with these details exists. Allowed: boolean.
+        :param _builtins.str state: A new organization's state or province. Allowed: a non-empty string.
+        :param _builtins.str telephone: A new organization's telephone number. Allowed: a non-empty string.
+        :param _builtins.str zip: A new organization's postal code. Allowed: a non-empty string.
         """
         if address is not None:
             pulumi.set(__self__, "address", address)
@@ -340,7 +340,7 @@ class Organization(dict):
     @pulumi.getter
     def address(self) -> Optional[_builtins.str]:
         """
-        a non-empty string
+        A new organization's street address. Allowed: a non-empty string.
         """
         return pulumi.get(self, "address")
 
@@ -348,7 +348,7 @@ class Organization(dict):
     @pulumi.getter
     def address2(self) -> Optional[_builtins.str]:
         """
-        string
+        A second address line. Allowed: string.
         """
         return pulumi.get(self, "address2")
 
@@ -356,7 +356,7 @@ class Organization(dict):
     @pulumi.getter
     def city(self) -> Optional[_builtins.str]:
         """
-        a non-empty string
+        A new organization's city. Allowed: a non-empty string.
         """
         return pulumi.get(self, "city")
 
@@ -364,7 +364,7 @@ class Organization(dict):
     @pulumi.getter
     def country(self) -> Optional[_builtins.str]:
         """
-        a two-letter country code
+        Two-letter country code. Allowed: a two-letter country code.
         """
         return pulumi.get(self, "country")
 
@@ -372,7 +372,7 @@ class Organization(dict):
     @pulumi.getter
     def id(self) -> Optional[_builtins.int]:
         """
-        an integer of at least 1
+        An existing organization's ID. Give this or the details below, not both. Allowed: an integer of at least 1.
         """
         return pulumi.get(self, "id")
 
@@ -380,7 +380,7 @@ class Organization(dict):
     @pulumi.getter
     def name(self) -> Optional[_builtins.str]:
         """
-        a non-empty string
+        A new organization's legal name. Allowed: a non-empty string.
         """
         return pulumi.get(self, "name")
 
@@ -388,7 +388,7 @@ class Organization(dict):
     @pulumi.getter(name="skipDuplicateOrgCheck")
     def skip_duplicate_org_check(self) -> Optional[_builtins.bool]:
         """
-        boolean
+        Create a new organization even if one with these details exists. Allowed: boolean.
         """
         return pulumi.get(self, "skip_duplicate_org_check")
 
@@ -396,7 +396,7 @@ class Organization(dict):
     @pulumi.getter
     def state(self) -> Optional[_builtins.str]:
         """
-        a non-empty string
+        A new organization's state or province. Allowed: a non-empty string.
         """
         return pulumi.get(self, "state")
 
@@ -404,7 +404,7 @@ class Organization(dict):
     @pulumi.getter
     def telephone(self) -> Optional[_builtins.str]:
         """
-        a non-empty string
+        A new organization's telephone number. Allowed: a non-empty string.
         """
         return pulumi.get(self, "telephone")
 
@@ -412,7 +412,7 @@ class Organization(dict):
     @pulumi.getter
     def zip(self) -> Optional[_builtins.str]:
         """
-        a non-empty string
+        A new organization's postal code. Allowed: a non-empty string.
         """
         return pulumi.get(self, "zip")
 
@@ -420,7 +420,7 @@ class Organization(dict):
 @pulumi.output_type
 class Reissue(dict):
     """
-    ({ status: string, requested: ({ certificate: an object { signatureHash?, serverPlatform?, csr?, organizationUnits? } } & Partial<{ csProvisioningMethod: "ship_token" | "client_app" | "email" | "key_locker" }>) } & Partial<{ requestId: an ID, replacesCertificateId: an ID }>)
+    The last reissue requested (a change of `certificate.csr`, `signatureHash`, `serverPlatform` or `csProvisioningMethod` on an issued order, or a renewal inside the order), until its certificate is issued: `status` is `pending`, or `rejected` / `canceled` when DigiCert turned it down (the next `pulumi up` requests it again). `requested` holds the inputs it carries: the echoed inputs keep what the current certificate was issued for until then.
     """
     @staticmethod
     def __key_warning(key: str):
@@ -447,7 +447,7 @@ class Reissue(dict):
                  replaces_certificate_id: Optional[_builtins.int] = None,
                  request_id: Optional[_builtins.int] = None):
         """
-        ({ status: string, requested: ({ certificate: an object { signatureHash?, serverPlatform?, csr?, organizationUnits? } } & Partial<{ csProvisioningMethod: "ship_token" | "client_app" | "email" | "key_locker" }>) } & Partial<{ requestId: an ID, replacesCertificateId: an ID }>)
+        The last reissue requested (a change of `certificate.csr`, `signatureHash`, `serverPlatform` or `csProvisioningMethod` on an issued order, or a renewal inside the order), until its certificate is issued: `status` is `pending`, or `rejected` / `canceled` when DigiCert turned it down (the next `pulumi up` requests it again). `requested` holds the inputs it carries: the echoed inputs keep what the current certificate was issued for until then.
 
         :param 'ReissueRequested' requested: ({ certificate: an object { signatureHash?, serverPlatform?, csr?, organizationUnits? } } & Partial<{ csProvisioningMethod: "ship_token" | "client_app" | "email" | "key_locker" }>)
         :param _builtins.str status: string
@@ -682,7 +682,7 @@ class Requests(dict):
 @pulumi.output_type
 class ShipInfo(dict):
     """
-    an object { name, addr1, addr2?, city, state, zip, country, method }
+    Where DigiCert ships the token (`ship_token` only). Stored as a secret output. Allowed: an object { name, addr1, addr2?, city, state, zip, country, method }.
     """
     def __init__(__self__, *,
                  addr1: _builtins.str,
@@ -694,16 +694,16 @@ class ShipInfo(dict):
                  zip: _builtins.str,
                  addr2: Optional[_builtins.str] = None):
         """
-        an object { name, addr1, addr2?, city, state, zip, country, method }
+        Where DigiCert ships the token (`ship_token` only). Stored as a secret output. Allowed: an object { name, addr1, addr2?, city, state, zip, country, method }.
 
-        :param _builtins.str addr1: a non-empty string
-        :param _builtins.str city: a non-empty string
-        :param _builtins.str country: a two-letter country code
-        :param _builtins.str method: "STANDARD" | "EXPEDITED"
-        :param _builtins.str name: a non-empty string
-        :param _builtins.str state: a non-empty string
-        :param _builtins.str zip: a non-empty string
-        :param _builtins.str addr2: string
+        :param _builtins.str addr1: The street address. Allowed: a non-empty string.
+        :param _builtins.str city: The city. Allowed: a non-empty string.
+        :param _builtins.str country: Two-letter country code. Allowed: a two-letter country code.
+        :param _builtins.str method: `"STANDARD"` or `"EXPEDITED"` (costs extra). Allowed: "STANDARD" | "EXPEDITED".
+        :param _builtins.str name: The recipient's name. Allowed: a non-empty string.
+        :param _builtins.str state: The state or province. Allowed: a non-empty string.
+        :param _builtins.str zip: The postal code. Allowed: a non-empty string.
+        :param _builtins.str addr2: A second address line. Allowed: string.
         """
         pulumi.set(__self__, "addr1", addr1)
         pulumi.set(__self__, "city", city)
@@ -719,7 +719,7 @@ class ShipInfo(dict):
     @pulumi.getter
     def addr1(self) -> _builtins.str:
         """
-        a non-empty string
+        The street address. Allowed: a non-empty string.
         """
         return pulumi.get(self, "addr1")
 
@@ -727,7 +727,7 @@ class ShipInfo(dict):
     @pulumi.getter
     def city(self) -> _builtins.str:
         """
-        a non-empty string
+        The city. Allowed: a non-empty string.
         """
         return pulumi.get(self, "city")
 
@@ -735,7 +735,7 @@ class ShipInfo(dict):
     @pulumi.getter
     def country(self) -> _builtins.str:
         """
-        a two-letter country code
+        Two-letter country code. Allowed: a two-letter country code.
         """
         return pulumi.get(self, "country")
 
@@ -743,7 +743,7 @@ class ShipInfo(dict):
     @pulumi.getter
     def method(self) -> _builtins.str:
         """
-        "STANDARD" | "EXPEDITED"
+        `"STANDARD"` or `"EXPEDITED"` (costs extra). Allowed: "STANDARD" | "EXPEDITED".
         """
         return pulumi.get(self, "method")
 
@@ -751,7 +751,7 @@ class ShipInfo(dict):
     @pulumi.getter
     def name(self) -> _builtins.str:
         """
-        a non-empty string
+        The recipient's name. Allowed: a non-empty string.
         """
         return pulumi.get(self, "name")
 
@@ -759,7 +759,7 @@ class ShipInfo(dict):
     @pulumi.getter
     def state(self) -> _builtins.str:
         """
-        a non-empty string
+        The state or province. Allowed: a non-empty string.
         """
         return pulumi.get(self, "state")
 
@@ -767,7 +767,7 @@ class ShipInfo(dict):
     @pulumi.getter
     def zip(self) -> _builtins.str:
         """
-        a non-empty string
+        The postal code. Allowed: a non-empty string.
         """
         return pulumi.get(self, "zip")
 
@@ -775,7 +775,7 @@ class ShipInfo(dict):
     @pulumi.getter
     def addr2(self) -> Optional[_builtins.str]:
         """
-        string
+        A second address line. Allowed: string.
         """
         return pulumi.get(self, "addr2")
 
