@@ -246,6 +246,36 @@ function worthShowing(line: string): boolean {
   return /^\s{2,}[+~-]?\s*[a-zA-Z]+\s*:/.test(text); // an output or a diagnostic's detail
 }
 
+/** The demo's stack on the real CLI, its lines shown as they come. */
+async function demoStack(pulumi: string, emulator: Emulator, programDir?: () => string): Promise<CliStack> {
+  const stack = await CliStack.create(pulumi, {
+    baseUrl: emulator.baseUrl,
+    apiKey: API_KEY,
+    stack: STACK,
+    programDir,
+    onLine: (line) => {
+      if (worthShowing(line)) console.log(`  | ${line}`);
+    },
+  });
+  kv("program folder", stack.dir);
+  return stack;
+}
+
+/** Steps 1 and 2 of both stories: the preview (no API call) and the up that places the order. */
+async function previewAndUp(stack: CliStack, nextCalls: () => RecordedRequest[]) {
+  heading("1. pulumi preview --diff");
+  await stack.run(["preview", "--diff"]);
+  apiCalls(nextCalls());
+
+  heading("2. pulumi up");
+  await stack.run(["up", "--yes", "--skip-preview"]);
+  const placed = await stack.outputs();
+  kv("order ID", placed.orderId);
+  kv("status", placed.status);
+  apiCalls(nextCalls());
+  return placed;
+}
+
 /** The same story with the real CLI, on a local backend in a temp folder. */
 async function cliDemo(pulumi: string, emulator: Emulator): Promise<void> {
   const nextCalls = callTracker(emulator);
@@ -253,28 +283,10 @@ async function cliDemo(pulumi: string, emulator: Emulator): Promise<void> {
   kv("mode", `real Pulumi CLI (${pulumi}), local backend in a temp folder`);
   kv("emulator", emulator.baseUrl);
   kv("stack", `${STACK} (Pulumi.${STACK}.yaml), program ${PROGRAM_MAIN}`);
-  const stack = await CliStack.create(pulumi, {
-    baseUrl: emulator.baseUrl,
-    apiKey: API_KEY,
-    stack: STACK,
-    onLine: (line) => {
-      if (worthShowing(line)) console.log(`  | ${line}`);
-    },
-  });
+  const stack = await demoStack(pulumi, emulator);
   try {
-    kv("program folder", stack.dir);
     kv("config", "digicert:apiKey (secret), digicert:baseUrl = the emulator");
-
-    heading("1. pulumi preview --diff");
-    await stack.run(["preview", "--diff"]);
-    apiCalls(nextCalls());
-
-    heading("2. pulumi up");
-    await stack.run(["up", "--yes", "--skip-preview"]);
-    const placed = await stack.outputs();
-    kv("order ID", placed.orderId);
-    kv("status", placed.status);
-    apiCalls(nextCalls());
+    const placed = await previewAndUp(stack, nextCalls);
 
     heading("3. Approval and issuance (CertCentral, emulated)");
     emulator.approve(placed.orderId);
@@ -338,28 +350,9 @@ async function yamlDemo(pulumi: string, emulator: Emulator): Promise<void> {
   kv("mode", `real Pulumi CLI (${pulumi}), Pulumi YAML program on the provider plugin`);
   kv("emulator", emulator.baseUrl);
   kv("program", "examples/yaml (its CSR in signing-key.csr.pem)");
-  const stack = await CliStack.create(pulumi, {
-    baseUrl: emulator.baseUrl,
-    apiKey: API_KEY,
-    stack: STACK,
-    programDir: () => yamlProgramFolder(firstCsr),
-    onLine: (line) => {
-      if (worthShowing(line)) console.log(`  | ${line}`);
-    },
-  });
+  const stack = await demoStack(pulumi, emulator, () => yamlProgramFolder(firstCsr));
   try {
-    kv("program folder", stack.dir);
-
-    heading("1. pulumi preview --diff");
-    await stack.run(["preview", "--diff"]);
-    apiCalls(nextCalls());
-
-    heading("2. pulumi up");
-    await stack.run(["up", "--yes", "--skip-preview"]);
-    const placed = await stack.outputs();
-    kv("order ID", placed.orderId);
-    kv("status", placed.status);
-    apiCalls(nextCalls());
+    const placed = await previewAndUp(stack, nextCalls);
 
     heading("3. Issuance (CertCentral, emulated), then pulumi refresh");
     emulator.issue(placed.orderId);

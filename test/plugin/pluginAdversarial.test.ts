@@ -13,7 +13,7 @@ import { Emulator, startEmulator } from "../../emulator";
 import { ProviderHost, secret, urnFor } from "../../harness/providerHost";
 import { DigicertPlugin } from "../../provider/plugin/server";
 import { isSecretValue } from "../../provider/plugin/wire";
-import { RSA_3072_CSR } from "../fixtures/certificateRequests";
+import { declaredOrder, invokeHandler } from "./pluginSupport";
 
 const KEY = "emulator-api-key";
 const PLUGIN = path.resolve(__dirname, "..", "..", "provider", "plugin", "main.js");
@@ -21,23 +21,9 @@ const TYPE = "digicert:index:CodeSigningOrder";
 const urn = (name: string, stack = "dev") => urnFor({ stack, project: "codesigning", name, type: TYPE });
 
 type Props = Record<string, unknown>;
-type UnaryHandler = (call: { request: unknown }, done: (error: unknown, response?: unknown) => void) => void;
 
-const declared = (): Props => ({
-  product: "code_signing",
-  certificate: { serverPlatform: { id: -1 }, signatureHash: "sha256", csr: RSA_3072_CSR },
-  organization: { id: 123456 },
-  orderValidity: { years: 1 },
-  csProvisioningMethod: "email",
-});
-
-/** Calls one of the plugin's gRPC handlers in-process, as grpc-js would. */
-function invoke<Res>(plugin: DigicertPlugin, method: string, request: unknown): Promise<Res> {
-  const handler = plugin.handlers()[method] as unknown as UnaryHandler;
-  return new Promise((resolve, reject) =>
-    handler({ request }, (error, response) => (error ? reject(error) : resolve(response as Res))),
-  );
-}
+const declared = declaredOrder;
+const invoke = invokeHandler;
 
 const struct = (props: Props) => Struct.fromJavaScript(props as Record<string, JavaScriptValue>);
 

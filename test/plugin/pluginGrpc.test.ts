@@ -8,7 +8,8 @@ import { mkdtempSync, readFileSync } from "fs";
 import { tmpdir } from "os";
 import * as path from "path";
 import { Emulator, startEmulator } from "../../emulator";
-import { EC_P256_CSR, RSA_3072_CSR } from "../fixtures/certificateRequests";
+import { EC_P256_CSR } from "../fixtures/certificateRequests";
+import { declaredOrder } from "./pluginSupport";
 import {
   hostErrorOf,
   isSecret,
@@ -27,11 +28,7 @@ const urn = (name: string) => urnFor({ stack: "dev", project: "codesigning", nam
 type Props = Record<string, unknown>;
 
 const declared = (): Props => ({
-  product: "code_signing",
-  certificate: { serverPlatform: { id: -1 }, signatureHash: "sha256", csr: RSA_3072_CSR },
-  organization: { id: 123456 },
-  orderValidity: { years: 1 },
-  csProvisioningMethod: "email",
+  ...declaredOrder(),
   customFields: secret([{ metadataId: 12, value: "123456" }]),
 });
 

@@ -3,7 +3,6 @@
  * engine runs calls for several resources at once (it does: creates of independent resources run in parallel), and
  * for Read and Delete (refresh, import, destroy), not only Check/Diff/Create/Update.
  */
-import * as grpc from "@grpc/grpc-js";
 import * as pb from "@pulumi/pulumi/proto/provider_pb";
 import { expect } from "chai";
 import { Struct } from "google-protobuf/google/protobuf/struct_pb";
@@ -14,6 +13,7 @@ import { DEFAULT_API_KEY, Emulator, startEmulator } from "../../emulator";
 import { DigicertPlugin } from "../../provider/plugin/server";
 import { RESOURCE_TOKEN } from "../../provider/plugin/schema";
 import { RSA_3072_CSR } from "../fixtures/certificateRequests";
+import { invokeHandler } from "./pluginSupport";
 
 const urnOf = (name: string) => `urn:pulumi:dev::codesigning::${RESOURCE_TOKEN}::${name}`;
 
@@ -24,20 +24,6 @@ const declared = {
   orderValidity: { years: 1 },
   csProvisioningMethod: "email",
 };
-
-/** One gRPC handler called as the server would call it, answered through its callback. */
-function call<Req, Res>(
-  handlers: grpc.UntypedServiceImplementation,
-  name: string,
-  request: Req,
-): Promise<Res> {
-  const handler = handlers[name] as (c: { request: Req }, done: grpc.sendUnaryData<Res>) => void;
-  return new Promise((resolve, reject) =>
-    handler({ request }, (error, value) =>
-      error ? reject(new Error(error.details)) : resolve(value as Res),
-    ),
-  );
-}
 
 describe("provider plugin: each progress line under its own resource", function () {
   this.timeout(20_000);
@@ -55,9 +41,8 @@ describe("provider plugin: each progress line under its own resource", function 
       deps: { env: { DIGICERT_PENDING_DIR: mkdtempSync(path.join(tmpdir(), "plugin-urn-")) } },
       log: (line, urn) => lines.push({ line, urn }),
     });
-    const handlers = plugin.handlers();
-    await call(
-      handlers,
+    await invokeHandler(
+      plugin,
       "configure",
       new pb.ConfigureRequest().setArgs(
         Struct.fromJavaScript({ apiKey: DEFAULT_API_KEY, baseUrl: emulator.baseUrl }),
@@ -66,16 +51,16 @@ describe("provider plugin: each progress line under its own resource", function 
     const names = ["first", "second"];
     const created = await Promise.all(
       names.map(async (name) => {
-        const checked = await call<pb.CheckRequest, pb.CheckResponse>(
-          handlers,
+        const checked = await invokeHandler<pb.CheckResponse>(
+          plugin,
           "check",
           new pb.CheckRequest()
             .setUrn(urnOf(name))
             .setType(RESOURCE_TOKEN)
             .setNews(Struct.fromJavaScript(declared)),
         );
-        const res = await call<pb.CreateRequest, pb.CreateResponse>(
-          handlers,
+        const res = await invokeHandler<pb.CreateResponse>(
+          plugin,
           "create",
           new pb.CreateRequest()
             .setUrn(urnOf(name))
@@ -93,13 +78,13 @@ describe("provider plugin: each progress line under its own resource", function 
     lines.length = 0;
     for (const { name, id, properties } of created) {
       emulator.setStatus(Number(id), "canceled");
-      await call(
-        handlers,
+      await invokeHandler(
+        plugin,
         "read",
         new pb.ReadRequest().setId(id).setUrn(urnOf(name)).setProperties(properties),
       );
-      await call(
-        handlers,
+      await invokeHandler(
+        plugin,
         "delete",
         new pb.DeleteRequest().setId(id).setUrn(urnOf(name)).setProperties(properties),
       );
