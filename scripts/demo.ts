@@ -261,6 +261,19 @@ async function demoStack(pulumi: string, emulator: Emulator, programDir?: () => 
   return stack;
 }
 
+/** The last step of both stories: destroy, and what became of the order at the emulator. */
+async function destroyStep(
+  stack: CliStack,
+  emulator: Emulator,
+  orderId: number,
+  nextCalls: () => RecordedRequest[],
+): Promise<void> {
+  heading("6. pulumi destroy");
+  await stack.run(["destroy", "--yes", "--skip-preview"]);
+  kv("order status", `${emulator.order(orderId)?.status ?? "?"} (at the emulator)`);
+  apiCalls(nextCalls());
+}
+
 /** Steps 1 and 2 of both stories: the preview (no API call) and the up that places the order. */
 async function previewAndUp(stack: CliStack, nextCalls: () => RecordedRequest[]) {
   heading("1. pulumi preview --diff");
@@ -313,10 +326,7 @@ async function cliDemo(pulumi: string, emulator: Emulator): Promise<void> {
     if (outs.status !== "issued") throw new StepFailure(`status after refresh is ${outs.status}, not issued`);
     apiCalls(nextCalls());
 
-    heading("6. pulumi destroy");
-    await stack.run(["destroy", "--yes", "--skip-preview"]);
-    kv("order status", `${emulator.order(placed.orderId)?.status ?? "?"} (at the emulator)`);
-    apiCalls(nextCalls());
+    await destroyStep(stack, emulator, placed.orderId, nextCalls);
   } finally {
     stack.dispose();
   }
@@ -372,10 +382,7 @@ async function yamlDemo(pulumi: string, emulator: Emulator): Promise<void> {
     kv("order", `${placed.orderId}: ${order?.status ?? "?"}, certificate ${order?.certificate?.id ?? "-"}`);
     apiCalls(nextCalls());
 
-    heading("6. pulumi destroy");
-    await stack.run(["destroy", "--yes", "--skip-preview"]);
-    kv("order status", `${emulator.order(placed.orderId)?.status ?? "?"} (at the emulator)`);
-    apiCalls(nextCalls());
+    await destroyStep(stack, emulator, placed.orderId, nextCalls);
   } finally {
     stack.dispose();
   }
