@@ -6,7 +6,6 @@ import { lookUpHistory } from "./orderHistory";
 import { historyStart, planCreate } from "./plans";
 import { composeOutputs } from "./state";
 import { withCertificatePem } from "./certificateDownload";
-import { decodeStoredState } from "./codecs/state";
 import { waitForOrder } from "./waiting";
 import { isTerminalStatus } from "./orderStatus";
 
@@ -51,11 +50,16 @@ export async function createOrder(
   if (plan.kind === "adopt") ctx.memory.rememberAdopted(accepted.state.orderId);
 
   const { inputs } = declaration;
-  const outs = composeOutputs(inputs, { ...accepted.outputs, ...accepted.state });
   try {
-    const waited = await waitForOrder(ctx, declaration.wait, outs, accepted.state);
+    const waited = await waitForOrder(
+      ctx,
+      declaration.wait,
+      inputs,
+      { ...accepted.outputs, ...accepted.state },
+      accepted.state,
+    );
     // An order issued by now (waited for, or adopted issued) carries its certificate's PEM at once.
-    const computed = await withCertificatePem(ctx, decodeStoredState(waited).computed);
+    const computed = await withCertificatePem(ctx, waited);
     return { id: String(accepted.state.orderId), outs: composeOutputs(inputs, computed) };
   } catch (error) {
     if (!(error instanceof ResourceInitError && plan.kind === "adopt" && plan.onWaitFailure === "plain"))

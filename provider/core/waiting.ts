@@ -1,4 +1,5 @@
-import { WaitTarget } from "./codecs/inputs";
+import { CodeSigningOrderInputs, WaitTarget } from "./codecs/inputs";
+import { ComputedOutputs } from "./codecs/state";
 import { Wait } from "./declaration";
 import { FollowStop, followOrder, howToStopWaiting } from "./follower";
 import { ResourceInitError } from "./errors";
@@ -19,10 +20,11 @@ export function reached(target: Exclude<WaitTarget, "none">, state: OrderState):
 export async function waitForOrder(
   ctx: LifecycleContext,
   { target, timeoutText, timeoutMs }: Wait,
-  outs: Record<string, unknown>,
+  inputs: CodeSigningOrderInputs,
+  computed: ComputedOutputs,
   initial: OrderState,
-): Promise<Record<string, unknown>> {
-  if (target === "none" || reached(target, initial)) return outs;
+): Promise<ComputedOutputs> {
+  if (target === "none" || reached(target, initial)) return computed;
   const { orderId } = initial;
   ctx.log(
     `order ${orderId} is ${initial.status}: waiting up to ${timeoutText} for it to be ${target}` +
@@ -43,9 +45,9 @@ export async function waitForOrder(
       );
     },
   });
-  const { state } = outcome;
-  const current = { ...outs, ...composeOutputs({}, state) };
+  const current: ComputedOutputs = { ...computed, ...outcome.state };
   if (outcome.kind === "reached") return current;
+  const { state } = outcome;
   const recorded =
     "It is recorded in state: `pulumi refresh` will follow it, and no second order will be placed.";
   const message: Record<FollowStop, string> = {
@@ -58,5 +60,10 @@ export async function waitForOrder(
       `Order ${orderId} exists at DigiCert with status ${state.status}, but did not reach "${target}" within ` +
       `waitTimeout ${timeoutText}. ${recorded}`,
   };
-  throw new ResourceInitError(String(orderId), current, message[outcome.why], state.status);
+  throw new ResourceInitError(
+    String(orderId),
+    composeOutputs(inputs, current),
+    message[outcome.why],
+    state.status,
+  );
 }
