@@ -3,7 +3,7 @@ import { ComputedOutputs, ReissuedInputs, ReissueRecord, StoredState } from "./c
 import { CodeSigningOrderInputs } from "./codecs/inputs";
 import { withCertificatePem } from "./certificateDownload";
 import { Declaration } from "./declaration";
-import { requestReissueOnce } from "./reissuePost";
+import { requestReissueOnce, SettledReissuePlan } from "./reissuePost";
 import { squash } from "./pem";
 import { ResourceInitError } from "./errors";
 import { LifecycleContext, messageOf } from "./lifecycleContext";
@@ -39,52 +39,42 @@ export async function reissueOrder(
       order: info === undefined ? "gone" : orderSnapshotOf(info),
     });
   const before = await ctx.client.orderInfoIfExists(orderId);
-  let plan = planFor(before, stored.computed.certificateId);
-  let info = before;
-  let current: ComputedOutputs | undefined;
-  if (plan.kind === "send") {
-    const replaces = plan.replacesCertificateId;
-    const outcome = await requestReissueOnce(ctx, orderId, inputs, (found) => planFor(found, replaces));
-    if (outcome.kind === "sent") {
-      current = {
-        ...stored.computed,
-        status: "reissue_pending",
-        requests: mergeRequests(stored.computed.requests, outcome.requests),
-        reissue: pendingRecord(requested, outcome.requestId, replaces),
-      };
-    } else {
-      plan = outcome.plan;
-      info = outcome.info;
-    }
+  const plan = planFor(before, stored.computed.certificateId);
+  if (plan.kind !== "send") return settle(ctx, declaration, stored, plan, before);
+  const replaces = plan.replacesCertificateId;
+  const outcome = await requestReissueOnce(ctx, orderId, inputs, (found) => planFor(found, replaces));
+  if (outcome.kind === "found") return settle(ctx, declaration, stored, outcome.plan, outcome.info);
+  const pending: ComputedOutputs = {
+    ...stored.computed,
+    status: "reissue_pending",
+    requests: mergeRequests(stored.computed.requests, outcome.requests),
+    reissue: pendingRecord(requested, outcome.requestId, replaces),
+  };
+  // The reissue is pending now: state keeps echoing what the current certificate was issued for.
+  return waitForReissue(ctx, declaration, appliedInputs(inputs, stored, true), pending);
+}
+
+/** Nothing to send (DigiCert has the reissue already, or it is refused): record what DigiCert has, wait if asked. */
+async function settle(
+  ctx: LifecycleContext,
+  declaration: Declaration,
+  stored: StoredState,
+  plan: SettledReissuePlan,
+  info: OrderInfoResponse | undefined,
+): Promise<Record<string, unknown>> {
+  const { inputs } = declaration;
+  // Refused covers a gone order, so `info` is there for both adoptions.
+  if (plan.kind === "refuse" || info === undefined) throw new Error(plan.reason);
+  ctx.log(plan.reason);
+  const fresh = orderStateFromInfo(info);
+  if (plan.kind === "adopt-issued") {
+    // The order's certificate is the one the declaration asks for: no reissue is open any more.
+    const issued = { ...refreshState(stored.computed, fresh).computed, reissue: undefined };
+    return composeOutputs(inputs, await withCertificatePem(ctx, issued));
   }
-  if (current === undefined) {
-    switch (plan.kind) {
-      case "send":
-        throw new Error("unreachable: a reissue plan to send that was not sent");
-      case "refuse":
-        throw new Error(plan.reason);
-      case "adopt-issued": {
-        ctx.log(plan.reason);
-        // The order's certificate is the one the declaration asks for: no reissue is open any more.
-        const issued = {
-          ...refreshState(stored.computed, orderStateFromInfo(info!)).computed,
-          reissue: undefined,
-        };
-        return composeOutputs(inputs, await withCertificatePem(ctx, issued));
-      }
-      case "adopt-pending":
-        ctx.log(plan.reason);
-        current = refreshState(
-          {
-            ...stored.computed,
-            reissue: pendingRecord(requested, plan.requestId, plan.replacesCertificateId),
-          },
-          orderStateFromInfo(info!),
-        ).computed;
-    }
-  }
-  // The reissue is pending now (sent or found): state keeps echoing what the current certificate was issued for.
-  return waitForReissue(ctx, declaration, appliedInputs(inputs, stored, true), current);
+  const record = pendingRecord(requestedOf(inputs), plan.requestId, plan.replacesCertificateId);
+  const pending = refreshState({ ...stored.computed, reissue: record }, fresh).computed;
+  return waitForReissue(ctx, declaration, appliedInputs(inputs, stored, true), pending);
 }
 
 /**

@@ -15,7 +15,10 @@ export type SendOutcome =
       readonly requestId?: number;
       readonly requests: { id: number; status: string }[];
     }
-  | { readonly kind: "found"; readonly plan: ReissuePlan; readonly info?: OrderInfoResponse };
+  | { readonly kind: "found"; readonly plan: SettledReissuePlan; readonly info?: OrderInfoResponse };
+
+/** What a reissue plan says once nothing is left to send: refuse, or adopt what DigiCert has. */
+export type SettledReissuePlan = Exclude<ReissuePlan, { readonly kind: "send" }>;
 
 /**
  * POSTs the reissue through the send-once engine (sendOnce.ts), the rules order placement follows. After an answer
