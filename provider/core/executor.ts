@@ -111,6 +111,8 @@ async function placeOnce(
       const startedAt = unanswered.kind === "earlier-run" ? unanswered.since : facts.startedAt;
       const history = await lookUpHistory(ctx.client, declaration.identity, plan.predecessorOrderId);
       const infos = new Map<number, OrderInfoResponse | undefined>(known);
+      // One look: judge what the history lists; when the plan needs the candidates' order info, read it and judge
+      // again (the plan asks for facts, as planDelete does). The look-ups over time are sendOnce's.
       for (;;) {
         const judged = planAfterUnanswered(declaration, {
           listedBefore,
@@ -130,6 +132,7 @@ async function placeOnce(
           const found = { orderId: judged.orderId, info: judged.info };
           return { kind: "found", found, settled: declaration.identity.kind === "derived" };
         }
+        // need-info: read each candidate's order info.
         for (const orderId of judged.orderIds) {
           // An order listed under this resource's own derived ID is its own: once listed, it reaches state.
           const read = () => ctx.client.orderInfoIfExists(orderId);
