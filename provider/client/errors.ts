@@ -82,8 +82,9 @@ export function isRetryable(error: unknown): boolean {
 }
 
 /**
- * After a POST failed this way, DigiCert may or may not have stored the order: it must be looked up before
- * anything is sent again. A 429 is a refusal of the request, but is looked up too: a POST is never re-sent blind.
+ * A POST that failed this way is not final: no answer, a 408 or 5xx (DigiCert may have stored what was sent, so the
+ * send-once engine looks before sending again), or a 429 (a refusal: nothing stored, sent again later without a
+ * look-up). A 4xx otherwise is final.
  */
 export function leftUnanswered(error: unknown): boolean {
   if (error instanceof CertCentralTransportError) return error.reachedServer;
