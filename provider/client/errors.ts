@@ -83,8 +83,8 @@ export function isRetryable(error: unknown): boolean {
 
 /**
  * A POST that failed this way is not final: no answer, a 408 or 5xx (DigiCert may have stored what was sent, so the
- * send-once engine looks before sending again), or a 429 (a refusal: nothing stored, sent again later without a
- * look-up). A 4xx otherwise is final.
+ * send-once engine looks before sending again), or a 429 (a refusal: nothing stored, sent again later; no look-up
+ * of its own). A 4xx otherwise is final.
  */
 export function leftUnanswered(error: unknown): boolean {
   if (error instanceof CertCentralTransportError) return error.reachedServer;
