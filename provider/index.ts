@@ -2,14 +2,16 @@
  * The implementation entry the serialized provider shell loads by package name
  * (`require("pulumi-digicert-code-signing/provider")`). Keep `createProvider` here: old state calls it.
  */
-import { CodeSigningOrderProvider, ProviderDeps } from "./dynamic/codeSigningOrderProvider";
+import { CodeSigningOrderProvider, ProviderDeps } from "./operations/codeSigningOrderProvider";
 import { ConfigSource } from "./core/settings";
+import { processCancellation } from "./dynamic/hostCancel";
 
+/** The operations, hearing the engine's Cancel inside the SDK's dynamic host unless given a cancellation. */
 export function createProvider(config?: ConfigSource, deps?: ProviderDeps): CodeSigningOrderProvider {
-  return new CodeSigningOrderProvider(config, deps);
+  return new CodeSigningOrderProvider(config, { hostCancellation: processCancellation, ...deps });
 }
 
-export { CodeSigningOrderProvider, ProviderDeps } from "./dynamic/codeSigningOrderProvider";
+export { CodeSigningOrderProvider, ProviderDeps } from "./operations/codeSigningOrderProvider";
 export { UNKNOWN } from "./core/unknowns";
 export { ResourceInitError } from "./core/errors";
 export { CertCentralApiError, CertCentralTransportError } from "./client/errors";

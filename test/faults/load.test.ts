@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { Emulator, startEmulator } from "../../emulator";
-import { CodeSigningOrderProvider } from "../../provider/dynamic/codeSigningOrderProvider";
+import { CodeSigningOrderProvider } from "../../provider/operations/codeSigningOrderProvider";
 import { ovHsmInputs } from "../fixtures/digicertExample";
 import { EMULATOR_KEY, stackConfig } from "../provider/providerFixture";
 

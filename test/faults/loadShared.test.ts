@@ -3,7 +3,7 @@ import { Emulator, startEmulator } from "../../emulator";
 import { createProgramDir, removeProgramDir } from "../../harness/programDir";
 import { ProviderHost, secret, urnFor } from "../../harness/providerHost";
 import { RateLimiter } from "../../provider/client/rateLimiter";
-import { CodeSigningOrderProvider } from "../../provider/dynamic/codeSigningOrderProvider";
+import { CodeSigningOrderProvider } from "../../provider/operations/codeSigningOrderProvider";
 import { ReplacementMemory } from "../../provider/core/replacementMemory";
 import { captureOrder, PROJECT } from "../engine/engineFixture";
 import { ovHsmInputs } from "../fixtures/digicertExample";

@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { Emulator } from "../../emulator";
-import { CodeSigningOrderProvider } from "../../provider/dynamic/codeSigningOrderProvider";
+import { CodeSigningOrderProvider } from "../../provider/operations/codeSigningOrderProvider";
 import { RSA_3072_CSR } from "../fixtures/certificateRequests";
 import { ovHsmInputs } from "../fixtures/digicertExample";
 import { providerFor, useEmulator } from "./providerFixture";

@@ -2,7 +2,7 @@ import { expect } from "chai";
 import { Emulator } from "../../emulator";
 import { ovHsmInputs, seedBody, seedResourceInputs } from "../fixtures/digicertExample";
 import { EMULATOR_KEY, providerFor, rejectionOf, stackConfig, useEmulator } from "./providerFixture";
-import { CodeSigningOrderProvider } from "../../provider/dynamic/codeSigningOrderProvider";
+import { CodeSigningOrderProvider } from "../../provider/operations/codeSigningOrderProvider";
 
 const ovHsm = ovHsmInputs("codesigning/dev/hsm", { days: 300 });
 

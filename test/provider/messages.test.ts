@@ -4,7 +4,7 @@
  */
 import { expect } from "chai";
 import * as net from "net";
-import { CodeSigningOrderProvider } from "../../provider/dynamic/codeSigningOrderProvider";
+import { CodeSigningOrderProvider } from "../../provider/operations/codeSigningOrderProvider";
 import { RateLimiter } from "../../provider/client/rateLimiter";
 import { CancellationSource } from "../../provider/core/cancellation";
 import { noPendingPosts } from "../../provider/core/pendingPosts";

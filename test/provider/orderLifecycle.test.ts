@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { Emulator, startEmulator } from "../../emulator";
-import { CodeSigningOrderProvider } from "../../provider/dynamic/codeSigningOrderProvider";
+import { CodeSigningOrderProvider } from "../../provider/operations/codeSigningOrderProvider";
 import { ReplacementMemory } from "../../provider/core/replacementMemory";
 import { ovHsmInputs, NEW_ORGANIZATION } from "../fixtures/digicertExample";
 import {

@@ -1,7 +1,7 @@
 import { Cancellation, CancellationSource } from "../../provider/core/cancellation";
 import { Clock } from "../../provider/client/clock";
 import { RateLimiter } from "../../provider/client/rateLimiter";
-import { CodeSigningOrderProvider } from "../../provider/dynamic/codeSigningOrderProvider";
+import { CodeSigningOrderProvider } from "../../provider/operations/codeSigningOrderProvider";
 import { ReplacementMemory } from "../../provider/core/replacementMemory";
 import { noPendingPosts, PendingPosts } from "../../provider/core/pendingPosts";
 import { Emulator, EmulatorOptions, startEmulator } from "../../emulator";

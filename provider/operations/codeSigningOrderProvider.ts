@@ -1,5 +1,4 @@
-import { Cancellation } from "../core/cancellation";
-import { processCancellation } from "./hostCancel";
+import { Cancellation, CancellationSource } from "../core/cancellation";
 import { decodeInputFields, decodeStoredState } from "../core/codecs/state";
 import { CertCentralClient } from "../client/certcentralClient";
 import { limiterFor, RateLimiter } from "../client/rateLimiter";
@@ -45,15 +44,20 @@ export interface ProviderDeps {
   readonly memory?: ReplacementMemory;
   /** Where unanswered order POSTs are remembered; by default files under DIGICERT_PENDING_DIR or the temp folder. */
   readonly pendingPosts?: PendingPosts;
-  /** The deployment's cancellation; by default the engine's Cancel as the provider host receives it. */
+  /** The deployment's cancellation (the plugin's, a test's). */
   readonly cancellation?: Cancellation;
+  /** Otherwise, made when first needed: the dynamic entry hears the engine's Cancel inside the SDK's host. */
+  readonly hostCancellation?: () => Cancellation;
 }
 
 type Props = Record<string, unknown>;
 
 /**
- * The lifecycle decisions of `CodeSigningOrder`: what check, diff, create, read, update and delete do. The
- * serialized shell (sdk/providerShell.ts) loads this by package name and forwards every call here.
+ * The per-operation API both front doors call: check, diff, create, read, update and delete of `CodeSigningOrder`,
+ * taking the host's property maps, decoding them once, calling the core and composing outputs. The dynamic resource's
+ * serialized shell (sdk/providerShell.ts) reaches it through provider/index.ts; the plugin (provider/plugin/) calls it
+ * too, so the two cannot drift. What only the dynamic host adds (`__provider`) is set aside and put back here; the
+ * plugin's maps have none.
  *
  * This is also where the key is kept in: every log line and every error leaving a call is redacted here, once,
  * whatever step produced it (the client already never puts the key in what it builds).
@@ -207,7 +211,7 @@ export class CodeSigningOrderProvider {
     const pending =
       this.deps.pendingPosts ??
       pendingPostsOn(pendingPostsDir(this.deps.env ?? process.env), settings.baseUrl, this.clock.now);
-    const cancellation = this.deps.cancellation ?? processCancellation();
+    const cancellation = this.deps.cancellation ?? this.deps.hostCancellation?.() ?? new CancellationSource();
     this.context = {
       client,
       clock: this.clock,
