@@ -788,4 +788,14 @@ describe("refreshState: what a refresh records about a reissue", () => {
       status: "canceled",
     });
   });
+  it("the hardware init code is the current certificate's: kept while pending, gone with a reissue that has none", () => {
+    const onToken = { ...current, hardwareInitCode: "CODE-900" };
+    const pending = refreshState(onToken, state("reissue_pending", { certificateId: 901 })).computed;
+    expect(pending.hardwareInitCode).to.equal("CODE-900");
+    // Reissued from client_app to email: DigiCert reports no init code for the new certificate.
+    const issued = refreshState(onToken, state("issued", { certificateId: 901 })).computed;
+    expect(issued.hardwareInitCode).to.equal(undefined);
+    const kept = refreshState(onToken, state("issued", { certificateId: 901, hardwareInitCode: "CODE-901" }));
+    expect(kept.computed.hardwareInitCode).to.equal("CODE-901");
+  });
 });

@@ -310,6 +310,10 @@ export function refreshState(stored: ComputedOutputs, fresh: OrderState): Refres
   if (fresh.status === "reissue_pending" && stored.certificateId !== undefined) {
     for (const key of CERTIFICATE_OUTPUTS) computed = { ...computed, [key]: stored[key] };
   }
+  // Another certificate's hardware init code is not this one's: DigiCert's answer says whether this one has any
+  // (a reissue from client_app to email has none).
+  if (computed.certificateId !== stored.certificateId && fresh.hardwareInitCode === undefined)
+    computed = { ...computed, hardwareInitCode: undefined };
   // A certificate whose PEM is not this one's: the stale PEM goes (the download fetches the right one).
   if (computed.downloadedCertificateId !== computed.certificateId) {
     computed = {
