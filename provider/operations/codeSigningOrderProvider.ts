@@ -6,16 +6,16 @@ import { Clock, systemClock } from "../client/clock";
 import { createOrder } from "../core/create";
 import { decodeDeclaration } from "../core/declaration";
 import { deleteOrder } from "../core/delete";
+import { readOrder } from "../core/read";
+import { updateOrder } from "../core/update";
 import { decideDiff, NewInputs } from "../core/diff";
 import { CodeSigningOrderInputs } from "../core/codecs/inputs";
 import { redact } from "../client/errors";
 import { resourceKeyOf } from "../core/identity";
 import { LifecycleContext, redactedError } from "../core/lifecycleContext";
-import { orderStateFromInfo } from "../core/mapping";
 import { PendingPosts, pendingPostsDir, pendingPostsOn } from "../core/pendingPosts";
 import { processMemory, ReplacementMemory } from "../core/replacementMemory";
 import { validateInputs } from "../core/rules";
-import { importedInputs } from "../core/importedInputs";
 import {
   ConfigSource,
   ConfigurationError,
@@ -24,12 +24,8 @@ import {
   readSettings,
   RegionBaseUrls,
 } from "../core/settings";
-import { composeOutputs } from "../core/state";
 import { explainFailure, Operation } from "../core/failureHints";
 import { ResourceInitError } from "../core/errors";
-import { withCertificatePem } from "../core/certificateDownload";
-import { refreshState } from "../core/plans";
-import { appliedInputs, reissueOrder, withApplied } from "../core/reissue";
 
 export interface ProviderDeps {
   readonly clock?: Clock;
@@ -126,43 +122,21 @@ export class CodeSigningOrderProvider {
 
   read(id: string, props: Props = {}): Promise<{ id?: string; props?: Props; inputs?: Props }> {
     return this.redacting("read", async () => {
-      const stored = decodeStoredState(props);
-      const info = await this.lifecycle().client.orderInfoIfExists(parseOrderId(id));
-      if (info === undefined) {
-        this.log(`order ${id} no longer exists at DigiCert: removing it from state`);
-        return {};
-      }
-      // One call for an unchanged certificate; a new one (issued, or reissued) is downloaded once.
-      const refreshed = refreshState(stored.computed, orderStateFromInfo(info));
-      const computed = await withCertificatePem(this.lifecycle(), refreshed.computed);
-      // `pulumi import` knows only the ID: the order itself says what it declares.
-      const known = Object.keys(stored.echoed).length > 0 ? stored.echoed : importedInputs(info);
-      const echoed = refreshed.applied ? withApplied(known, refreshed.applied) : known;
-      const [before, after] = [stored.computed.status, computed.status];
-      if (before !== undefined && after !== undefined && before !== after)
-        this.log(`order ${id}: ${before} → ${after}`);
-      if (refreshed.applied)
-        this.log(`order ${id}: the reissued certificate ${computed.certificateId} is issued`);
-      return { id, props: composeOutputs(echoed, computed), inputs: echoed };
+      const read = await readOrder(this.lifecycle(), parseOrderId(id), decodeStoredState(props));
+      return read === undefined ? {} : { id, ...read };
     });
   }
 
   update(_id: string, olds: Props, news: Props): Promise<{ outs: Props }> {
-    // Only a reissue is sent to DigiCert (decided as Diff decided it); everything else updates state only. All
-    // outputs are returned, as the host keeps only what update returns. A key is required, as past preview always.
+    // A key is required, as past preview always.
     return this.redacting("update", async () => {
-      const ctx = this.lifecycle();
       const stored = decodeStoredState(olds);
       const declaration = decodeDeclaration(inputsOf(news));
-      const decision = decideDiff(stored, newInputs(olds, news, declaration.inputs), ctx.clock.now());
-      if (decision.refusal) throw new Error(`${decision.refusal.property}: ${decision.refusal.reason}`);
-      if (decision.reissue)
-        return { outs: await reissueOrder(ctx, declaration, stored).catch(keepingProvider(news)) };
-      // A reissue turned down and no longer asked for (the inputs went back) is history: dropped.
-      const { reissue } = stored.computed;
-      const computed =
-        reissue?.status === "pending" ? stored.computed : { ...stored.computed, reissue: undefined };
-      return { outs: composeOutputs(appliedInputs(declaration.inputs, stored), computed) };
+      const next = newInputs(olds, news, declaration.inputs);
+      const outs = await updateOrder(this.lifecycle(), declaration, stored, next).catch(
+        keepingProvider(news),
+      );
+      return { outs };
     });
   }
 
