@@ -41,17 +41,29 @@ export function reissuePostSubject(orderId: number): string {
 }
 
 const FORGET_AFTER_MS = 24 * 3_600_000;
-const MARKER = /^(\d+) (\d+)$/;
+/** `<time> <pid> <the pid's start in clock ticks since boot>`; older markers lack the third field. */
+const MARKER = /^(\d+) (\d+)(?: (\d+))?$/;
+/** Linux's USER_HZ, the unit of /proc/<pid>/stat's start time, on every architecture Node runs on. */
+const TICKS_PER_SECOND = 100;
+/** How long after its own start a process can have written a marker at the earliest: clock granularity. */
+const START_SLACK_MS = 2_000;
+
+interface Marker {
+  readonly at: number;
+  readonly pid: number;
+  readonly startTicks?: number;
+}
 
 export function pendingPostsOn(dir: string, baseUrl: string, now: () => number): PendingPosts {
   const file = (subject: string) =>
     path.join(dir, createHash("sha256").update(`${baseUrl}\n${subject}`).digest("hex"));
-  const read = (subject: string): { at: number; pid: number } | undefined => {
+  const read = (subject: string): Marker | undefined => {
     try {
       const match = MARKER.exec(fs.readFileSync(file(subject), "utf8").trim());
       if (!match) return undefined;
       const [at, pid] = [Number(match[1]), Number(match[2])];
-      return now() - at < FORGET_AFTER_MS ? { at, pid } : undefined;
+      const startTicks = match[3] === undefined ? undefined : Number(match[3]);
+      return now() - at < FORGET_AFTER_MS ? { at, pid, startTicks } : undefined;
     } catch {
       return undefined;
     }
@@ -60,19 +72,22 @@ export function pendingPostsOn(dir: string, baseUrl: string, now: () => number):
     since(subject) {
       const marker = read(subject);
       // A writer still running is not a killed run: its request is in flight (or it is this very process).
-      if (marker === undefined || (marker.pid !== process.pid && isAlive(marker.pid))) return undefined;
+      if (marker === undefined || (marker.pid !== process.pid && writerRuns(marker))) return undefined;
       return marker.at;
     },
     inFlightElsewhere(subject) {
       const marker = read(subject);
-      return marker !== undefined && marker.pid !== process.pid && isAlive(marker.pid)
+      return marker !== undefined && marker.pid !== process.pid && writerRuns(marker)
         ? marker.pid
         : undefined;
     },
     mark(subject, at) {
       try {
         fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
-        fs.writeFileSync(file(subject), `${at} ${process.pid}`, { mode: 0o600 });
+        const start = processStartTicks(process.pid);
+        fs.writeFileSync(file(subject), `${at} ${process.pid}${start === undefined ? "" : ` ${start}`}`, {
+          mode: 0o600,
+        });
       } catch {
         // Best effort: without the marker, the documented window applies.
       }
@@ -85,6 +100,41 @@ export function pendingPostsOn(dir: string, baseUrl: string, now: () => number):
       }
     },
   };
+}
+
+/**
+ * The marker's writer still runs: its PID is alive and is the same process, not a later one given the PID again
+ * (markers live for a day). Told by the start time the marker recorded, or, for an older marker without one, by the
+ * process having started before the marker was written. Where /proc is not there, a live PID is taken as the writer.
+ */
+function writerRuns(marker: Marker): boolean {
+  if (!isAlive(marker.pid)) return false;
+  const start = processStartTicks(marker.pid);
+  if (start === undefined) return true;
+  if (marker.startTicks !== undefined) return start === marker.startTicks;
+  const bootMs = bootTimeMs();
+  return bootMs === undefined || bootMs + (start * 1000) / TICKS_PER_SECOND <= marker.at + START_SLACK_MS;
+}
+
+/** A process's start, in clock ticks since boot (/proc/<pid>/stat, field 22); undefined where /proc is not there. */
+export function processStartTicks(pid: number): number | undefined {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
+    // Fields after the parenthesised command name (which may hold spaces) start at field 3.
+    const field = stat.slice(stat.lastIndexOf(")") + 2).split(" ")[22 - 3];
+    return /^\d+$/.test(field ?? "") ? Number(field) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function bootTimeMs(): number | undefined {
+  try {
+    const match = /^btime (\d+)$/m.exec(fs.readFileSync("/proc/stat", "utf8"));
+    return match ? Number(match[1]) * 1000 : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 function isAlive(pid: number): boolean {

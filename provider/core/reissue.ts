@@ -180,9 +180,11 @@ export function appliedInputs(
   stored: StoredState,
   pending = stored.computed.reissue?.status === "pending",
 ): Record<string, unknown> {
-  if (!pending) return inputs;
+  // A container left out is the one the order is in (core/diff.ts): state keeps it, so declaring it again is no change.
+  const kept = inputs.container === undefined ? { ...inputs, container: stored.echoed.container } : inputs;
+  if (!pending) return kept;
   const { certificate, csProvisioningMethod } = stored.echoed;
-  return { ...inputs, certificate, csProvisioningMethod };
+  return { ...kept, certificate, csProvisioningMethod };
 }
 
 /** The echoed inputs once a reissue was issued: what it carried is now what the certificate was issued for. */

@@ -38,6 +38,8 @@ export function detailedDiff(
   for (const key of inputsCodec.keys as readonly string[]) {
     const [before, after] = [oldOutputs[key], newInputs[key]];
     if (isDeepStrictEqual(before, after)) continue;
+    // A container left out is the one the order is in (the core's diff: no change), not a removal.
+    if (key === "container" && after === undefined) continue;
     const replace = replaces.includes(key);
     if (!replace && isObject(before) && isObject(after)) {
       for (const field of new Set([...Object.keys(before), ...Object.keys(after)])) {

@@ -25,8 +25,9 @@ const PARENT_CHECK_MS = 1000;
 
 /**
  * The engine gone (the CLI killed with kill -9): nobody calls again and nobody records what a wait finds. Waits end,
- * the server stops taking calls, and the process exits once the calls in flight are done (a POST in flight finishes;
- * its marker stays until its answer is recorded, so the next run looks it up instead of sending again).
+ * the server stops taking calls, and the process exits once the resource calls running are done: a POST in flight
+ * gets its answer and its marker is settled, so a re-run meanwhile waits for this process instead of sending again.
+ * (The gRPC server's own shutdown ends as soon as the dead engine's connection does: it cannot tell.)
  */
 function exitWhenOrphaned(plugin: DigicertPlugin, server: Server): void {
   const parent = process.ppid;
@@ -34,12 +35,22 @@ function exitWhenOrphaned(plugin: DigicertPlugin, server: Server): void {
     if (process.ppid === parent) return;
     clearInterval(timer);
     plugin.cancellation.cancel();
-    server.tryShutdown(() => process.exit(0));
+    server.tryShutdown(() => undefined);
+    void plugin.whenIdle().then(() => process.exit(0));
   }, PARENT_CHECK_MS);
   timer.unref();
 }
 
+/**
+ * Lines nobody can read any more (the engine's pipes closed with a killed CLI) are dropped: a write to a closed pipe
+ * must not become an uncaught EPIPE that ends the process mid-POST.
+ */
+function ignoreClosedPipes(): void {
+  for (const stream of [process.stdout, process.stderr]) stream.on("error", () => undefined);
+}
+
 async function main(): Promise<void> {
+  ignoreClosedPipes();
   const log = engineLog(engineAddressOf(process.argv.slice(2)));
   const plugin = new DigicertPlugin({ version, schema, log: (line, urn) => log(`[digicert] ${line}`, urn) });
   const { server, port } = await serve(plugin);

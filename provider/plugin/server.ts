@@ -49,6 +49,9 @@ export class DigicertPlugin {
    * resources at once, and each core line is shown under the resource whose call wrote it.
    */
   private readonly callUrn = new AsyncLocalStorage<string>();
+  /** Resource calls running now, and who waits for there to be none (an orphaned plugin, before it exits). */
+  private running = 0;
+  private idleWaiters: (() => void)[] = [];
 
   constructor(private readonly options: PluginOptions) {}
 
@@ -66,11 +69,26 @@ export class DigicertPlugin {
     });
   }
 
-  /** A resource call, run with its URN as the resource its core lines are shown under. */
+  /** A resource call, run with its URN as the resource its core lines are shown under, and counted as running. */
   private aboutResource<Req extends { getUrn(): string }, Res>(
     handle: (req: Req) => Promise<Res>,
   ): (req: Req) => Promise<Res> {
-    return (req) => this.callUrn.run(req.getUrn(), () => handle(req));
+    return async (req) => {
+      this.running++;
+      try {
+        return await this.callUrn.run(req.getUrn(), () => handle(req));
+      } finally {
+        if (--this.running === 0) for (const wake of this.idleWaiters.splice(0)) wake();
+      }
+    };
+  }
+
+  /**
+   * Resolves once no resource call is running: what the core started (a POST in flight, its marker) has finished.
+   * The engine's connection can be gone long before (the CLI killed), so this, not the gRPC server, says when.
+   */
+  whenIdle(): Promise<void> {
+    return this.running === 0 ? Promise.resolve() : new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
   handlers(): grpc.UntypedServiceImplementation {

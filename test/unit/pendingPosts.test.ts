@@ -3,7 +3,7 @@ import { spawn } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { orderPostSubject, pendingPostsOn } from "../../provider/core/pendingPosts";
+import { orderPostSubject, pendingPostsOn, processStartTicks } from "../../provider/core/pendingPosts";
 
 describe("pendingPosts: unanswered POSTs remembered on disk", () => {
   let dir: string;
@@ -28,7 +28,8 @@ describe("pendingPosts: unanswered POSTs remembered on disk", () => {
       expect(file).to.equal(undefined);
       pending.mark(subject, 999_000);
       const [marker] = fs.readdirSync(dir);
-      fs.writeFileSync(path.join(dir, marker), `999000 ${child.pid}`);
+      // The child's marker as it writes it: its PID and its start time.
+      fs.writeFileSync(path.join(dir, marker), `999000 ${child.pid} ${processStartTicks(child.pid!)}`);
       expect(pending.since(subject)).to.equal(undefined);
     } finally {
       child.kill("SIGKILL");
