@@ -14,7 +14,7 @@ import { DEFAULT_API_KEY, Emulator, startEmulator } from "../../emulator";
 import { PROGRAMS_ROOT, REPO_ROOT } from "../../harness/programDir";
 import { createProvider } from "../../provider";
 import { CliError, CliStack, StateExport } from "../../scripts/lib/pulumiCli";
-import { PENDING_REASON, plannedSteps, PULUMI } from "../cli/cliSupport";
+import { PENDING_REASON, plannedSteps, PULUMI, stepsInOrder } from "../cli/cliSupport";
 import { EC_P256_CSR, RSA_3072_CSR } from "../fixtures/certificateRequests";
 
 const ORDER_TYPE = "digicert:index:CodeSigningOrder";
@@ -169,7 +169,6 @@ export function describePluginProgram({ example }: PluginProgram): void {
     let stack: CliStack | undefined;
     let killedStack: CliStack | undefined;
     let launches = "";
-    let broken = false;
 
     before(async function () {
       if (reason) {
@@ -190,15 +189,8 @@ export function describePluginProgram({ example }: PluginProgram): void {
       // Another namespace's secret, which the plugin must neither read nor keep.
       await stack.setConfig("other:token", OTHER_SECRET, { secret: true });
     });
-    beforeEach(function () {
-      if (broken) {
-        console.log(`      pending: an earlier step failed, so "${this.currentTest?.title}" cannot run`);
-        this.skip();
-      }
-    });
-    afterEach(function () {
-      if (this.currentTest?.state === "failed") broken = true;
-    });
+    // The steps build on each other: after a failure, the rest are pending, each saying why.
+    stepsInOrder();
     after(async () => {
       if (launches) {
         killPlugins(launches);

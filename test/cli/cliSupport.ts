@@ -29,6 +29,26 @@ export function requirePulumi(context: Mocha.Context): string {
   return PULUMI as string;
 }
 
+/**
+ * For a suite whose steps build on each other (each needs the state the one before left): after a failure, the
+ * remaining steps are reported pending, never passed, each with a line saying which step it waits for. Call inside
+ * the `describe`.
+ */
+export function stepsInOrder(): void {
+  let failed: string | undefined;
+  beforeEach(function () {
+    if (failed === undefined) return;
+    // Pending, with its reason printed: the step cannot run without the state the failed step should have left.
+    console.log(
+      `      pending: "${this.currentTest?.title}" needs what "${failed}" should have left, and it failed`,
+    );
+    this.skip();
+  });
+  afterEach(function () {
+    if (failed === undefined && this.currentTest?.state === "failed") failed = this.currentTest.title;
+  });
+}
+
 /** `--json` output; a CLI that prints a line before the document is tolerated. */
 export function parseJsonOutput(text: string): unknown {
   try {
