@@ -6,7 +6,6 @@
  * (`npm run test:journey`). Pending where the CLI is not built.
  */
 import { expect } from "chai";
-import * as fs from "fs";
 import * as path from "path";
 import { DEFAULT_API_KEY, Emulator, startEmulator } from "../../emulator";
 import { CliStack, RunningCommand } from "../../scripts/lib/pulumiCli";
@@ -17,15 +16,7 @@ import {
   providerHostCounter,
   requirePulumi,
 } from "../cli/cliSupport";
-
-/** Resolves once `condition` holds, checking every 20 ms; fails after `timeoutMs`. */
-async function until(condition: () => boolean, timeoutMs: number, what: string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
+import { until } from "../support/processes";
 
 describe(cliSuiteTitle("real Pulumi CLI: slow and interrupted journeys"), function () {
   this.timeout(240_000);
@@ -45,9 +36,8 @@ describe(cliSuiteTitle("real Pulumi CLI: slow and interrupted journeys"), functi
     lines = [];
   });
   after(async () => {
-    hosts?.killAll();
+    hosts?.dispose();
     for (const stack of stacks) stack.dispose();
-    if (hosts) fs.rmSync(hosts.binDir, { recursive: true, force: true });
     await emulator?.close();
   });
 

@@ -14,8 +14,16 @@ import { DEFAULT_API_KEY, Emulator, startEmulator } from "../../emulator";
 import { PROGRAMS_ROOT, REPO_ROOT } from "../../harness/programDir";
 import { createProvider } from "../../provider";
 import { CliError, CliStack, StateExport } from "../../scripts/lib/pulumiCli";
-import { PENDING_REASON, plannedSteps, PULUMI, stepsInOrder } from "../cli/cliSupport";
+import {
+  countingLauncher,
+  CountingLauncher,
+  PENDING_REASON,
+  plannedSteps,
+  PULUMI,
+  stepsInOrder,
+} from "../cli/cliSupport";
 import { EC_P256_CSR, RSA_3072_CSR } from "../fixtures/certificateRequests";
+import { until } from "../support/processes";
 
 const ORDER_TYPE = "digicert:index:CodeSigningOrder";
 const PLUGIN_MAIN = path.join(REPO_ROOT, "dist", "provider", "plugin", "main.js");
@@ -49,22 +57,15 @@ function pendingReason(runtime: string): string | undefined {
 }
 
 /**
- * The example copied into a program folder with the CSR file a user would generate, its plugin path pointed at a
- * launcher that logs each plugin process it starts (to kill them with the CLI) and then runs the checkout's own
- * launcher (the one the examples name), and (Go) its SDK path made absolute.
+ * The example copied into a program folder with the CSR file a user would generate, its plugin path pointed at
+ * `pluginDir` (a counting launcher of the checkout's own, the one the examples name), and (Go) its SDK path made
+ * absolute.
  */
-function programFolder(example: string, launches: string): string {
+function programFolder(example: string, pluginDir: string): string {
   fs.mkdirSync(PROGRAMS_ROOT, { recursive: true });
   const dir = fs.mkdtempSync(path.join(PROGRAMS_ROOT, `${example}-`));
   fs.cpSync(path.join(REPO_ROOT, "examples", example), dir, { recursive: true });
   fs.writeFileSync(path.join(dir, CSR_FILE), RSA_3072_CSR);
-  const pluginDir = path.join(dir, "plugin-bin");
-  fs.mkdirSync(pluginDir);
-  fs.writeFileSync(
-    path.join(pluginDir, "pulumi-resource-digicert"),
-    `#!/bin/sh\necho "$$" >> '${launches}'\nexec "${PLUGIN_LAUNCHER}" "$@"\n`,
-    { mode: 0o755 },
-  );
   const project = path.join(dir, "Pulumi.yaml");
   fs.writeFileSync(project, fs.readFileSync(project, "utf8").replace(/path: .*/, `path: ${pluginDir}`));
   const goMod = path.join(dir, "go.mod");
@@ -140,26 +141,6 @@ function outputsOf(state: StateExport, name: string): Record<string, unknown> {
 }
 
 /** Every plugin process the launcher started, killed with its process group (the engine gives each its own). */
-function killPlugins(launches: string): void {
-  const pids = fs.existsSync(launches) ? fs.readFileSync(launches, "utf8").trim().split("\n") : [];
-  for (const pid of pids.filter(Boolean).map(Number)) {
-    try {
-      process.kill(-pid, "SIGKILL");
-    } catch {
-      // already gone
-    }
-  }
-}
-
-/** Resolves once `condition` holds, checking every 20 ms (the emulator is driven, not slept on); fails after a bound. */
-async function until(condition: () => boolean, timeoutMs: number, what: string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
-
 export function describePluginProgram({ example }: PluginProgram): void {
   const reason = pendingReason(example);
   const title = `real Pulumi CLI: a ${example} program on the provider plugin against the emulator`;
@@ -168,7 +149,7 @@ export function describePluginProgram({ example }: PluginProgram): void {
     let emulator: Emulator | undefined;
     let stack: CliStack | undefined;
     let killedStack: CliStack | undefined;
-    let launches = "";
+    let plugins: CountingLauncher | undefined;
 
     before(async function () {
       if (reason) {
@@ -177,12 +158,12 @@ export function describePluginProgram({ example }: PluginProgram): void {
         this.skip();
       }
       emulator = await startEmulator();
-      fs.mkdirSync(PROGRAMS_ROOT, { recursive: true });
-      launches = path.join(fs.mkdtempSync(path.join(PROGRAMS_ROOT, "plugin-launches-")), "pids.log");
+      // Logs each plugin process, to kill them with the CLI.
+      plugins = countingLauncher("pulumi-resource-digicert", PLUGIN_LAUNCHER);
       stack = await CliStack.create(PULUMI as string, {
         baseUrl: emulator.baseUrl,
         apiKey: DEFAULT_API_KEY,
-        programDir: () => programFolder(example, launches),
+        programDir: () => programFolder(example, plugins!.binDir),
         // The Go host builds the program with Go's own settings, never a go.work of a parent folder.
         env: { GOWORK: "off", GOFLAGS: "-buildvcs=false" },
       });
@@ -192,10 +173,7 @@ export function describePluginProgram({ example }: PluginProgram): void {
     // The steps build on each other: after a failure, the rest are pending, each saying why.
     stepsInOrder();
     after(async () => {
-      if (launches) {
-        killPlugins(launches);
-        fs.rmSync(path.dirname(launches), { recursive: true, force: true });
-      }
+      plugins?.dispose();
       stack?.dispose();
       killedStack?.dispose();
       await emulator?.close();
@@ -282,7 +260,7 @@ export function describePluginProgram({ example }: PluginProgram): void {
         baseUrl: emu().baseUrl,
         apiKey: DEFAULT_API_KEY,
         stack: "killed",
-        programDir: () => programFolder(example, launches),
+        programDir: () => programFolder(example, plugins!.binDir),
         env: { GOWORK: "off", GOFLAGS: "-buildvcs=false" },
       });
       const before = emu().orders().length;
@@ -299,7 +277,7 @@ export function describePluginProgram({ example }: PluginProgram): void {
       );
       await until(() => emu().orders().length === before + 1, 120_000, "the emulator to store the order");
       up.kill();
-      killPlugins(launches);
+      plugins!.killAll();
       expect(await ended).to.be.instanceOf(CliError);
 
       await killedStack.run(["cancel", "--yes"], { quiet: true, stackFlag: true });

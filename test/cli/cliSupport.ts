@@ -80,37 +80,56 @@ export function orderResources(state: StateExport) {
   return (state.deployment.resources ?? []).filter((r) => r.type === CODE_SIGNING_ORDER_TYPE);
 }
 
+/** A folder holding a launcher that logs each process it starts; see countingLauncher. */
+export interface CountingLauncher {
+  readonly binDir: string;
+  launches(): number;
+  /**
+   * The engine starts each plugin in a process group of its own, led by the launcher: a kill of the CLI's group does
+   * not reach it, so a crash of the whole deployment kills these too.
+   */
+  killAll(): void;
+  /** Kills what is left and removes the folder. */
+  dispose(): void;
+}
+
 /**
- * A folder holding a `pulumi-resource-pulumi-nodejs` that appends its process ID to a log, then runs the real
- * launcher: first on PATH, the CLI takes it (with a warning) over the one beside `pulumi`, so the log counts the
- * provider hosts each command starts. Removed with the program folders.
+ * A folder holding `name`, a launcher that appends its process ID to a log, then runs `real` in its place (exec: the
+ * same process). The CLI finds it first on PATH (with a warning) or through `plugins.providers`, so the log counts
+ * the plugin processes each command starts.
  */
-export function providerHostCounter(): { binDir: string; launches: () => number; killAll: () => void } {
+export function countingLauncher(name: string, real: string): CountingLauncher {
   fs.mkdirSync(PROGRAMS_ROOT, { recursive: true });
   const binDir = fs.mkdtempSync(path.join(PROGRAMS_ROOT, "launcher-"));
   const log = path.join(binDir, "launches.log");
-  const real = path.join(REPO_ROOT, "node_modules", "@pulumi", "pulumi", "pulumi-resource-pulumi-nodejs");
-  fs.writeFileSync(
-    path.join(binDir, "pulumi-resource-pulumi-nodejs"),
-    `#!/bin/sh\necho "$$" >> '${log}'\nexec '${real}' "$@"\n`,
-    { mode: 0o755 },
-  );
+  fs.writeFileSync(path.join(binDir, name), `#!/bin/sh\necho "$$" >> '${log}'\nexec '${real}' "$@"\n`, {
+    mode: 0o755,
+  });
   const pids = () => (fs.existsSync(log) ? fs.readFileSync(log, "utf8").trim().split("\n").map(Number) : []);
+  const killAll = () => {
+    for (const pid of pids()) {
+      try {
+        process.kill(-pid, "SIGKILL");
+      } catch {
+        // already gone
+      }
+    }
+  };
   return {
     binDir,
     launches: () => pids().length,
-    // The engine starts each plugin in a process group of its own, led by the launcher: a kill of the CLI's group
-    // does not reach it, so a crash of the whole deployment kills these too.
-    killAll: () => {
-      for (const pid of pids()) {
-        try {
-          process.kill(-pid, "SIGKILL");
-        } catch {
-          // already gone
-        }
-      }
+    killAll,
+    dispose: () => {
+      killAll();
+      fs.rmSync(binDir, { recursive: true, force: true });
     },
   };
+}
+
+/** The SDK's dynamic-provider host launcher, counted: how many provider hosts each command starts. */
+export function providerHostCounter(): CountingLauncher {
+  const real = path.join(REPO_ROOT, "node_modules", "@pulumi", "pulumi", "pulumi-resource-pulumi-nodejs");
+  return countingLauncher("pulumi-resource-pulumi-nodejs", real);
 }
 
 const engineEvent = t.partial({

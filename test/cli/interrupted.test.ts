@@ -7,18 +7,9 @@
 import { expect } from "chai";
 import { DEFAULT_API_KEY, Emulator, startEmulator } from "../../emulator";
 import { CliError, CliStack } from "../../scripts/lib/pulumiCli";
-import * as fs from "fs";
 import * as path from "path";
 import { cliSuiteTitle, orderResources, providerHostCounter, requirePulumi } from "./cliSupport";
-
-/** Resolves once `condition` holds, checking every 20 ms; fails after `timeoutMs`. */
-async function until(condition: () => boolean, timeoutMs: number, what: string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
+import { until } from "../support/processes";
 
 describe(cliSuiteTitle("real Pulumi CLI: pulumi up killed while DigiCert stores the order"), function () {
   this.timeout(180_000);
@@ -38,9 +29,8 @@ describe(cliSuiteTitle("real Pulumi CLI: pulumi up killed while DigiCert stores 
     });
   });
   after(async () => {
-    hosts?.killAll();
+    hosts?.dispose();
     stack?.dispose();
-    if (hosts) fs.rmSync(hosts.binDir, { recursive: true, force: true });
     await emulator?.close();
   });
 

@@ -5,47 +5,19 @@
  * the CLI, so the plugin must not take "no gRPC call left" for "no POST left".
  */
 import { expect } from "chai";
-import { ChildProcess, spawn } from "child_process";
+import { spawn } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { DEFAULT_API_KEY, Emulator, startEmulator } from "../../emulator";
 import { declaredOrder } from "./pluginSupport";
+import { isRunning, stdoutMatch, until } from "../support/processes";
 
 const STAND_IN = path.resolve(__dirname, "engineStandIn.js");
 const PLUGIN = path.resolve(__dirname, "..", "..", "provider", "plugin", "main.js");
 const URN = "urn:pulumi:dev::proj::digicert:index:CodeSigningOrder::orphaned";
 /** How late the emulator stores the order and answers: longer than the plugin's 1 s orphan check. */
 const PROCESS_LATE_MS = 4000;
-
-function isRunning(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-function stdoutLine(child: ChildProcess, pattern: RegExp): Promise<RegExpMatchArray> {
-  return new Promise((resolve, reject) => {
-    let text = "";
-    child.stdout!.on("data", (chunk: Buffer) => {
-      text += chunk.toString();
-      const match = text.match(pattern);
-      if (match) resolve(match);
-    });
-    child.on("exit", (code) => reject(new Error(`exited (${code}) before printing ${pattern}: ${text}`)));
-  });
-}
-
-async function until(condition: () => boolean, timeoutMs: number, what: string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
 
 describe("provider plugin orphaned while its order POST is in flight", function () {
   this.timeout(30_000);
@@ -84,7 +56,7 @@ describe("provider plugin orphaned while its order POST is in flight", function 
       ],
       { stdio: ["ignore", "pipe", "inherit"], env: { ...process.env, DIGICERT_PENDING_DIR: pendingDir } },
     );
-    const [, pidText] = await stdoutLine(cli, /plugin (\d+) created-sent\n/);
+    const [, pidText] = await stdoutMatch(cli, /plugin (\d+) created-sent\n/);
     pluginPid = Number(pidText);
     await until(() => fs.readdirSync(pendingDir!).length === 1, 10_000, "the POST's marker");
 

@@ -4,34 +4,13 @@
  * kill -9), rather than staying behind with an open port.
  */
 import { expect } from "chai";
-import { ChildProcess, spawn } from "child_process";
+import { spawn } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
+import { isRunning, stdoutMatch } from "../support/processes";
 
 const PLUGIN = path.resolve(__dirname, "..", "..", "provider", "plugin", "main.js");
 const REPO = path.resolve(__dirname, "..", "..", "..");
-
-/** The first stdout line matching `pattern`, from a process just started. */
-function firstLine(child: ChildProcess, pattern: RegExp): Promise<RegExpMatchArray> {
-  return new Promise((resolve, reject) => {
-    let text = "";
-    child.stdout!.on("data", (chunk: Buffer) => {
-      text += chunk.toString();
-      const match = text.match(pattern);
-      if (match) resolve(match);
-    });
-    child.on("exit", (code) => reject(new Error(`exited (${code}) before printing ${pattern}: ${text}`)));
-  });
-}
-
-function isRunning(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 describe("provider plugin process (pulumi-resource-digicert)", function () {
   this.timeout(20_000);
@@ -41,7 +20,7 @@ describe("provider plugin process (pulumi-resource-digicert)", function () {
       stdio: ["ignore", "pipe", "inherit"],
     });
     try {
-      const [, port] = await firstLine(child, /^(\d+)\n/);
+      const [, port] = await stdoutMatch(child, /^(\d+)\n/);
       expect(Number(port)).to.be.greaterThan(0);
     } finally {
       child.kill("SIGKILL");
@@ -56,7 +35,7 @@ describe("provider plugin process (pulumi-resource-digicert)", function () {
       const launcher = path.resolve(REPO, "examples", example, folder!, "pulumi-resource-digicert");
       const child = spawn(launcher, ["127.0.0.1:1"], { stdio: ["ignore", "pipe", "inherit"] });
       try {
-        const [, port] = await firstLine(child, /^(\d+)\n/);
+        const [, port] = await stdoutMatch(child, /^(\d+)\n/);
         expect(Number(port)).to.be.greaterThan(0);
       } finally {
         child.kill("SIGKILL");
@@ -69,7 +48,7 @@ describe("provider plugin process (pulumi-resource-digicert)", function () {
     const launcher = spawn("/bin/sh", ["-c", `"${process.execPath}" "${PLUGIN}" & echo "plugin $!"; wait`], {
       stdio: ["ignore", "pipe", "inherit"],
     });
-    const [, pidText] = await firstLine(launcher, /plugin (\d+)\n\d+\n/);
+    const [, pidText] = await stdoutMatch(launcher, /plugin (\d+)\n\d+\n/);
     const pid = Number(pidText);
     expect(isRunning(pid)).to.equal(true);
     launcher.kill("SIGKILL");
