@@ -16,7 +16,7 @@ export { UNKNOWN } from "./core/unknowns";
 export { ResourceInitError } from "./core/errors";
 export { CertCentralApiError, CertCentralTransportError } from "./client/errors";
 export { RateLimiter, DIGICERT_RATE_WINDOWS } from "./client/rateLimiter";
-export { REPLACING_INPUTS, IN_PLACE_INPUTS } from "./core/diff";
+export { REPLACING_INPUTS, IN_PLACE_INPUTS, withKeptInputs } from "./core/diff";
 export { orderRequestBody } from "./core/mapping";
 export { validateInputs } from "./core/rules";
 export type { Clock } from "./client/clock";

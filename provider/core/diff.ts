@@ -57,24 +57,31 @@ export interface NewInputs {
   readonly codeChanged: boolean;
 }
 
+/**
+ * The inputs as they apply to the order: an input left out that means "what the order has" takes the stored value.
+ * `container`: the order stays in the container it is in (an import records DigiCert's, which names one for every
+ * order; an order placed without one went to the account's top container). Diff compares these, state echoes them.
+ */
+export function withKeptInputs<T extends object>(inputs: T, echoed: Record<string, unknown>): T {
+  const declared = (inputs as { container?: unknown }).container;
+  return declared === undefined && echoed.container !== undefined
+    ? { ...inputs, container: echoed.container }
+    : inputs;
+}
+
 /** Compares the new inputs with the stored state (which echoes the old inputs). Pure; `now` is injected. */
 export function decideDiff(stored: StoredState, news: NewInputs, now: number): DiffDecision {
   const olds = stored.echoed;
   const organizationKept = sameOrganization(stored, news);
   // Dropping `existingOrderId` (a finished import) keeps whatever order the resource holds now.
   const importFinished = news.raw.existingOrderId === undefined && olds.existingOrderId !== undefined;
-  // Leaving `container` out keeps the order in the container it is in, and is no change at all: an import records
-  // DigiCert's container (it names one for every order), and an order placed without one goes to the account's top
-  // container anyway. IN_PLACE_INPUTS never holds `container`, so nothing else reports it.
-  const containerLeftOut = news.raw.container === undefined && olds.container !== undefined;
+  const declared = withKeptInputs(news.raw, olds);
   const kept = (key: InputKey) =>
-    (key === "organization" && organizationKept) ||
-    (key === "existingOrderId" && importFinished) ||
-    (key === "container" && containerLeftOut);
+    (key === "organization" && organizationKept) || (key === "existingOrderId" && importFinished);
   const replaces: string[] = REPLACING_INPUTS.filter(
-    (key) => differs(key, olds[key], news.raw[key]) && !kept(key),
+    (key) => differs(key, olds[key], declared[key]) && !kept(key),
   );
-  const updated: string[] = IN_PLACE_INPUTS.filter((key) => differs(key, olds[key], news.raw[key]));
+  const updated: string[] = IN_PLACE_INPUTS.filter((key) => differs(key, olds[key], declared[key]));
   if (importFinished) updated.push("existingOrderId");
   const { orderId, organizationId } = stored.computed;
   let note: string | undefined;

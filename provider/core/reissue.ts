@@ -12,6 +12,7 @@ import { isTerminalStatus } from "./orderStatus";
 import { planReissue, refreshState, requestOf } from "./plans";
 import { composeOutputs, withoutUndefined } from "./state";
 import { FollowStop, followOrder, howToStopWaiting } from "./follower";
+import { withKeptInputs } from "./diff";
 
 /*
  * Update with a reissue, top to bottom: read the order → plan (send, or adopt the reissue DigiCert already has:
@@ -180,8 +181,7 @@ export function appliedInputs(
   stored: StoredState,
   pending = stored.computed.reissue?.status === "pending",
 ): Record<string, unknown> {
-  // A container left out is the one the order is in (core/diff.ts): state keeps it, so declaring it again is no change.
-  const kept = inputs.container === undefined ? { ...inputs, container: stored.echoed.container } : inputs;
+  const kept = withKeptInputs(inputs, stored.echoed);
   if (!pending) return kept;
   const { certificate, csProvisioningMethod } = stored.echoed;
   return { ...kept, certificate, csProvisioningMethod };

@@ -1,5 +1,5 @@
 import { isDeepStrictEqual } from "util";
-import { inputsCodec } from "../index";
+import { inputsCodec, withKeptInputs } from "../index";
 
 /** pulumirpc.PropertyDiff.Kind. */
 export const DiffKind = {
@@ -34,12 +34,12 @@ export function detailedDiff(
   newInputs: Props,
   replaces: readonly string[],
 ): Record<string, DiffKindValue> {
+  // Compared as the core's Diff compares them: an input left out that keeps what the order has is no change.
+  const declared = withKeptInputs(newInputs, oldOutputs);
   const result: Record<string, DiffKindValue> = {};
   for (const key of inputsCodec.keys as readonly string[]) {
-    const [before, after] = [oldOutputs[key], newInputs[key]];
+    const [before, after] = [oldOutputs[key], declared[key]];
     if (isDeepStrictEqual(before, after)) continue;
-    // A container left out is the one the order is in (the core's diff: no change), not a removal.
-    if (key === "container" && after === undefined) continue;
     const replace = replaces.includes(key);
     if (!replace && isObject(before) && isObject(after)) {
       for (const field of new Set([...Object.keys(before), ...Object.keys(after)])) {
