@@ -25,6 +25,7 @@ export type { Clock } from "./client/clock";
 export { readSettings, ConfigurationError, CONFIG_KEYS } from "./core/settings";
 export type { ConfigSource } from "./core/settings";
 export { CancellationSource } from "./core/cancellation";
+export { ignoreClosedPipes, stdoutLine, whenLauncherGone } from "./core/processLife";
 export { inputsCodec } from "./core/codecs/inputs";
 export { computedOutputFields } from "./core/codecs/state";
 export { StrictObjectType } from "./core/codecs/combinators";

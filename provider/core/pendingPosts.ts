@@ -2,6 +2,7 @@ import { createHash } from "crypto";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import { processStartTicks } from "./processLife";
 
 /**
  * Order POSTs sent and not answered yet, remembered on this machine's disk. A provider killed while DigiCert is still
@@ -114,18 +115,6 @@ function writerRuns(marker: Marker): boolean {
   if (marker.startTicks !== undefined) return start === marker.startTicks;
   const bootMs = bootTimeMs();
   return bootMs === undefined || bootMs + (start * 1000) / TICKS_PER_SECOND <= marker.at + START_SLACK_MS;
-}
-
-/** A process's start, in clock ticks since boot (/proc/<pid>/stat, field 22); undefined where /proc is not there. */
-export function processStartTicks(pid: number): number | undefined {
-  try {
-    const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
-    // Fields after the parenthesised command name (which may hold spaces) start at field 3.
-    const field = stat.slice(stat.lastIndexOf(")") + 2).split(" ")[22 - 3];
-    return /^\d+$/.test(field ?? "") ? Number(field) : undefined;
-  } catch {
-    return undefined;
-  }
 }
 
 function bootTimeMs(): number | undefined {

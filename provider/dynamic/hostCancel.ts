@@ -1,11 +1,10 @@
 import * as diagnostics from "diagnostics_channel";
-import * as fs from "fs";
 import { Cancellation, CancellationSource } from "../core/cancellation";
+import { whenLauncherGone } from "../core/processLife";
 
 const HOST_MODULE = /[\\/]@pulumi[\\/]pulumi[\\/]cmd[\\/]dynamic-provider[\\/]index\.js$/;
 const GRPC_SERVER_MODULE = /[\\/]@grpc[\\/]grpc-js[\\/]build[\\/]src[\\/]server\.js$/;
 const CANCEL_PATH = "/pulumirpc.ResourceProvider/Cancel";
-const PARENT_CHECK_MS = 1000;
 
 interface GrpcServerPrototype {
   _retrieveHandler?: (path: string) => unknown;
@@ -40,7 +39,10 @@ export function watchHostCancel(
     watching = true;
   }
   watchCancelStreams(source);
-  watchParent(source);
+  // The CLI killed: nobody records what a wait finds, so a wait would only keep polling DigiCert. The host's parent
+  // is the `pulumi-resource-pulumi-nodejs` shell launcher, which outlives the CLI (measured: it is re-parented, the
+  // host's own parent never changes), so its parent is watched too.
+  whenLauncherGone(2, () => source.cancel());
   return watching;
 }
 
@@ -54,34 +56,6 @@ function watchCancelStreams(source: CancellationSource): void {
     const headers = (message as { headers?: Record<string, unknown> } | undefined)?.headers;
     if (headers?.[":path"] === CANCEL_PATH) source.cancel();
   });
-}
-
-/**
- * The CLI killed (kill -9, or a second Ctrl-C): the host is left orphaned and nobody records what a wait finds, so a
- * wait there only keeps polling DigiCert. The host's parent is the `pulumi-resource-pulumi-nodejs` shell launcher,
- * which outlives the CLI (measured: it is re-parented, the host's own ppid never changes), so the launcher's parent
- * is watched too, where /proc tells it (Linux). Either changing ends the wait.
- */
-function watchParent(source: CancellationSource): void {
-  const parents = () => `${process.ppid}/${parentOf(process.ppid) ?? "?"}`;
-  const first = parents();
-  const timer = setInterval(() => {
-    if (parents() === first) return;
-    clearInterval(timer);
-    source.cancel();
-  }, PARENT_CHECK_MS);
-  timer.unref();
-}
-
-/** A process's parent from /proc/<pid>/stat (the field after the parenthesised command name); undefined elsewhere. */
-function parentOf(pid: number): number | undefined {
-  try {
-    const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
-    const field = stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1];
-    return /^\d+$/.test(field ?? "") ? Number(field) : undefined;
-  } catch {
-    return undefined;
-  }
 }
 
 let processWide: CancellationSource | undefined;

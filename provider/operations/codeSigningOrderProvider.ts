@@ -26,6 +26,7 @@ import {
 } from "../core/settings";
 import { explainFailure, Operation } from "../core/failureHints";
 import { ResourceInitError } from "../core/errors";
+import { stdoutLine } from "../core/processLife";
 
 export interface ProviderDeps {
   readonly clock?: Clock;
@@ -71,7 +72,7 @@ export class CodeSigningOrderProvider {
   ) {
     this.clock = deps.clock ?? systemClock;
     this.memory = deps.memory ?? processMemory;
-    const write = deps.log ?? ((line: string) => toStdout(`[digicert] ${line}`));
+    const write = deps.log ?? ((line: string) => stdoutLine(`[digicert] ${line}`));
     this.log = (line) => write(redact(line, this.apiKey()));
     try {
       this.settingsOrError = readSettings(config, deps.env ?? process.env, deps.regionBaseUrls);
@@ -197,20 +198,6 @@ export class CodeSigningOrderProvider {
     };
     return this.context;
   }
-}
-
-let stdoutGuarded = false;
-
-/**
- * A progress line on the host's stdout (the engine shows it). Once the CLI is killed nobody reads that pipe: the line
- * is dropped, never an uncaught EPIPE (the SDK's host writes each uncaught error to its dead pipes again, for ever).
- */
-function toStdout(line: string): void {
-  if (!stdoutGuarded) {
-    stdoutGuarded = true;
-    process.stdout.on("error", () => undefined);
-  }
-  process.stdout.write(`${line}\n`);
 }
 
 /** The resource's inputs without the host's own `__provider`, which is not an input of the core. */

@@ -1,6 +1,7 @@
 import * as grpc from "@grpc/grpc-js";
 import { EngineClient } from "@pulumi/pulumi/proto/engine_grpc_pb";
 import { LogRequest, LogSeverity } from "@pulumi/pulumi/proto/engine_pb";
+import { stdoutLine } from "../index";
 
 /**
  * Progress lines through the engine's log service (the address the engine launches the plugin with): the CLI shows
@@ -9,8 +10,7 @@ import { LogRequest, LogSeverity } from "@pulumi/pulumi/proto/engine_pb";
  * when there is no engine or a call fails.
  */
 export function engineLog(address: string | undefined): (line: string, urn: string) => void {
-  const toStdout = (line: string) => console.log(line);
-  if (!address) return toStdout;
+  if (!address) return (line) => stdoutLine(line);
   const client = new EngineClient(address, grpc.credentials.createInsecure());
   let previous: Promise<void> = Promise.resolve();
   return (line, urn) => {
@@ -19,7 +19,7 @@ export function engineLog(address: string | undefined): (line: string, urn: stri
       () =>
         new Promise<void>((resolve) =>
           client.log(req, (error) => {
-            if (error) toStdout(line);
+            if (error) stdoutLine(line);
             resolve();
           }),
         ),

@@ -7,6 +7,7 @@
 import type { Server } from "@grpc/grpc-js";
 import { readFileSync } from "fs";
 import * as path from "path";
+import { ignoreClosedPipes, whenLauncherGone } from "../index";
 import { engineLog } from "./engineLog";
 import { DigicertPlugin, serve } from "./server";
 
@@ -21,8 +22,6 @@ function engineAddressOf(args: readonly string[]): string | undefined {
   return last !== undefined && !last.startsWith("-") && args.at(-2) !== "--tracing" ? last : undefined;
 }
 
-const PARENT_CHECK_MS = 1000;
-
 /**
  * The engine gone (the CLI killed with kill -9): nobody calls again and nobody records what a wait finds. Waits end,
  * the server stops taking calls, and the process exits once the resource calls running are done: a POST in flight
@@ -30,23 +29,11 @@ const PARENT_CHECK_MS = 1000;
  * (The gRPC server's own shutdown ends as soon as the dead engine's connection does: it cannot tell.)
  */
 function exitWhenOrphaned(plugin: DigicertPlugin, server: Server): void {
-  const parent = process.ppid;
-  const timer = setInterval(() => {
-    if (process.ppid === parent) return;
-    clearInterval(timer);
+  whenLauncherGone(1, () => {
     plugin.cancellation.cancel();
     server.tryShutdown(() => undefined);
     void plugin.whenIdle().then(() => process.exit(0));
-  }, PARENT_CHECK_MS);
-  timer.unref();
-}
-
-/**
- * Lines nobody can read any more (the engine's pipes closed with a killed CLI) are dropped: a write to a closed pipe
- * must not become an uncaught EPIPE that ends the process mid-POST.
- */
-function ignoreClosedPipes(): void {
-  for (const stream of [process.stdout, process.stderr]) stream.on("error", () => undefined);
+  });
 }
 
 async function main(): Promise<void> {

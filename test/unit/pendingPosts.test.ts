@@ -3,7 +3,8 @@ import { spawn } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { orderPostSubject, pendingPostsOn, processStartTicks } from "../../provider/core/pendingPosts";
+import { orderPostSubject, pendingPostsOn } from "../../provider/core/pendingPosts";
+import { processStartTicks } from "../../provider/core/processLife";
 
 describe("pendingPosts: unanswered POSTs remembered on disk", () => {
   let dir: string;
