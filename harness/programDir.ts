@@ -69,3 +69,26 @@ function findRepoRoot(from: string): string {
 function readPackageJson(dir: string): Record<string, unknown> {
   return JSON.parse(fs.readFileSync(path.join(dir, "package.json"), "utf8")) as Record<string, unknown>;
 }
+
+/** The file examples/yaml and examples/go read their CSR from (what a user generates with openssl). */
+export const EXAMPLE_CSR_FILE = "signing-key.csr.pem";
+
+/**
+ * examples/yaml or examples/go copied into a program folder, as a user's project: the CSR file its README has you
+ * generate, its `plugins.providers` path pointed at `pluginDir` (a folder holding pulumi-resource-digicert), and
+ * (Go) its SDK `replace` made absolute.
+ */
+export function languageExampleDir(example: "yaml" | "go", pluginDir: string, csr: string): string {
+  fs.mkdirSync(PROGRAMS_ROOT, { recursive: true });
+  const dir = fs.mkdtempSync(path.join(PROGRAMS_ROOT, `${example}-`));
+  fs.cpSync(path.join(REPO_ROOT, "examples", example), dir, { recursive: true });
+  fs.writeFileSync(path.join(dir, EXAMPLE_CSR_FILE), csr);
+  const project = path.join(dir, "Pulumi.yaml");
+  fs.writeFileSync(project, fs.readFileSync(project, "utf8").replace(/path: .*/, `path: ${pluginDir}`));
+  const goMod = path.join(dir, "go.mod");
+  if (fs.existsSync(goMod)) {
+    const sdk = path.join(REPO_ROOT, "sdk", "go");
+    fs.writeFileSync(goMod, fs.readFileSync(goMod, "utf8").replace("=> ../../sdk/go", `=> ${sdk}`));
+  }
+  return dir;
+}

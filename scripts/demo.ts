@@ -17,7 +17,13 @@ import * as t from "io-ts";
 import { DEFAULT_API_KEY, Emulator, RecordedRequest, startEmulator } from "../emulator";
 import { computedOutputFields } from "../provider/core/codecs/state";
 import { captureRegistrations } from "../harness/captureProgram";
-import { createProgramDir, PROGRAMS_ROOT, REPO_ROOT, removeProgramDir } from "../harness/programDir";
+import {
+  createProgramDir,
+  EXAMPLE_CSR_FILE,
+  languageExampleDir,
+  REPO_ROOT,
+  removeProgramDir,
+} from "../harness/programDir";
 import { CODE_SIGNING_ORDER_TYPE, ProviderHost, secret, urnFor } from "../harness/providerHost";
 import { EC_P256_CSR, RSA_3072_CSR } from "../test/fixtures/certificateRequests";
 import { CliError, CliStack, findPulumi } from "./lib/pulumiCli";
@@ -332,20 +338,6 @@ async function cliDemo(pulumi: string, emulator: Emulator): Promise<void> {
   }
 }
 
-/** examples/yaml in a program folder: the checkout's plugin launcher, and a CSR as a user would generate one. */
-function yamlProgramFolder(csr: string): string {
-  fs.mkdirSync(PROGRAMS_ROOT, { recursive: true });
-  const dir = fs.mkdtempSync(path.join(PROGRAMS_ROOT, "yaml-demo-"));
-  fs.cpSync(path.join(REPO_ROOT, "examples", "yaml"), dir, { recursive: true });
-  const project = path.join(dir, "Pulumi.yaml");
-  const launchers = path.join(REPO_ROOT, "bin");
-  fs.writeFileSync(project, fs.readFileSync(project, "utf8").replace(/path: .*/, `path: ${launchers}`));
-  fs.writeFileSync(path.join(dir, YAML_CSR_FILE), csr);
-  return dir;
-}
-
-const YAML_CSR_FILE = "signing-key.csr.pem";
-
 /** A Pulumi YAML program on the provider plugin: preview, up, issuance, refresh, key rotation, destroy. */
 async function yamlDemo(pulumi: string, emulator: Emulator): Promise<void> {
   const language = path.join(path.dirname(pulumi), "pulumi-language-yaml");
@@ -360,7 +352,9 @@ async function yamlDemo(pulumi: string, emulator: Emulator): Promise<void> {
   kv("mode", `real Pulumi CLI (${pulumi}), Pulumi YAML program on the provider plugin`);
   kv("emulator", emulator.baseUrl);
   kv("program", "examples/yaml (its CSR in signing-key.csr.pem)");
-  const stack = await demoStack(pulumi, emulator, () => yamlProgramFolder(firstCsr));
+  const stack = await demoStack(pulumi, emulator, () =>
+    languageExampleDir("yaml", path.join(REPO_ROOT, "bin"), firstCsr),
+  );
   try {
     const placed = await previewAndUp(stack, nextCalls);
 
@@ -370,7 +364,7 @@ async function yamlDemo(pulumi: string, emulator: Emulator): Promise<void> {
     apiCalls(nextCalls());
 
     heading("4. Key rotation: a new CSR in signing-key.csr.pem, pulumi preview --diff, pulumi up");
-    fs.writeFileSync(path.join(stack.dir, YAML_CSR_FILE), rotatedCsr);
+    fs.writeFileSync(path.join(stack.dir, EXAMPLE_CSR_FILE), rotatedCsr);
     await stack.run(["preview", "--diff"]);
     await stack.run(["up", "--yes", "--skip-preview"]);
     apiCalls(nextCalls());

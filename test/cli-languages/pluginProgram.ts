@@ -11,7 +11,7 @@ import { expect } from "chai";
 import * as fs from "fs";
 import * as path from "path";
 import { DEFAULT_API_KEY, Emulator, startEmulator } from "../../emulator";
-import { PROGRAMS_ROOT, REPO_ROOT } from "../../harness/programDir";
+import { EXAMPLE_CSR_FILE, languageExampleDir, REPO_ROOT } from "../../harness/programDir";
 import { createProvider } from "../../provider";
 import { CliError, CliStack, StateExport } from "../../scripts/lib/pulumiCli";
 import {
@@ -30,8 +30,6 @@ const PLUGIN_MAIN = path.join(REPO_ROOT, "dist", "provider", "plugin", "main.js"
 /** The launcher the examples' `plugins.providers` names in the checkout (`../../bin`). */
 const PLUGIN_LAUNCHER = path.join(REPO_ROOT, "bin", "pulumi-resource-digicert");
 const OTHER_SECRET = "another-namespace-secret";
-/** The file the examples read their CSR from (what a user generates with openssl). */
-const CSR_FILE = "signing-key.csr.pem";
 const IMPORTED_CSR_FILE = "imported.csr.pem";
 /** What the order placed outside Pulumi declares; the program then declares the same (see declareImported). */
 const IMPORTED = {
@@ -54,26 +52,6 @@ function pendingReason(runtime: string): string | undefined {
     return `pulumi-language-${runtime} is not built beside pulumi (npm run setup:pulumi)`;
   if (!fs.existsSync(PLUGIN_MAIN)) return "the provider plugin is not built (dist/provider/plugin/main.js)";
   return undefined;
-}
-
-/**
- * The example copied into a program folder with the CSR file a user would generate, its plugin path pointed at
- * `pluginDir` (a counting launcher of the checkout's own, the one the examples name), and (Go) its SDK path made
- * absolute.
- */
-function programFolder(example: string, pluginDir: string): string {
-  fs.mkdirSync(PROGRAMS_ROOT, { recursive: true });
-  const dir = fs.mkdtempSync(path.join(PROGRAMS_ROOT, `${example}-`));
-  fs.cpSync(path.join(REPO_ROOT, "examples", example), dir, { recursive: true });
-  fs.writeFileSync(path.join(dir, CSR_FILE), RSA_3072_CSR);
-  const project = path.join(dir, "Pulumi.yaml");
-  fs.writeFileSync(project, fs.readFileSync(project, "utf8").replace(/path: .*/, `path: ${pluginDir}`));
-  const goMod = path.join(dir, "go.mod");
-  if (fs.existsSync(goMod)) {
-    const sdk = path.join(REPO_ROOT, "sdk", "go");
-    fs.writeFileSync(goMod, fs.readFileSync(goMod, "utf8").replace("=> ../../sdk/go", `=> ${sdk}`));
-  }
-  return dir;
 }
 
 /** The program declares the imported order too (as a user does after `pulumi import --generate-code=false`). */
@@ -163,7 +141,7 @@ export function describePluginProgram({ example }: PluginProgram): void {
       stack = await CliStack.create(PULUMI as string, {
         baseUrl: emulator.baseUrl,
         apiKey: DEFAULT_API_KEY,
-        programDir: () => programFolder(example, plugins!.binDir),
+        programDir: () => languageExampleDir(example, plugins!.binDir, RSA_3072_CSR),
         // The Go host builds the program with Go's own settings, never a go.work of a parent folder.
         env: { GOWORK: "off", GOFLAGS: "-buildvcs=false" },
       });
@@ -219,7 +197,7 @@ export function describePluginProgram({ example }: PluginProgram): void {
     });
 
     it("a new CSR is one reissue of the order: the preview names it, up sends it, no new order", async () => {
-      fs.writeFileSync(path.join(cli().dir, CSR_FILE), EC_P256_CSR);
+      fs.writeFileSync(path.join(cli().dir, EXAMPLE_CSR_FILE), EC_P256_CSR);
       const before = emu().requests().length;
       const { stdout, stderr } = await cli().run(["preview", "--diff"]);
       expect(stdout).to.match(/~ certificate: \{[\s\S]*csr:/);
@@ -260,7 +238,7 @@ export function describePluginProgram({ example }: PluginProgram): void {
         baseUrl: emu().baseUrl,
         apiKey: DEFAULT_API_KEY,
         stack: "killed",
-        programDir: () => programFolder(example, plugins!.binDir),
+        programDir: () => languageExampleDir(example, plugins!.binDir, RSA_3072_CSR),
         env: { GOWORK: "off", GOFLAGS: "-buildvcs=false" },
       });
       const before = emu().orders().length;
