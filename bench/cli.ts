@@ -14,6 +14,7 @@ import { createProgramDir, removeProgramDir, REPO_ROOT } from "../harness/progra
 import { CliStack } from "../scripts/lib/pulumiCli";
 import { API_KEY, SubjectKey } from "./subjects";
 import { median, msSince } from "./stats";
+import { DIGICERT_RATE_WINDOWS } from "../provider/client/rateLimiter";
 
 export const CLI_SIZES = [1, 10, 100] as const;
 /** Previews per stack (and figure): their median is the sample. */
@@ -30,11 +31,10 @@ export interface CliSample {
 export type CliSubject = SubjectKey | "plugin";
 const CLI_SUBJECTS: readonly CliSubject[] = ["ours", "plugin", "baseline"];
 
-/** DigiCert's burst window (certcentral-api.md §14): a subject making R requests waits (ceil(R/100) - 1) windows. */
-const WINDOW_REQUESTS = 100;
-const WINDOW_MS = 5_000;
+/** DigiCert's burst window, as the client keeps it (100 per 5 s): R requests wait (ceil(R/100) - 1) windows. */
+const BURST_WINDOW = DIGICERT_RATE_WINDOWS[0]!;
 export function windowWaitMs(requests: number): number {
-  return Math.max(0, Math.ceil(requests / WINDOW_REQUESTS) - 1) * WINDOW_MS;
+  return Math.max(0, Math.ceil(requests / BURST_WINDOW.limit) - 1) * BURST_WINDOW.windowMs;
 }
 
 export interface CliResults {
