@@ -13,10 +13,11 @@ export function createProvider(config?: ConfigSource, deps?: ProviderDeps): Code
 
 export { CodeSigningOrderProvider, ProviderDeps } from "./operations/codeSigningOrderProvider";
 export { UNKNOWN } from "./core/unknowns";
-export { ResourceInitError } from "./core/errors";
+export { ResourceInitError } from "./operations/hostFailure";
 export { CertCentralApiError, CertCentralTransportError } from "./client/errors";
 export { RateLimiter, DIGICERT_RATE_WINDOWS } from "./client/rateLimiter";
-export { REPLACING_INPUTS, IN_PLACE_INPUTS, withKeptInputs } from "./core/diff";
+export { REPLACING_INPUTS, IN_PLACE_INPUTS } from "./core/diff";
+export { withKeptInputs } from "./core/echoedInputs";
 export { orderRequestBody } from "./core/mapping";
 export { validateInputs } from "./core/rules";
 export type { Clock } from "./client/clock";

@@ -12,7 +12,7 @@ const MAX_REPLANS = 3;
 
 /**
  * Delete, top to bottom: what this deployment remembers of the order → the plan, which asks for the order's state
- * and its successors at DigiCert only when a rule needs them → the executor carries out its action.
+ * and its successors at DigiCert only when a rule needs them → executeDeletePlan carries out its action.
  *
  * When the action fails, its answer may have been lost after DigiCert made the change (a 5xx after it, a dropped
  * connection, a timeout: the retry then gets 400 "cannot be canceled while its status is canceled"). So the order

@@ -1,12 +1,12 @@
 import { certificateCodec, InputKey, INPUT_KEYS, orderValidityCodec } from "./codecs/inputs";
-import { StoredState } from "./codecs/state";
+import { STATE_VERSION, StoredState } from "./codecs/state";
 import { certificateBody, orderValidityBody } from "./mapping";
 import { canonicalJson } from "./canonicalJson";
 import { certificateExpired } from "./dates";
 import { isTerminalStatus } from "./orderStatus";
 import { planChange, ReplacementReason } from "./plans";
 import { isPlainObject } from "./codecs/combinators";
-import { STATE_VERSION } from "./state";
+import { withKeptInputs } from "./echoedInputs";
 import { unknownPaths } from "./unknowns";
 import { CodeSigningOrderInputs } from "./codecs/inputs";
 
@@ -55,18 +55,6 @@ export interface NewInputs {
    * an update, so that refresh and destroy run the current code. A plugin front door has none: false.
    */
   readonly codeChanged: boolean;
-}
-
-/**
- * The inputs as they apply to the order: an input left out that means "what the order has" takes the stored value.
- * `container`: the order stays in the container it is in (an import records DigiCert's, which names one for every
- * order; an order placed without one went to the account's top container). Diff compares these, state echoes them.
- */
-export function withKeptInputs<T extends object>(inputs: T, echoed: Record<string, unknown>): T {
-  const declared = (inputs as { container?: unknown }).container;
-  return declared === undefined && echoed.container !== undefined
-    ? { ...inputs, container: echoed.container }
-    : inputs;
 }
 
 /** Compares the new inputs with the stored state (which echoes the old inputs). Pure; `now` is injected. */

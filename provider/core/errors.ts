@@ -1,25 +1,20 @@
+import { ResourceState } from "./codecs/state";
+
 /**
- * The error the provider host turns into a partial failure: the engine records the resource with this ID and
- * these properties, so an order DigiCert accepted is never lost from state even when a later step fails.
- * (The host reads `id`, `properties` and `reasons` off any thrown error; see pulumi-dynamic-providers.md §1.5.)
+ * A step failed after DigiCert accepted the order (or a reissue): the order must still reach state, with what is
+ * known of it. The front doors turn this into the engine's partial failure (operations/hostFailure.ts), so an order
+ * DigiCert accepted is never lost from state.
  */
-export class ResourceInitError extends Error {
-  readonly id: string;
-  /** Replaced, never mutated: the host stores it as the outputs (a front door may add its own keys). */
-  properties: Record<string, unknown>;
-  readonly reasons: string[];
+export class PartialFailure extends Error {
   constructor(
-    id: string,
-    properties: Record<string, unknown>,
+    readonly orderId: number,
+    readonly state: ResourceState,
     message: string,
     /** The order's status when the step failed, for messages. */
     readonly status = "unknown",
   ) {
     super(message);
-    this.name = "ResourceInitError";
-    this.id = id;
-    this.properties = properties;
-    this.reasons = [message];
+    this.name = "PartialFailure";
   }
 }
 

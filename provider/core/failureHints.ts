@@ -1,5 +1,5 @@
 import { CertCentralApiError, neverConnected } from "../client/errors";
-import { ResourceInitError } from "./errors";
+import { PartialFailure } from "./errors";
 import { ProviderSettings } from "./settings";
 
 export type Operation = "create" | "update" | "read" | "delete";
@@ -19,7 +19,7 @@ const NOTHING_DONE: Record<Operation, string> = {
  * value that could be the key.
  */
 export function explainFailure(error: unknown, settings: ProviderSettings, operation: Operation): void {
-  if (!(error instanceof Error) || error instanceof ResourceInitError) return;
+  if (!(error instanceof Error) || error instanceof PartialFailure) return;
   const hint = hintFor(error, settings, operation);
   if (hint !== undefined) error.message = `${error.message}. ${hint}`;
 }

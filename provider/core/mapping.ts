@@ -3,7 +3,7 @@ import { OrderInfoResponse, OrderPlacedResponse } from "../client/answers";
 import { formatDigiCertDate, parseExpirationDate } from "./dates";
 import { Json, JsonObject } from "../client/json";
 import { squash } from "./pem";
-import { withoutUndefined } from "./state";
+import { withoutUndefined } from "./codecs/state";
 
 /**
  * Pure mapping between the resource's camelCase inputs and DigiCert's snake_case JSON. Keys are written in the

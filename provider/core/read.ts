@@ -1,24 +1,22 @@
-import { StoredState } from "./codecs/state";
+import { ResourceState, StoredState } from "./codecs/state";
 import { withCertificatePem } from "./certificateDownload";
 import { importedInputs } from "./importedInputs";
 import { LifecycleContext } from "./lifecycleContext";
 import { orderStateFromInfo } from "./mapping";
 import { refreshState } from "./plans";
-import { withApplied } from "./reissue";
-import { composeOutputs } from "./state";
-
-type Props = Record<string, unknown>;
+import { withApplied } from "./echoedInputs";
 
 /**
  * Read (refresh, and `pulumi import` with the order ID alone): DigiCert's order merged into state (plans'
  * refreshState), the certificate downloaded once per certificate, and the inputs an import records read back from the
- * order. `undefined` when DigiCert says the order does not exist: the engine drops it from state.
+ * order (what state echoes is what Read returns as the inputs). `undefined` when DigiCert says the order does not
+ * exist: the engine drops it from state.
  */
 export async function readOrder(
   ctx: LifecycleContext,
   orderId: number,
   stored: StoredState,
-): Promise<{ props: Props; inputs: Props } | undefined> {
+): Promise<ResourceState | undefined> {
   const importing = Object.keys(stored.echoed).length === 0;
   const info = await ctx.client.orderInfoIfExists(orderId);
   if (info === undefined) {
@@ -40,5 +38,5 @@ export async function readOrder(
     ctx.log(`order ${orderId}: ${before} → ${after}`);
   if (refreshed.applied)
     ctx.log(`order ${orderId}: the reissued certificate ${computed.certificateId} is issued`);
-  return { props: composeOutputs(echoed, computed), inputs: echoed };
+  return { echoed, computed };
 }

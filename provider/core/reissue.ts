@@ -1,30 +1,39 @@
 import { OrderInfoResponse } from "../client/answers";
-import { ComputedOutputs, ReissuedInputs, ReissueRecord, StoredState } from "./codecs/state";
+import {
+  ComputedOutputs,
+  ReissuedInputs,
+  ReissueRecord,
+  ResourceState,
+  StoredState,
+  withoutUndefined,
+} from "./codecs/state";
 import { CodeSigningOrderInputs } from "./codecs/inputs";
 import { withCertificatePem } from "./certificateDownload";
 import { Declaration } from "./declaration";
-import { requestReissueOnce, SettledReissuePlan } from "./reissuePost";
+import { appliedInputs } from "./echoedInputs";
 import { squash } from "./pem";
-import { ResourceInitError } from "./errors";
+import { PartialFailure } from "./errors";
 import { LifecycleContext, messageOf } from "./lifecycleContext";
-import { orderSnapshotOf, orderStateFromInfo } from "./mapping";
+import { orderSnapshotOf, orderStateFromInfo, reissueRequestBody } from "./mapping";
 import { isTerminalStatus } from "./orderStatus";
-import { planReissue, refreshState, requestOf } from "./plans";
-import { composeOutputs, withoutUndefined } from "./state";
+import { reissuePostSubject } from "./pendingPosts";
+import { planReissue, refreshState, ReissuePlan, requestOf } from "./plans";
 import { FollowStop, followOrder, howToStopWaiting } from "./follower";
-import { withKeptInputs } from "./diff";
+import { describeUnanswered, Look, sendOnce, Unanswered } from "./sendOnce";
 
 /*
  * Update with a reissue, top to bottom: read the order → plan (send, or adopt the reissue DigiCert already has:
- * never a second one) → send it once → wait if asked. State keeps echoing the inputs the current certificate was
- * issued for, and records the requested ones in `reissue` until DigiCert issues them (plans/reissuePlan.ts).
+ * never a second one) → send it once (the send-once engine) → wait if asked. State keeps echoing the inputs the
+ * current certificate was issued for, and records the requested ones in `reissue` until DigiCert issues them
+ * (plans/reissuePlan.ts). The whole reissue is this one module, read in the order it runs (hence over 250 lines:
+ * much of it is the words of each outcome).
  */
 
 export async function reissueOrder(
   ctx: LifecycleContext,
   declaration: Declaration,
   stored: StoredState,
-): Promise<Record<string, unknown>> {
+): Promise<ResourceState> {
   const { inputs } = declaration;
   const orderId = stored.computed.orderId;
   if (orderId === undefined) throw new Error("The resource's state holds no order ID: nothing to reissue");
@@ -55,6 +64,99 @@ export async function reissueOrder(
   return waitForReissue(ctx, declaration, appliedInputs(inputs, stored, true), pending);
 }
 
+/** What sending the reissue came to, when it did not fail: sent, or one DigiCert already has (found). */
+type SendOutcome =
+  | {
+      readonly kind: "sent";
+      readonly requestId?: number;
+      readonly requests: { id: number; status: string }[];
+    }
+  | { readonly kind: "found"; readonly plan: SettledReissuePlan; readonly info?: OrderInfoResponse };
+
+/** What a reissue plan says once nothing is left to send: refuse, or adopt what DigiCert has. */
+type SettledReissuePlan = Exclude<ReissuePlan, { readonly kind: "send" }>;
+
+/**
+ * POSTs the reissue through the send-once engine (sendOnce.ts), the rules order placement follows. After an answer
+ * that may hide an acceptance the order is read again (`recheck`) and a reissue it shows is adopted, never a second
+ * one sent; this words what each outcome means for the reissue.
+ */
+async function requestReissueOnce(
+  ctx: LifecycleContext,
+  orderId: number,
+  inputs: CodeSigningOrderInputs,
+  recheck: (info: OrderInfoResponse | undefined) => ReissuePlan,
+): Promise<SendOutcome> {
+  const lost = (unanswered: Unanswered) => describeUnanswered(unanswered, `a reissue of order ${orderId}`);
+  const nextRun =
+    `Nothing was sent again. Run \`pulumi up\` again: it reads order ${orderId} first and adopts a reissue DigiCert ` +
+    "has instead of sending a second one.";
+  const outcome = await sendOnce(ctx, {
+    subject: reissuePostSubject(orderId),
+    noun: "reissue",
+    nothingCreated: "no reissue was requested",
+    send: () => ctx.client.reissueOrder(orderId, reissueRequestBody(inputs)),
+    find: async (unanswered): Promise<Look<Extract<SendOutcome, { kind: "found" }>>> => {
+      const info = await ctx.client.orderInfoIfExists(orderId);
+      const plan = recheck(info);
+      if (plan.kind === "send") return { kind: "none" };
+      if (plan.kind !== "refuse")
+        ctx.log(
+          `the answer to the reissue of order ${orderId} was lost (${lost(unanswered)}): ${plan.reason}`,
+        );
+      return { kind: "found", found: { kind: "found", plan, info }, settled: true };
+    },
+  });
+  const failure = "error" in outcome ? messageOf(outcome.error) : "";
+  switch (outcome.kind) {
+    case "sent": {
+      const requests = (outcome.value?.requests ?? []).map((r) => ({
+        id: r.id,
+        status: r.status ?? "pending",
+      }));
+      const requestId = requests.length === 0 ? undefined : Math.max(...requests.map((r) => r.id));
+      ctx.log(
+        `reissue of order ${orderId} requested${requestId === undefined ? "" : ` (request ${requestId})`}: no new order`,
+      );
+      return { kind: "sent", requestId, requests };
+    }
+    case "found":
+      return outcome.found;
+    case "refused":
+      throw new Error(
+        `DigiCert refused the reissue of order ${orderId}: ${failure}. No reissue was requested and state is ` +
+          "unchanged; fix the declaration (or the order in CertCentral) and run `pulumi up` again.",
+      );
+    case "stopped":
+      throw outcome.error;
+    case "unreadable":
+      throw new Error(
+        `${failure}. The reissue of order ${orderId} may have reached DigiCert, and the order does not show it ` +
+          `(yet). ${nextRun}`,
+      );
+    case "gave-up":
+      throw new Error(
+        `${failure}. No reissue was requested: order ${orderId} shows none after ${outcome.attempts} attempts. ` +
+          "State is unchanged; run `pulumi up` again.",
+      );
+    case "rate-limited":
+      throw new Error(
+        `${failure}. DigiCert refused the reissue with HTTP 429 (rate limit) for ` +
+          `${Math.round(outcome.refusedForMs / 1000)} s; a 429 is a refusal, so no reissue was requested by these ` +
+          "attempts" +
+          (outcome.unanswered === undefined
+            ? ". "
+            : `, and order ${orderId} shows no reissue from the earlier unanswered attempt. `) +
+          "Other deployments may be using the same API key: run `pulumi up` again when they are done.",
+      );
+    case "look-up-failed":
+      throw new Error(
+        `${lost(outcome.unanswered)}. The reissue of order ${orderId} may have reached DigiCert, and reading the ` +
+          `order failed too (${failure}). ${nextRun}`,
+      );
+  }
+}
+
 /** Nothing to send (DigiCert has the reissue already, or it is refused): record what DigiCert has, wait if asked. */
 async function settle(
   ctx: LifecycleContext,
@@ -62,7 +164,7 @@ async function settle(
   stored: StoredState,
   plan: SettledReissuePlan,
   info: OrderInfoResponse | undefined,
-): Promise<Record<string, unknown>> {
+): Promise<ResourceState> {
   const { inputs } = declaration;
   // Refused covers a gone order, so `info` is there for both adoptions.
   if (plan.kind === "refuse" || info === undefined) throw new Error(plan.reason);
@@ -71,7 +173,7 @@ async function settle(
   if (plan.kind === "adopt-issued") {
     // The order's certificate is the one the declaration asks for: no reissue is open any more.
     const issued = { ...refreshState(stored.computed, fresh).computed, reissue: undefined };
-    return composeOutputs(inputs, await withCertificatePem(ctx, issued));
+    return { echoed: inputs, computed: await withCertificatePem(ctx, issued) };
   }
   const record = pendingRecord(requestedOf(inputs), plan.requestId, plan.replacesCertificateId);
   const pending = refreshState({ ...stored.computed, reissue: record }, fresh).computed;
@@ -88,17 +190,17 @@ async function waitForReissue(
   declaration: Declaration,
   applied: Record<string, unknown>,
   pending: ComputedOutputs,
-): Promise<Record<string, unknown>> {
+): Promise<ResourceState> {
   const { inputs } = declaration;
   const { target, timeoutText, timeoutMs } = declaration.wait;
   const orderId = pending.orderId!;
   /** The outputs once the reissue is where `waitFor` asks; undefined while it is not yet. */
-  const settled = (computed: ComputedOutputs): Record<string, unknown> | undefined => {
-    const outs = composeOutputs(applied, computed);
-    if (computed.reissue === undefined) return composeOutputs(inputs, computed);
+  const settled = (computed: ComputedOutputs): ResourceState | undefined => {
+    const outs = { echoed: applied, computed };
+    if (computed.reissue === undefined) return { echoed: inputs, computed };
     if (computed.reissue.status !== "pending") {
-      throw new ResourceInitError(
-        String(orderId),
+      throw new PartialFailure(
+        orderId,
         outs,
         `The reissue of order ${orderId}${requestOf(computed.reissue)} was ${computed.reissue.status} at DigiCert; ` +
           `the order keeps certificate ${computed.certificateId ?? "(none)"}. State records it: the next \`pulumi up\` ` +
@@ -142,12 +244,7 @@ async function waitForReissue(
       `The reissue of order ${orderId}${requestOf(state.reissue)} is pending at DigiCert (status ${state.status}) ` +
       `and did not reach "${target}" within waitTimeout ${timeoutText}. ${recorded}`,
   };
-  throw new ResourceInitError(
-    String(orderId),
-    composeOutputs(applied, state),
-    message[outcome.why],
-    state.status,
-  );
+  throw new PartialFailure(orderId, { echoed: applied, computed: state }, message[outcome.why], state.status);
 }
 
 function approved(computed: ComputedOutputs): boolean {
@@ -164,35 +261,11 @@ function pendingRecord(
 }
 
 /** The inputs a reissue carries, as declared. */
-export function requestedOf(inputs: CodeSigningOrderInputs): ReissuedInputs {
+function requestedOf(inputs: CodeSigningOrderInputs): ReissuedInputs {
   return withoutUndefined({
     certificate: inputs.certificate,
     csProvisioningMethod: inputs.csProvisioningMethod,
   });
-}
-
-/**
- * The inputs state echoes: the declaration, but while a reissue is pending (`pending`: as stored, or just
- * requested) the inputs it carries stay those the current certificate was issued for, so that a reissue DigiCert
- * turns down leaves the change visible to Diff.
- */
-export function appliedInputs(
-  inputs: CodeSigningOrderInputs,
-  stored: StoredState,
-  pending = stored.computed.reissue?.status === "pending",
-): Record<string, unknown> {
-  const kept = withKeptInputs(inputs, stored.echoed);
-  if (!pending) return kept;
-  const { certificate, csProvisioningMethod } = stored.echoed;
-  return { ...kept, certificate, csProvisioningMethod };
-}
-
-/** The echoed inputs once a reissue was issued: what it carried is now what the certificate was issued for. */
-export function withApplied(
-  echoed: Record<string, unknown>,
-  applied: ReissuedInputs,
-): Record<string, unknown> {
-  return { ...echoed, certificate: applied.certificate, csProvisioningMethod: applied.csProvisioningMethod };
 }
 
 function mergeRequests(

@@ -1,7 +1,7 @@
 import { isRateLimited, isUnreadableAcceptance, leftUnanswered } from "../client/errors";
 import { backoffDelayMs, retryAfterMs, retryDelayMs } from "../client/retry";
 import { sleepUnlessCancelled } from "./cancellation";
-import { ResourceInitError } from "./errors";
+import { PartialFailure } from "./errors";
 import { LifecycleContext, messageOf } from "./lifecycleContext";
 
 /*
@@ -131,7 +131,7 @@ export async function sendOnce<T, F>(
     return outcome;
   } catch (error) {
     // A partial failure puts what was created in state: nothing is left unanswered.
-    known = error instanceof ResourceInitError;
+    known = error instanceof PartialFailure;
     throw error;
   } finally {
     if (known) ctx.pending.clear(spec.subject);
@@ -218,7 +218,7 @@ async function lookFor<T, F>(
     try {
       look = await spec.find(unanswered);
     } catch (error) {
-      if (error instanceof ResourceInitError) throw error;
+      if (error instanceof PartialFailure) throw error;
       return { kind: "look-up-failed", error, unanswered };
     }
     if (look.kind === "stop") return { kind: "stopped", error: look.error };

@@ -1,20 +1,20 @@
-import { StoredState } from "./codecs/state";
+import { ResourceState, StoredState } from "./codecs/state";
 import { Declaration } from "./declaration";
 import { decideDiff, NewInputs } from "./diff";
 import { LifecycleContext } from "./lifecycleContext";
-import { appliedInputs, reissueOrder } from "./reissue";
-import { composeOutputs } from "./state";
+import { appliedInputs } from "./echoedInputs";
+import { reissueOrder } from "./reissue";
 
 /**
  * Update: only a reissue is sent to DigiCert (decided again as Diff decided it); everything else updates state only.
- * All outputs are returned: the engine keeps only what Update returns.
+ * The whole state is returned: the engine keeps only what Update returns.
  */
 export async function updateOrder(
   ctx: LifecycleContext,
   declaration: Declaration,
   stored: StoredState,
   news: NewInputs,
-): Promise<Record<string, unknown>> {
+): Promise<ResourceState> {
   const decision = decideDiff(stored, news, ctx.clock.now());
   if (decision.refusal) throw new Error(`${decision.refusal.property}: ${decision.refusal.reason}`);
   if (decision.reissue) return reissueOrder(ctx, declaration, stored);
@@ -22,5 +22,5 @@ export async function updateOrder(
   const { reissue } = stored.computed;
   const computed =
     reissue?.status === "pending" ? stored.computed : { ...stored.computed, reissue: undefined };
-  return composeOutputs(appliedInputs(declaration.inputs, stored), computed);
+  return { echoed: appliedInputs(declaration.inputs, stored), computed };
 }

@@ -1,5 +1,5 @@
 import { Cancellation, CancellationSource } from "../core/cancellation";
-import { decodeInputFields, decodeStoredState } from "../core/codecs/state";
+import { decodeInputFields, decodeStoredState, encodeState } from "../core/codecs/state";
 import { CertCentralClient } from "../client/certcentralClient";
 import { limiterFor, RateLimiter } from "../client/rateLimiter";
 import { Clock, systemClock } from "../client/clock";
@@ -25,7 +25,7 @@ import {
   RegionBaseUrls,
 } from "../core/settings";
 import { explainFailure, Operation } from "../core/failureHints";
-import { ResourceInitError } from "../core/errors";
+import { hostFailure } from "./hostFailure";
 import { stdoutLine } from "../core/processLife";
 
 export interface ProviderDeps {
@@ -116,44 +116,47 @@ export class CodeSigningOrderProvider {
   }
 
   create(raw: Props): Promise<{ id: string; outs: Props }> {
-    return this.redacting("create", () =>
-      createOrder(this.lifecycle(), decodeDeclaration(inputsOf(raw))).catch(keepingProvider(raw)),
-    );
+    return this.redacting("create", raw, async () => {
+      const created = await createOrder(this.lifecycle(), decodeDeclaration(inputsOf(raw)));
+      return { id: String(created.orderId), outs: encodeState(created.state) };
+    });
   }
 
   read(id: string, props: Props = {}): Promise<{ id?: string; props?: Props; inputs?: Props }> {
-    return this.redacting("read", async () => {
+    return this.redacting("read", props, async () => {
       const read = await readOrder(this.lifecycle(), parseOrderId(id), decodeStoredState(props));
-      return read === undefined ? {} : { id, ...read };
+      return read === undefined ? {} : { id, props: encodeState(read), inputs: { ...read.echoed } };
     });
   }
 
   update(_id: string, olds: Props, news: Props): Promise<{ outs: Props }> {
     // A key is required, as past preview always.
-    return this.redacting("update", async () => {
+    return this.redacting("update", news, async () => {
       const stored = decodeStoredState(olds);
       const declaration = decodeDeclaration(inputsOf(news));
       const next = newInputs(olds, news, declaration.inputs);
-      const outs = await updateOrder(this.lifecycle(), declaration, stored, next).catch(
-        keepingProvider(news),
-      );
-      return { outs };
+      return { outs: encodeState(await updateOrder(this.lifecycle(), declaration, stored, next)) };
     });
   }
 
   delete(id: string, props: Props): Promise<void> {
-    return this.redacting("delete", () =>
+    return this.redacting("delete", props, () =>
       deleteOrder(this.lifecycle(), parseOrderId(id), decodeStoredState(props)),
     );
   }
 
-  private async redacting<T>(operation: Operation, call: () => Promise<T>): Promise<T> {
+  /**
+   * Runs a call and shapes what it throws for the host, once: the hints a failure needs, a partial failure in the
+   * host's terms (with the `__provider` of `props`, see hostFailure), the key redacted.
+   */
+  private async redacting<T>(operation: Operation, props: Props, call: () => Promise<T>): Promise<T> {
     try {
       return await call();
     } catch (error) {
       if (!(this.settingsOrError instanceof ConfigurationError))
         explainFailure(error, this.settingsOrError, operation);
-      throw redactedError(error, this.apiKey());
+      const serialized = props.__provider === undefined ? {} : { __provider: props.__provider };
+      throw redactedError(hostFailure(error, serialized), this.apiKey());
     }
   }
 
@@ -209,19 +212,6 @@ function inputsOf(props: Props): Props {
 /** What Diff compares, with whether the serialized provider in state is an older one than the inputs carry. */
 function newInputs(olds: Props, news: Props, declared: Partial<CodeSigningOrderInputs>): NewInputs {
   return { raw: news, declared, codeChanged: olds.__provider !== news.__provider };
-}
-
-/**
- * A partial failure's properties become the resource's outputs as they are: the host adds `__provider` to a
- * successful create's outputs, not to these (pulumi-dynamic-providers.md §1.5). Without it the next refresh or
- * destroy cannot load the provider ("code must be a string, not undefined"), so the inputs' `__provider` goes back in.
- */
-function keepingProvider(inputs: Props): (error: unknown) => never {
-  return (error) => {
-    if (error instanceof ResourceInitError && inputs.__provider !== undefined)
-      error.properties = { __provider: inputs.__provider, ...error.properties };
-    throw error;
-  };
 }
 
 function parseOrderId(id: string): number {

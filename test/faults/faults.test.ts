@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { Emulator, startEmulator } from "../../emulator";
-import { ResourceInitError } from "../../provider/core/errors";
+import { ResourceInitError } from "../../provider/operations/hostFailure";
 import { systemClock } from "../../provider/client/clock";
 import { ovHsmInputs } from "../fixtures/digicertExample";
 import {

@@ -6,7 +6,7 @@ import { expect } from "chai";
 import * as diagnostics from "diagnostics_channel";
 import { CancellationSource } from "../../provider/core/cancellation";
 import { watchHostCancel } from "../../provider/dynamic/hostCancel";
-import { ResourceInitError } from "../../provider/core/errors";
+import { ResourceInitError } from "../../provider/operations/hostFailure";
 import { RSA_3072_CSR } from "../fixtures/certificateRequests";
 import { ovHsmInputs } from "../fixtures/digicertExample";
 import { instantClock, providerFor, rejectionOf, useEmulator } from "./providerFixture";

@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { decodeInputFields, decodeStoredState } from "../../provider/core/codecs/state";
 import { decideDiff as decide, IN_PLACE_INPUTS, REPLACING_INPUTS } from "../../provider/core/diff";
-import { STATE_VERSION } from "../../provider/core/state";
+import { STATE_VERSION } from "../../provider/core/codecs/state";
 import { UNKNOWN } from "../../provider/core/unknowns";
 import { seedResourceInputs } from "../fixtures/digicertExample";
 

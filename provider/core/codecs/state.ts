@@ -1,7 +1,13 @@
 import * as t from "io-ts";
 import { isRight } from "fp-ts/Either";
 import { apiId } from "../../client/answers";
-import { certificateCodec, CodeSigningOrderInputs, inputsCodec, PROVISIONING_METHODS } from "./inputs";
+import {
+  certificateCodec,
+  CodeSigningOrderInputs,
+  INPUT_KEYS,
+  inputsCodec,
+  PROVISIONING_METHODS,
+} from "./inputs";
 import { oneOf } from "./combinators";
 
 /*
@@ -86,6 +92,29 @@ export interface StoredState {
   /** The echoed inputs as stored: what Diff compares new inputs with and Read echoes back. */
   readonly echoed: Record<string, unknown>;
   readonly computed: ComputedOutputs;
+}
+
+/** What an operation leaves in the resource's state, typed: the inputs it echoes and what was computed. */
+export interface ResourceState {
+  readonly echoed: Readonly<Record<string, unknown>>;
+  readonly computed: ComputedOutputs;
+}
+
+/** The host refuses `undefined` in outputs: absent values are left out instead. */
+export function withoutUndefined<T extends object>(value: T): T {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
+}
+
+/**
+ * The state as the host stores it (the resource's outputs): the echoed inputs first, then computed values (which win
+ * on a name clash: there is none), stamped with the current state version: every write migrates. (Version 1 is the
+ * first: nothing older to read.) The front doors encode; the core returns ResourceState.
+ */
+export function encodeState({ echoed, computed }: ResourceState): Record<string, unknown> {
+  const inputs = Object.entries(echoed).filter(
+    ([k, v]) => (INPUT_KEYS as readonly string[]).includes(k) && v !== undefined,
+  );
+  return { ...Object.fromEntries(inputs), ...withoutUndefined({ ...computed, stateVersion: STATE_VERSION }) };
 }
 
 export class NewerStateError extends Error {

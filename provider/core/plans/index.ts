@@ -1,6 +1,6 @@
 /**
  * The lifecycle's decisions as pure functions: from what is declared and what DigiCert reported to a tagged action
- * with its reason. No HTTP, no clock, no process state: create.ts/executor.ts, reissue.ts and delete.ts carry the
+ * with its reason. No HTTP, no clock, no process state: create.ts, reissue.ts and delete.ts carry the
  * actions out.
  * New rules (reissue, new lifecycle rules) are new action kinds or rows here.
  */
