@@ -9,7 +9,8 @@ import { readFileSync } from "fs";
 import * as path from "path";
 import { ignoreClosedPipes, whenLauncherGone } from "../index";
 import { engineLog } from "./engineLog";
-import { DigicertPlugin, serve } from "./server";
+import { serve } from "./grpcCalls";
+import { DigicertPlugin } from "./server";
 
 const packageRoot = path.resolve(__dirname, "..", "..", "..");
 const version = (
@@ -40,7 +41,7 @@ async function main(): Promise<void> {
   ignoreClosedPipes();
   const log = engineLog(engineAddressOf(process.argv.slice(2)));
   const plugin = new DigicertPlugin({ version, schema, log: (line, urn) => log(`[digicert] ${line}`, urn) });
-  const { server, port } = await serve(plugin);
+  const { server, port } = await serve(plugin.handlers());
   exitWhenOrphaned(plugin, server);
   process.stdout.write(`${port}\n`);
 }
