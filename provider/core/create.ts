@@ -74,7 +74,8 @@ export async function createOrder(ctx: LifecycleContext, declaration: Declaratio
     // An order issued by now (waited for, or adopted issued) carries its certificate's PEM at once.
     return { orderId, state: { echoed: inputs, computed: await withCertificatePem(ctx, waited) } };
   } catch (error) {
-    if (!(error instanceof PartialFailure && plan.kind === "adopt" && plan.onWaitFailure === "plain"))
+    // The plan may say an adopted order is left out of state when its wait fails (see onWaitFailure): a plain error.
+    if (!(error instanceof PartialFailure && plan.kind === "adopt" && plan.onWaitFailure === "leave-out"))
       throw error;
     const why = ctx.cancellation.cancelled
       ? "the deployment was cancelled while waiting for it"
@@ -215,7 +216,7 @@ async function placeOnce(
           const read = () => ctx.client.orderInfoIfExists(orderId);
           const info =
             declaration.identity.kind === "derived" && judged.orderIds.length === 1
-              ? await afterAcceptance(orderId, inputs, outputs, read)
+              ? await recordedIfItFails(orderId, inputs, outputs, read)
               : await read();
           infos.set(orderId, info);
           if (info !== undefined) known.set(orderId, info);
@@ -271,8 +272,11 @@ async function placeOnce(
   }
 }
 
-/** Runs a step that follows DigiCert's acceptance of an order; on failure the order still reaches state. */
-async function afterAcceptance<T>(
+/**
+ * Runs a step after DigiCert accepted the order (reading an order already listed as this resource's): if it fails,
+ * the order still reaches state, as a PartialFailure that sendOnce lets through (it is no failed look-up).
+ */
+async function recordedIfItFails<T>(
   orderId: number,
   inputs: CodeSigningOrderInputs,
   outputs: ComputedOutputs,

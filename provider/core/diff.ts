@@ -49,7 +49,7 @@ export interface DiffDecision {
 /** The new inputs as Diff sees them: as sent (values may be unknown in preview), and each field that decodes. */
 export interface NewInputs {
   readonly raw: Record<string, unknown>;
-  readonly declared: Partial<CodeSigningOrderInputs>;
+  readonly decoded: Partial<CodeSigningOrderInputs>;
   /**
    * The front door's own code in state is not the current one (the dynamic resource's serialized `__provider`):
    * an update, so that refresh and destroy run the current code. A plugin front door has none: false.
@@ -63,13 +63,13 @@ export function decideDiff(stored: StoredState, news: NewInputs, now: number): D
   const organizationKept = sameOrganization(stored, news);
   // Dropping `existingOrderId` (a finished import) keeps whatever order the resource holds now.
   const importFinished = news.raw.existingOrderId === undefined && olds.existingOrderId !== undefined;
-  const declared = withKeptInputs(news.raw, olds);
+  const asApplied = withKeptInputs(news.raw, olds);
   const kept = (key: InputKey) =>
     (key === "organization" && organizationKept) || (key === "existingOrderId" && importFinished);
   const replaces: string[] = REPLACING_INPUTS.filter(
-    (key) => differs(key, olds[key], declared[key]) && !kept(key),
+    (key) => differs(key, olds[key], asApplied[key]) && !kept(key),
   );
-  const updated: string[] = IN_PLACE_INPUTS.filter((key) => differs(key, olds[key], declared[key]));
+  const updated: string[] = IN_PLACE_INPUTS.filter((key) => differs(key, olds[key], asApplied[key]));
   if (importFinished) updated.push("existingOrderId");
   const { orderId, organizationId } = stored.computed;
   let note: string | undefined;
@@ -91,7 +91,7 @@ export function decideDiff(stored: StoredState, news: NewInputs, now: number): D
   const deadStatus = isTerminalStatus(status) ? status : expiredByDate(stored, now);
   let reissue: DiffDecision["reissue"];
   let refusal: DiffDecision["refusal"];
-  if (replaces.length === 0 && deadStatus !== undefined && news.declared.replaceWhenTerminal !== false) {
+  if (replaces.length === 0 && deadStatus !== undefined && news.decoded.replaceWhenTerminal !== false) {
     replaces.push("status");
     reason = "terminal";
     explanation = `order ${orderId} is ${deadStatus} at DigiCert: a new order will be placed (set replaceWhenTerminal: false to keep it as it is)`;
@@ -107,7 +107,7 @@ export function decideDiff(stored: StoredState, news: NewInputs, now: number): D
       reissuable,
       reissue: stored.computed.reissue,
       asksRecordedReissue: asksRecordedReissue(stored, news),
-      renewBeforeDays: news.declared.renewBeforeDays,
+      renewBeforeDays: news.decoded.renewBeforeDays,
       now,
     });
     switch (plan.kind) {
@@ -214,7 +214,7 @@ function sameOrganization(stored: StoredState, news: NewInputs): boolean {
   const created = stored.computed.organizationId;
   const old = stored.declared.organization;
   if (created === undefined || old === undefined || old.id !== undefined) return false;
-  const next = news.declared.organization;
+  const next = news.decoded.organization;
   if (next === undefined || unknownPaths(news.raw.organization).length > 0) return false;
   return next.id === undefined || next.id === created;
 }

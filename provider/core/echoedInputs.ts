@@ -1,4 +1,4 @@
-import { ReissuedInputs, StoredState } from "./codecs/state";
+import { ComputedOutputs, ReissuedInputs, ResourceState, StoredState } from "./codecs/state";
 
 /*
  * What state echoes as the resource's inputs (Diff compares new inputs with these): the declaration, with an input
@@ -19,19 +19,19 @@ export function withKeptInputs<T extends object>(inputs: T, echoed: Record<strin
 }
 
 /**
- * The inputs state echoes: the declaration, but while a reissue is pending (`pending`: as stored, or just
- * requested) the inputs it carries stay those the current certificate was issued for, so that a reissue DigiCert
- * turns down leaves the change visible to Diff.
+ * The state an update leaves: the declaration echoed (inputs left out kept, as above), except that while a reissue
+ * is open (pending, or turned down by DigiCert) the inputs it carries stay those the current certificate was issued
+ * for: a reissue not yet issued, or refused, leaves the change visible to Diff, and the next `pulumi up` asks again.
  */
-export function appliedInputs(
+export function stateAfterUpdate(
   inputs: object,
   stored: StoredState,
-  pending = stored.computed.reissue?.status === "pending",
-): Record<string, unknown> {
+  computed: ComputedOutputs,
+): ResourceState {
   const kept: Record<string, unknown> = withKeptInputs({ ...inputs }, stored.echoed);
-  if (!pending) return kept;
+  if (computed.reissue === undefined) return { echoed: kept, computed };
   const { certificate, csProvisioningMethod } = stored.echoed;
-  return { ...kept, certificate, csProvisioningMethod };
+  return { echoed: { ...kept, certificate, csProvisioningMethod }, computed };
 }
 
 /** The echoed inputs once a reissue was issued: what it carried is now what the certificate was issued for. */

@@ -12,7 +12,7 @@ export interface LifecycleContext {
   readonly clock: Clock;
   readonly settings: ProviderSettings;
   readonly memory: ReplacementMemory;
-  /** Order POSTs that went unanswered, remembered across processes on this machine (pendingPosts.ts). */
+  /** POSTs (orders, reissues) that went unanswered, remembered across processes on this machine (pendingPosts.ts). */
   readonly pending: PendingPosts;
   /** The deployment cancelled (the first Ctrl-C): waits end early, recording the order. */
   readonly cancellation: Cancellation;

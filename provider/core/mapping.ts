@@ -1,13 +1,14 @@
 import { CodeSigningOrderInputs } from "./codecs/inputs";
-import { OrderInfoResponse, OrderPlacedResponse } from "../client/answers";
+import { OrderInfoResponse, OrderPlacedResponse, ReissueResponse } from "../client/answers";
 import { formatDigiCertDate, parseExpirationDate } from "./dates";
 import { Json, JsonObject } from "../client/json";
 import { squash } from "./pem";
 import { withoutUndefined } from "./codecs/state";
 
 /**
- * Pure mapping between the resource's camelCase inputs and DigiCert's snake_case JSON. Keys are written in the
- * order of DigiCert's own example so a request reads like the documentation.
+ * Pure mapping between the resource and DigiCert's snake_case JSON, both ways: the inputs to request bodies (keys
+ * in the order of DigiCert's own example, so a request reads like the documentation), and DigiCert's decoded
+ * answers to the order's state (OrderState, the OrderSnapshot the plans read, a reissue's requests).
  */
 
 /** Drops undefined members so the body holds exactly what the user set. */
@@ -199,6 +200,20 @@ export function reissueRequestBody(inputs: CodeSigningOrderInputs): JsonObject {
     ["skip_approval", inputs.skipApproval],
     ["comments", inputs.comments],
   ]);
+}
+
+/** The requests a reissue's answer lists (a status left out is pending), and the newest one's ID. */
+export interface ReissueRequests {
+  readonly requests: { id: number; status: string }[];
+  readonly requestId?: number;
+}
+
+export function reissueRequestsOf(response: ReissueResponse | undefined): ReissueRequests {
+  const requests = (response?.requests ?? []).map((r) => ({ id: r.id, status: r.status ?? "pending" }));
+  return withoutUndefined({
+    requests,
+    requestId: requests.length === 0 ? undefined : Math.max(...requests.map((r) => r.id)),
+  });
 }
 
 /** The product an order info names, wherever this API version puts it. */

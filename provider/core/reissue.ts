@@ -7,14 +7,20 @@ import {
   StoredState,
   withoutUndefined,
 } from "./codecs/state";
-import { CodeSigningOrderInputs } from "./codecs/inputs";
+import { CodeSigningOrderInputs, WaitTarget } from "./codecs/inputs";
 import { withCertificatePem } from "./certificateDownload";
 import { Declaration } from "./declaration";
-import { appliedInputs } from "./echoedInputs";
+import { stateAfterUpdate } from "./echoedInputs";
 import { squash } from "./pem";
 import { PartialFailure } from "./errors";
 import { LifecycleContext, messageOf } from "./lifecycleContext";
-import { orderSnapshotOf, orderStateFromInfo, reissueRequestBody } from "./mapping";
+import {
+  orderSnapshotOf,
+  orderStateFromInfo,
+  ReissueRequests,
+  reissueRequestBody,
+  reissueRequestsOf,
+} from "./mapping";
 import { isTerminalStatus } from "./orderStatus";
 import { reissuePostSubject } from "./pendingPosts";
 import { planReissue, refreshState, ReissuePlan, requestOf } from "./plans";
@@ -50,31 +56,32 @@ export async function reissueOrder(
     });
   const before = await ctx.client.orderInfoIfExists(orderId);
   const plan = planFor(before, stored.computed.certificateId);
-  if (plan.kind !== "send") return settle(ctx, declaration, stored, plan, before);
+  if (plan.kind !== "send") return adoptOrRefuse(ctx, declaration, stored, plan, before);
   const replaces = plan.replacesCertificateId;
   const outcome = await requestReissueOnce(ctx, orderId, inputs, (found) => planFor(found, replaces));
-  if (outcome.kind === "found") return settle(ctx, declaration, stored, outcome.plan, outcome.info);
+  if (outcome.kind === "rechecked")
+    return adoptOrRefuse(ctx, declaration, stored, outcome.plan, outcome.info);
   const pending: ComputedOutputs = {
     ...stored.computed,
     status: "reissue_pending",
     requests: mergeRequests(stored.computed.requests, outcome.requests),
     reissue: pendingRecord(requested, outcome.requestId, replaces),
   };
-  // The reissue is pending now: state keeps echoing what the current certificate was issued for.
-  return waitForReissue(ctx, declaration, appliedInputs(inputs, stored, true), pending);
+  return waitForReissue(ctx, declaration, stored, pending);
 }
 
-/** What sending the reissue came to, when it did not fail: sent, or one DigiCert already has (found). */
+/** What the order shows after an unanswered reissue POST: the plan made again from it (adopt, or refuse). */
+interface Rechecked {
+  readonly plan: NoSendReissuePlan;
+  readonly info?: OrderInfoResponse;
+}
+
+/** What sending the reissue came to, when it did not fail: sent, or the order read again after no answer. */
 type SendOutcome =
-  | {
-      readonly kind: "sent";
-      readonly requestId?: number;
-      readonly requests: { id: number; status: string }[];
-    }
-  | { readonly kind: "found"; readonly plan: SettledReissuePlan; readonly info?: OrderInfoResponse };
+  ({ readonly kind: "sent" } & ReissueRequests) | ({ readonly kind: "rechecked" } & Rechecked);
 
 /** What a reissue plan says once nothing is left to send: refuse, or adopt what DigiCert has. */
-type SettledReissuePlan = Exclude<ReissuePlan, { readonly kind: "send" }>;
+type NoSendReissuePlan = Exclude<ReissuePlan, { readonly kind: "send" }>;
 
 /**
  * POSTs the reissue through the send-once engine (sendOnce.ts), the rules order placement follows. After an answer
@@ -96,7 +103,7 @@ async function requestReissueOnce(
     noun: "reissue",
     nothingCreated: "no reissue was requested",
     send: () => ctx.client.reissueOrder(orderId, reissueRequestBody(inputs)),
-    find: async (unanswered): Promise<Look<Extract<SendOutcome, { kind: "found" }>>> => {
+    find: async (unanswered): Promise<Look<Rechecked>> => {
       const info = await ctx.client.orderInfoIfExists(orderId);
       const plan = recheck(info);
       if (plan.kind === "send") return { kind: "none" };
@@ -104,24 +111,21 @@ async function requestReissueOnce(
         ctx.log(
           `the answer to the reissue of order ${orderId} was lost (${lost(unanswered)}): ${plan.reason}`,
         );
-      return { kind: "found", found: { kind: "found", plan, info }, settled: true };
+      return { kind: "found", found: { plan, info }, settled: true };
     },
   });
   const failure = "error" in outcome ? messageOf(outcome.error) : "";
   switch (outcome.kind) {
     case "sent": {
-      const requests = (outcome.value?.requests ?? []).map((r) => ({
-        id: r.id,
-        status: r.status ?? "pending",
-      }));
-      const requestId = requests.length === 0 ? undefined : Math.max(...requests.map((r) => r.id));
+      const sent = reissueRequestsOf(outcome.value);
+      const { requestId } = sent;
       ctx.log(
         `reissue of order ${orderId} requested${requestId === undefined ? "" : ` (request ${requestId})`}: no new order`,
       );
-      return { kind: "sent", requestId, requests };
+      return { kind: "sent", ...sent };
     }
     case "found":
-      return outcome.found;
+      return { kind: "rechecked", ...outcome.found };
     case "refused":
       throw new Error(
         `DigiCert refused the reissue of order ${orderId}: ${failure}. No reissue was requested and state is ` +
@@ -157,12 +161,12 @@ async function requestReissueOnce(
   }
 }
 
-/** Nothing to send (DigiCert has the reissue already, or it is refused): record what DigiCert has, wait if asked. */
-async function settle(
+/** Nothing left to send (DigiCert has the reissue already, or it is refused): record what DigiCert has, wait if asked. */
+async function adoptOrRefuse(
   ctx: LifecycleContext,
   declaration: Declaration,
   stored: StoredState,
-  plan: SettledReissuePlan,
+  plan: NoSendReissuePlan,
   info: OrderInfoResponse | undefined,
 ): Promise<ResourceState> {
   const { inputs } = declaration;
@@ -173,11 +177,24 @@ async function settle(
   if (plan.kind === "adopt-issued") {
     // The order's certificate is the one the declaration asks for: no reissue is open any more.
     const issued = { ...refreshState(stored.computed, fresh).computed, reissue: undefined };
-    return { echoed: inputs, computed: await withCertificatePem(ctx, issued) };
+    return stateAfterUpdate(inputs, stored, await withCertificatePem(ctx, issued));
   }
   const record = pendingRecord(requestedOf(inputs), plan.requestId, plan.replacesCertificateId);
   const pending = refreshState({ ...stored.computed, reissue: record }, fresh).computed;
-  return waitForReissue(ctx, declaration, appliedInputs(inputs, stored, true), pending);
+  return waitForReissue(ctx, declaration, stored, pending);
+}
+
+/** Where an open reissue stands for `waitFor`: issued, far enough for the target, turned down, or not yet. */
+type ReissueProgress = "issued" | "far-enough" | "turned-down" | "waiting";
+
+function progressOf(target: WaitTarget, computed: ComputedOutputs): ReissueProgress {
+  const { reissue } = computed;
+  if (reissue === undefined) return "issued";
+  if (reissue.status !== "pending") return "turned-down";
+  const approved = (computed.requests ?? []).some(
+    (r) => r.id === reissue.requestId && r.status === "approved",
+  );
+  return target === "none" || (target === "approved" && approved) ? "far-enough" : "waiting";
 }
 
 /**
@@ -188,32 +205,25 @@ async function settle(
 async function waitForReissue(
   ctx: LifecycleContext,
   declaration: Declaration,
-  applied: Record<string, unknown>,
+  stored: StoredState,
   pending: ComputedOutputs,
 ): Promise<ResourceState> {
-  const { inputs } = declaration;
   const { target, timeoutText, timeoutMs } = declaration.wait;
   const orderId = pending.orderId!;
-  /** The outputs once the reissue is where `waitFor` asks; undefined while it is not yet. */
-  const settled = (computed: ComputedOutputs): ResourceState | undefined => {
-    const outs = { echoed: applied, computed };
-    if (computed.reissue === undefined) return { echoed: inputs, computed };
-    if (computed.reissue.status !== "pending") {
-      throw new PartialFailure(
-        orderId,
-        outs,
-        `The reissue of order ${orderId}${requestOf(computed.reissue)} was ${computed.reissue.status} at DigiCert; ` +
-          `the order keeps certificate ${computed.certificateId ?? "(none)"}. State records it: the next \`pulumi up\` ` +
-          "requests the reissue again (or set the inputs back to what the certificate was issued for).",
-        computed.status,
-      );
-    }
-    if (target === "approved" && approved(computed)) return outs;
-    return target === "none" ? outs : undefined;
-  };
-  const first = settled(pending);
-  if (first !== undefined) return first;
+  const stateOf = (computed: ComputedOutputs) => stateAfterUpdate(declaration.inputs, stored, computed);
   const request = requestOf(pending.reissue);
+  const turnedDown = (computed: ComputedOutputs) =>
+    new PartialFailure(
+      orderId,
+      stateOf(computed),
+      `The reissue of order ${orderId}${requestOf(computed.reissue)} was ${computed.reissue?.status} at DigiCert; ` +
+        `the order keeps certificate ${computed.certificateId ?? "(none)"}. State records it: the next \`pulumi up\` ` +
+        "requests the reissue again (or set the inputs back to what the certificate was issued for).",
+      computed.status,
+    );
+  const now = progressOf(target, pending);
+  if (now === "issued" || now === "far-enough") return stateOf(pending);
+  if (now === "turned-down") throw turnedDown(pending);
   ctx.log(
     `the reissue of order ${orderId}${request} is pending: waiting up to ${timeoutText} for it to be ${target}` +
       howToStopWaiting(ctx),
@@ -227,12 +237,16 @@ async function waitForReissue(
         ? refreshed.computed
         : withCertificatePem(ctx, refreshed.computed);
     },
-    judge: (state) =>
-      isTerminalStatus(state.status) ? "never" : settled(state) === undefined ? "wait" : "reached",
+    judge: (state) => {
+      const progress = progressOf(target, state);
+      if (isTerminalStatus(state.status) || progress === "turned-down") return "never";
+      return progress === "waiting" ? "wait" : "reached";
+    },
     deadline: ctx.clock.now() + timeoutMs,
   });
   const { state } = outcome;
-  if (outcome.kind === "reached") return settled(state)!;
+  if (outcome.kind === "reached") return stateOf(state);
+  if (outcome.why === "never" && progressOf(target, state) === "turned-down") throw turnedDown(state);
   const recorded = "It is recorded in state: `pulumi refresh` will follow it, and no second reissue is sent.";
   const message: Record<FollowStop, string> = {
     cancelled: `Stopped waiting for the reissue of order ${orderId}${request}: the deployment was cancelled. ${recorded}`,
@@ -244,12 +258,7 @@ async function waitForReissue(
       `The reissue of order ${orderId}${requestOf(state.reissue)} is pending at DigiCert (status ${state.status}) ` +
       `and did not reach "${target}" within waitTimeout ${timeoutText}. ${recorded}`,
   };
-  throw new PartialFailure(orderId, { echoed: applied, computed: state }, message[outcome.why], state.status);
-}
-
-function approved(computed: ComputedOutputs): boolean {
-  const requestId = computed.reissue?.requestId;
-  return (computed.requests ?? []).some((r) => r.id === requestId && r.status === "approved");
+  throw new PartialFailure(orderId, stateOf(state), message[outcome.why], state.status);
 }
 
 function pendingRecord(

@@ -72,20 +72,20 @@ export class ReplacementMemory {
   }
 
   /**
-   * Runs `step` (look up, place or adopt, remember the holder) when no other create in this process is doing so
-   * under the same alternative order ID: two resources sharing the user's own ID then never see each other's order
-   * before it is held, and one's lost answer is never answered by the other's order. Creates under different IDs
-   * (every derived ID is its resource's own) run in parallel as before.
+   * Runs `step` (look up, place or adopt, remember the holder) when no other step holding the same lock runs in
+   * this process. The create's lock is its alternative order ID when it is the user's own: two resources sharing it
+   * then never see each other's order before it is held, and one's lost answer is never answered by the other's
+   * order. A derived ID is its resource's own, so creates under derived IDs run side by side.
    */
-  async oneAtATime<T>(alternativeOrderId: string, step: () => Promise<T>): Promise<T> {
-    const before = this.placing.get(alternativeOrderId) ?? Promise.resolve();
+  async oneAtATime<T>(lock: string, step: () => Promise<T>): Promise<T> {
+    const before = this.placing.get(lock) ?? Promise.resolve();
     const mine = before.then(step, step);
     const tail = mine.catch(() => undefined);
-    this.placing.set(alternativeOrderId, tail);
+    this.placing.set(lock, tail);
     try {
       return await mine;
     } finally {
-      if (this.placing.get(alternativeOrderId) === tail) this.placing.delete(alternativeOrderId);
+      if (this.placing.get(lock) === tail) this.placing.delete(lock);
     }
   }
 }

@@ -10,8 +10,9 @@ import { LifecycleContext, messageOf } from "./lifecycleContext";
  * never sent again before what it would have created has been looked for during a grace period, and never after an
  * unreadable 2xx (an acceptance). A 429 is a plain refusal: sent again once the limiter lets it, for up to
  * `retry.maxRateLimitedMs`. A marker on disk (pendingPosts.ts) outlives a killed provider: the next run finds it and
- * looks before it sends. The engine decides nothing about identity (the caller's `find` does) and words no message:
- * it returns what happened, and the caller says what that means.
+ * looks before it sends. The engine decides nothing about identity (the caller's `find` does), and words no outcome:
+ * it logs its own progress lines (a resend, a look-up, a wait for another process) and returns what happened; the
+ * caller says what that means.
  */
 
 /** Attempts of a POST whose answers were lost (a 429 is a refusal and does not count: see maxRateLimitedMs). */
@@ -39,7 +40,10 @@ export interface SendOnceSpec<T, F> {
   readonly noun: string;
   readonly nothingCreated: string;
   readonly send: () => Promise<T>;
-  /** One look for what an unanswered attempt may have created. A throw is a failed look-up. */
+  /**
+   * One look for what an unanswered attempt may have created. A throw is a failed look-up, except a PartialFailure:
+   * what was found is recorded in state by it, so it passes through (and the marker goes).
+   */
   readonly find: (unanswered: Unanswered) => Promise<Look<F>>;
   /** A refusal after which the POST is changed and sent again at once (true), e.g. a refused renewal link. */
   readonly adjust?: (error: unknown) => boolean;

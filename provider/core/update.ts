@@ -2,7 +2,7 @@ import { ResourceState, StoredState } from "./codecs/state";
 import { Declaration } from "./declaration";
 import { decideDiff, NewInputs } from "./diff";
 import { LifecycleContext } from "./lifecycleContext";
-import { appliedInputs } from "./echoedInputs";
+import { stateAfterUpdate } from "./echoedInputs";
 import { reissueOrder } from "./reissue";
 
 /**
@@ -22,5 +22,5 @@ export async function updateOrder(
   const { reissue } = stored.computed;
   const computed =
     reissue?.status === "pending" ? stored.computed : { ...stored.computed, reissue: undefined };
-  return { echoed: appliedInputs(declaration.inputs, stored), computed };
+  return stateAfterUpdate(declaration.inputs, stored, computed);
 }

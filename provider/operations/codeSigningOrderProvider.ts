@@ -39,7 +39,7 @@ export interface ProviderDeps {
   readonly regionBaseUrls?: RegionBaseUrls;
   /** What crosses calls within a deployment; by default the one the whole process shares. */
   readonly memory?: ReplacementMemory;
-  /** Where unanswered order POSTs are remembered; by default files under DIGICERT_PENDING_DIR or the temp folder. */
+  /** Where unanswered POSTs (orders, reissues) are remembered; by default files under DIGICERT_PENDING_DIR or the temp folder. */
   readonly pendingPosts?: PendingPosts;
   /** The deployment's cancellation (the plugin's, a test's). */
   readonly cancellation?: Cancellation;
@@ -99,9 +99,9 @@ export class CodeSigningOrderProvider {
     news: Props,
   ): Promise<{ changes: boolean; replaces: string[]; deleteBeforeReplace: boolean }> {
     const stored = decodeStoredState(olds);
-    const declared = decodeInputFields(news);
-    const decision = decideDiff(stored, newInputs(olds, news, declared), this.clock.now());
-    const resourceKey = resourceKeyOf(declared);
+    const decoded = decodeInputFields(news);
+    const decision = decideDiff(stored, newInputs(olds, news, decoded), this.clock.now());
+    const resourceKey = resourceKeyOf(decoded);
     if (stored.computed.orderId !== undefined && resourceKey !== undefined) {
       this.memory.rememberDiff(resourceKey, {
         orderId: stored.computed.orderId,
@@ -116,22 +116,21 @@ export class CodeSigningOrderProvider {
   }
 
   create(raw: Props): Promise<{ id: string; outs: Props }> {
-    return this.redacting("create", raw, async () => {
+    return this.callAtEdge("create", raw, async () => {
       const created = await createOrder(this.lifecycle(), decodeDeclaration(inputsOf(raw)));
       return { id: String(created.orderId), outs: encodeState(created.state) };
     });
   }
 
   read(id: string, props: Props = {}): Promise<{ id?: string; props?: Props; inputs?: Props }> {
-    return this.redacting("read", props, async () => {
+    return this.callAtEdge("read", props, async () => {
       const read = await readOrder(this.lifecycle(), parseOrderId(id), decodeStoredState(props));
       return read === undefined ? {} : { id, props: encodeState(read), inputs: { ...read.echoed } };
     });
   }
 
   update(_id: string, olds: Props, news: Props): Promise<{ outs: Props }> {
-    // A key is required, as past preview always.
-    return this.redacting("update", news, async () => {
+    return this.callAtEdge("update", news, async () => {
       const stored = decodeStoredState(olds);
       const declaration = decodeDeclaration(inputsOf(news));
       const next = newInputs(olds, news, declaration.inputs);
@@ -140,7 +139,7 @@ export class CodeSigningOrderProvider {
   }
 
   delete(id: string, props: Props): Promise<void> {
-    return this.redacting("delete", props, () =>
+    return this.callAtEdge("delete", props, () =>
       deleteOrder(this.lifecycle(), parseOrderId(id), decodeStoredState(props)),
     );
   }
@@ -149,14 +148,15 @@ export class CodeSigningOrderProvider {
    * Runs a call and shapes what it throws for the host, once: the hints a failure needs, a partial failure in the
    * host's terms (with the `__provider` of `props`, see hostFailure), the key redacted.
    */
-  private async redacting<T>(operation: Operation, props: Props, call: () => Promise<T>): Promise<T> {
+  private async callAtEdge<T>(operation: Operation, props: Props, call: () => Promise<T>): Promise<T> {
     try {
       return await call();
     } catch (error) {
       if (!(this.settingsOrError instanceof ConfigurationError))
         explainFailure(error, this.settingsOrError, operation);
       const serialized = props.__provider === undefined ? {} : { __provider: props.__provider };
-      throw redactedError(hostFailure(error, serialized), this.apiKey());
+      // Redacted first: a partial failure's message is copied into the host's `reasons` too.
+      throw hostFailure(redactedError(error, this.apiKey()), serialized);
     }
   }
 
@@ -210,8 +210,8 @@ function inputsOf(props: Props): Props {
 }
 
 /** What Diff compares, with whether the serialized provider in state is an older one than the inputs carry. */
-function newInputs(olds: Props, news: Props, declared: Partial<CodeSigningOrderInputs>): NewInputs {
-  return { raw: news, declared, codeChanged: olds.__provider !== news.__provider };
+function newInputs(olds: Props, news: Props, decoded: Partial<CodeSigningOrderInputs>): NewInputs {
+  return { raw: news, decoded, codeChanged: olds.__provider !== news.__provider };
 }
 
 function parseOrderId(id: string): number {

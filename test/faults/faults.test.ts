@@ -2,9 +2,11 @@ import { expect } from "chai";
 import { Emulator, startEmulator } from "../../emulator";
 import { ResourceInitError } from "../../provider/operations/hostFailure";
 import { systemClock } from "../../provider/client/clock";
+import { RateLimiter } from "../../provider/client/rateLimiter";
 import { ovHsmInputs } from "../fixtures/digicertExample";
 import {
   EMULATOR_KEY,
+  instantClock,
   providerFor,
   rejectionOf,
   useEmulator,
@@ -162,6 +164,27 @@ describe("fault injection: never lose or duplicate a paid order", () => {
     expect(error).to.be.instanceOf(ResourceInitError);
     expect(error.id).to.equal(String(emulator.orders()[0]!.id));
     expect(error.message).to.match(/recorded in state/);
+  });
+
+  it("a partial failure whose cause names the key leaves with the key redacted in its message, stack and reasons", async () => {
+    // The client redacts what it builds; this is the edge's own redaction, for a cause from outside the client (here
+    // the rate limiter, which the client does not wrap) failing the wait's read after the order was placed.
+    const limiter = new RateLimiter([], instantClock());
+    let acquired = 0;
+    const acquire = limiter.acquire.bind(limiter);
+    limiter.acquire = () =>
+      ++acquired <= 2 ? acquire() : Promise.reject(new Error(`limiter for key ${EMULATOR_KEY} is gone`));
+    const { provider } = providerFor(emulator, { "digicert:pollInterval": "1s" }, { limiter });
+    const error = await rejectionOf(provider.create({ ...inputs, waitFor: "issued", waitTimeout: "10m" }));
+    expect(error).to.be.instanceOf(ResourceInitError);
+    if (!(error instanceof ResourceInitError)) throw error;
+    const failure = error;
+    expect(failure.message).to.include("limiter for key [redacted] is gone");
+    expect(failure.reasons).to.deep.equal([failure.message]);
+    expect(
+      JSON.stringify([failure.message, failure.stack, failure.reasons, failure.properties]),
+    ).to.not.include(EMULATOR_KEY);
+    expect(emulator.orders()).to.have.length(1);
   });
 
   it("when even the lookup fails, the next run finds the order instead of ordering twice", async () => {

@@ -11,7 +11,7 @@ type Props = Record<string, unknown>;
 const decideDiff = (olds: Props, news: Props, now: number) =>
   decide(
     decodeStoredState(olds),
-    { raw: news, declared: decodeInputFields(news), codeChanged: olds.__provider !== news.__provider },
+    { raw: news, decoded: decodeInputFields(news), codeChanged: olds.__provider !== news.__provider },
     now,
   );
 const olds = {

@@ -68,13 +68,13 @@ const createRows: CreateRow[] = [
     rule: "a lost answer (no Diff): a live order not issued yet under this resource's ID is adopted, not paid twice",
     declaration: declared,
     orders: [order(7, "needs_approval")],
-    expected: { kind: "adopt", orderId: 7, scope: "found", onWaitFailure: "plain" },
+    expected: { kind: "adopt", orderId: 7, scope: "found", onWaitFailure: "leave-out" },
   },
   {
     rule: "an issued order under this resource's derived ID (destroy then up, or the adopting run lost): adopted",
     declaration: declared,
     orders: [order(7, "issued")],
-    expected: { kind: "adopt", orderId: 7, scope: "found", onWaitFailure: "plain" },
+    expected: { kind: "adopt", orderId: 7, scope: "found", onWaitFailure: "leave-out" },
   },
   {
     rule: "any live status under the derived ID is this resource's (a pending, or an unknown new status): adopted",
@@ -157,7 +157,7 @@ const createRows: CreateRow[] = [
     orders: [order(9, "needs_approval", "release-2026")],
     after: 7,
     predecessor: { orderId: 7, reason: "definition" },
-    expected: { kind: "adopt", orderId: 9, scope: "found", onWaitFailure: "partial" },
+    expected: { kind: "adopt", orderId: 9, scope: "found", onWaitFailure: "record" },
   },
   {
     rule: "a replacement after a drift (the order died) places a new order",
@@ -188,7 +188,7 @@ const createRows: CreateRow[] = [
     declaration: importing(5),
     orders: [],
     after: 5,
-    expected: { kind: "adopt", orderId: 5, scope: "named", onWaitFailure: "plain" },
+    expected: { kind: "adopt", orderId: 5, scope: "named", onWaitFailure: "leave-out" },
   },
   {
     rule: "import: the latest live successor (a renewal since the import) is adopted, never the imported order again",
@@ -203,7 +203,7 @@ const createRows: CreateRow[] = [
     orders: [],
     after: 5,
     predecessor: { orderId: 3, reason: "import" },
-    expected: { kind: "adopt", orderId: 5, scope: "named", onWaitFailure: "partial" },
+    expected: { kind: "adopt", orderId: 5, scope: "named", onWaitFailure: "record" },
   },
 ];
 

@@ -33,11 +33,12 @@ export type CreatePlan =
       /** What the resource records about the adopted order, beyond DigiCert's state of it. */
       readonly outputs: ComputedOutputs;
       /**
-       * `plain` when no Diff came first: the order may also be held by the resource an engine-forced replacement
-       * (`--replace`) replaces, whose Delete in a later run could not know to keep it; so a failed wait leaves no
-       * state, and the next `pulumi up` finds the order again by its alternative order ID.
+       * What a failed wait does with the adopted order: `record` it in state (a partial failure), or `leave-out` when
+       * no Diff came first: the order may also be held by the resource an engine-forced replacement (`--replace`)
+       * replaces, whose Delete in a later run could not know to keep it; so the failure leaves no state, and the next
+       * `pulumi up` finds the order again by its alternative order ID.
        */
-      readonly onWaitFailure: "partial" | "plain";
+      readonly onWaitFailure: "record" | "leave-out";
       readonly reason: string;
     }
   | { readonly kind: "refuse"; readonly reason: string };
@@ -66,7 +67,7 @@ export function planCreate(
   const history = { ...fullHistory, orders: fullHistory.orders.filter((o) => !heldElsewhere.has(o.orderId)) };
   if (predecessor !== undefined && predecessor.reason !== "import")
     return planSuccessor(declaration, history, predecessor);
-  return planWithoutPredecessor(declaration, history, predecessor === undefined ? "plain" : "partial");
+  return planWithoutPredecessor(declaration, history, predecessor === undefined ? "leave-out" : "record");
 }
 
 /**
@@ -90,7 +91,7 @@ function planSuccessor(
         predecessorOrderId: predecessor.orderId,
         adoptedExistingOrder: true,
       },
-      onWaitFailure: "partial",
+      onWaitFailure: "record",
       reason:
         adoptionLine(live[0]) +
         (live.length > 1
@@ -122,7 +123,7 @@ function planSuccessor(
 function planWithoutPredecessor(
   declaration: Declaration,
   history: OrderHistory,
-  onWaitFailure: "partial" | "plain",
+  onWaitFailure: "record" | "leave-out",
 ): CreatePlan {
   const existing = declaration.inputs.existingOrderId;
   const live = liveOrders(history)[0];
@@ -170,7 +171,7 @@ function planWithoutPredecessor(
 }
 
 /** Adopt a live order found by the alternative order ID it carries. */
-function adoptFound(found: HistoryOrder, onWaitFailure: "partial" | "plain"): CreatePlan {
+function adoptFound(found: HistoryOrder, onWaitFailure: "record" | "leave-out"): CreatePlan {
   return {
     kind: "adopt",
     orderId: found.orderId,
