@@ -26,7 +26,7 @@ function engineAddressOf(args: readonly string[]): string | undefined {
 /**
  * The engine gone (the CLI killed with kill -9): nobody calls again and nobody records what a wait finds. Waits end,
  * the server stops taking calls, and the process exits once the resource calls running are done: a POST in flight
- * gets its answer and its marker is settled, so a re-run meanwhile waits for this process instead of sending again.
+ * gets its answer and its marker is cleared, so a re-run meanwhile waits for this process instead of sending again.
  * (The gRPC server's own shutdown ends as soon as the dead engine's connection does: it cannot tell.)
  */
 function exitWhenOrphaned(plugin: DigicertPlugin, server: Server): void {

@@ -9,7 +9,7 @@ import {
   CLOCK_SKEW_MARGIN_MS,
   DeleteFacts,
   judgeAdoption,
-  LiveOrder,
+  OrderNow,
   UnansweredFacts,
   planAfterUnanswered,
   planChange,
@@ -656,13 +656,13 @@ describe("planChange: reissue, don't repurchase (one row per rule)", () => {
   }
 });
 
-const live = (fields: Partial<LiveOrder>): LiveOrder => ({
+const live = (fields: Partial<OrderNow>): OrderNow => ({
   status: "issued",
   certificateId: 900,
   requests: [],
   ...fields,
 });
-const reissueFacts = (order: LiveOrder | "gone"): ReissueFacts => ({
+const reissueFacts = (order: OrderNow | "gone"): ReissueFacts => ({
   orderId: 5,
   certificateId: 900,
   knownRequestIds: [30],

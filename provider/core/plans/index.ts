@@ -16,7 +16,7 @@ export type {
   ChangePlan,
   ReissueFacts,
   ReissuePlan,
-  LiveOrder,
+  OrderNow,
   RefreshedState,
 } from "./reissuePlan";
 export {

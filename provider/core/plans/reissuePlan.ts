@@ -172,11 +172,11 @@ export interface ReissueFacts {
   /** The CSR the current certificate was issued for (state), whitespace removed. */
   readonly currentCsr?: string;
   /** DigiCert's view now, or "gone". */
-  readonly order: LiveOrder | "gone";
+  readonly order: OrderNow | "gone";
 }
 
-/** The parts of order info a reissue decision reads. */
-export type LiveOrder = Pick<OrderSnapshot, "status" | "certificateId" | "csr" | "requests">;
+/** The order as DigiCert reports it now: the parts of its snapshot a reissue decision reads (it may be terminal). */
+export type OrderNow = Pick<OrderSnapshot, "status" | "certificateId" | "csr" | "requests">;
 
 export type ReissuePlan =
   | { readonly kind: "send"; readonly replacesCertificateId?: number }
@@ -272,7 +272,7 @@ function isOpenRequest(status: string): boolean {
   return ["pending", "submitted", "approved"].includes(status);
 }
 
-function newestUnknownReissue(order: LiveOrder, known: readonly number[]) {
+function newestUnknownReissue(order: OrderNow, known: readonly number[]) {
   return [...order.requests]
     .filter((r) => !known.includes(r.id) && (r.type === undefined || r.type.replace(/ /g, "_") === "reissue"))
     .sort((a, b) => b.id - a.id)[0];
