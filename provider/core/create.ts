@@ -20,7 +20,7 @@ import {
   planAfterUnanswered,
   planCreate,
 } from "./plans";
-import { describeUnanswered, Look, sendOnce, Unanswered } from "./sendOnce";
+import { describeRateLimited, describeUnanswered, Look, sendOnce, Unanswered } from "./sendOnce";
 
 /*
  * Create, top to bottom: the predecessor Diff named in this deployment (if any) → the resource's order history at
@@ -257,12 +257,11 @@ async function placeOnce(
       );
     case "rate-limited":
       throw new Error(
-        `${failure}. DigiCert refused the order with HTTP 429 (rate limit) for ${Math.round(outcome.refusedForMs / 1000)} s; ` +
-          "a 429 is a refusal, so no order was placed by these attempts" +
-          (outcome.unanswered === undefined
-            ? ". "
-            : `, and none from the earlier unanswered attempt is visible under alternative order ID ${alternativeOrderId}. `) +
-          "Other deployments may be using the same API key: run `pulumi up` again when they are done.",
+        describeRateLimited(outcome, {
+          noun: "order",
+          nothingCreated: "no order was placed",
+          nothingFromEarlier: `none from the earlier unanswered attempt is visible under alternative order ID ${alternativeOrderId}`,
+        }),
       );
     case "look-up-failed":
       throw new Error(
@@ -346,10 +345,5 @@ async function waitForOrder(
       `Order ${orderId} exists at DigiCert with status ${state.status}, but did not reach "${target}" within ` +
       `waitTimeout ${timeoutText}. ${recorded}`,
   };
-  throw new PartialFailure(
-    orderId,
-    { echoed: inputs, computed: current },
-    message[outcome.why],
-    state.status,
-  );
+  throw new PartialFailure(orderId, { echoed: inputs, computed: current }, message[outcome.why]);
 }

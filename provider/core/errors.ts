@@ -10,11 +10,14 @@ export class PartialFailure extends Error {
     readonly orderId: number,
     readonly state: ResourceState,
     message: string,
-    /** The order's status when the step failed, for messages. */
-    readonly status = "unknown",
   ) {
     super(message);
     this.name = "PartialFailure";
+  }
+
+  /** The order's status when the step failed, for messages. */
+  get status(): string {
+    return this.state.computed.status ?? "unknown";
   }
 }
 

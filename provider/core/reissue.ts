@@ -25,7 +25,7 @@ import { isTerminalStatus } from "./orderStatus";
 import { reissuePostSubject } from "./pendingPosts";
 import { planReissue, refreshState, ReissuePlan, requestOf } from "./plans";
 import { FollowStop, followOrder, howToStopWaiting } from "./follower";
-import { describeUnanswered, Look, sendOnce, Unanswered } from "./sendOnce";
+import { describeRateLimited, describeUnanswered, Look, sendOnce, Unanswered } from "./sendOnce";
 
 /*
  * Update with a reissue, top to bottom: read the order → plan (send, or adopt the reissue DigiCert already has:
@@ -145,13 +145,11 @@ async function requestReissueOnce(
       );
     case "rate-limited":
       throw new Error(
-        `${failure}. DigiCert refused the reissue with HTTP 429 (rate limit) for ` +
-          `${Math.round(outcome.refusedForMs / 1000)} s; a 429 is a refusal, so no reissue was requested by these ` +
-          "attempts" +
-          (outcome.unanswered === undefined
-            ? ". "
-            : `, and order ${orderId} shows no reissue from the earlier unanswered attempt. `) +
-          "Other deployments may be using the same API key: run `pulumi up` again when they are done.",
+        describeRateLimited(outcome, {
+          noun: "reissue",
+          nothingCreated: "no reissue was requested",
+          nothingFromEarlier: `order ${orderId} shows no reissue from the earlier unanswered attempt`,
+        }),
       );
     case "look-up-failed":
       throw new Error(
@@ -219,7 +217,6 @@ async function waitForReissue(
       `The reissue of order ${orderId}${requestOf(computed.reissue)} was ${computed.reissue?.status} at DigiCert; ` +
         `the order keeps certificate ${computed.certificateId ?? "(none)"}. State records it: the next \`pulumi up\` ` +
         "requests the reissue again (or set the inputs back to what the certificate was issued for).",
-      computed.status,
     );
   const now = progressOf(target, pending);
   if (now === "issued" || now === "far-enough") return stateOf(pending);
@@ -258,7 +255,7 @@ async function waitForReissue(
       `The reissue of order ${orderId}${requestOf(state.reissue)} is pending at DigiCert (status ${state.status}) ` +
       `and did not reach "${target}" within waitTimeout ${timeoutText}. ${recorded}`,
   };
-  throw new PartialFailure(orderId, stateOf(state), message[outcome.why], state.status);
+  throw new PartialFailure(orderId, stateOf(state), message[outcome.why]);
 }
 
 function pendingRecord(

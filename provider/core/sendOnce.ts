@@ -245,3 +245,19 @@ export function describeUnanswered(unanswered: Unanswered, what: string): string
     ? messageOf(unanswered.error)
     : `An earlier run sent ${what} at ${new Date(unanswered.since).toISOString()} and got no answer: its provider stopped`;
 }
+
+/**
+ * A rate-limited outcome in words, for either caller: what was sent, what a refusal means, and where nothing from an
+ * earlier unanswered attempt shows (said only when there was one).
+ */
+export function describeRateLimited(
+  outcome: Extract<SendOnceOutcome<unknown, unknown>, { kind: "rate-limited" }>,
+  words: { readonly noun: string; readonly nothingCreated: string; readonly nothingFromEarlier: string },
+): string {
+  return (
+    `${messageOf(outcome.error)}. DigiCert refused the ${words.noun} with HTTP 429 (rate limit) for ` +
+    `${Math.round(outcome.refusedForMs / 1000)} s; a 429 is a refusal, so ${words.nothingCreated} by these attempts` +
+    (outcome.unanswered === undefined ? ". " : `, and ${words.nothingFromEarlier}. `) +
+    "Other deployments may be using the same API key: run `pulumi up` again when they are done."
+  );
+}
