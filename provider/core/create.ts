@@ -65,12 +65,9 @@ export async function createOrder(ctx: LifecycleContext, declaration: Declaratio
   const { inputs } = declaration;
   const { orderId } = accepted.state;
   try {
-    const waited = await waitForOrder(
-      ctx,
-      declaration,
-      { ...accepted.outputs, ...accepted.state },
-      accepted.state,
-    );
+    const recorded = !(plan.kind === "adopt" && plan.onWaitFailure === "leave-out");
+    const computed = { ...accepted.outputs, ...accepted.state };
+    const waited = await waitForOrder(ctx, declaration, computed, accepted.state, recorded);
     // An order issued by now (waited for, or adopted issued) carries its certificate's PEM at once.
     return { orderId, state: { echoed: inputs, computed: await withCertificatePem(ctx, waited) } };
   } catch (error) {
@@ -84,7 +81,9 @@ export async function createOrder(ctx: LifecycleContext, declaration: Declaratio
         : `it did not reach "${declaration.wait.target}" within waitTimeout ${declaration.wait.timeoutText}`;
     throw new Error(
       `Order ${orderId} (status ${error.status}) was adopted rather than placed, and ${why}. It is not recorded in ` +
-        "state yet: the next `pulumi up` finds it again by its alternative order ID, and no second order is placed.",
+        "state yet: the next `pulumi up` finds it again by its alternative order ID, and no second order is placed. " +
+        "Until then `pulumi destroy` does not see it: to record it now, run `pulumi up` with `waitFor` set to `none`; " +
+        "to give it up, cancel it in CertCentral.",
     );
   }
 }
@@ -307,13 +306,15 @@ async function waitForOrder(
   { inputs, wait }: Declaration,
   computed: ComputedOutputs,
   initial: OrderState,
+  /** Whether a failed wait records the order (false: an adoption the plan leaves out, see onWaitFailure). */
+  recorded: boolean,
 ): Promise<ComputedOutputs> {
   const { target, timeoutText, timeoutMs } = wait;
   if (target === "none" || reached(target, initial)) return computed;
   const { orderId } = initial;
   ctx.log(
     `order ${orderId} is ${initial.status}: waiting up to ${timeoutText} for it to be ${target}` +
-      howToStopWaiting(ctx),
+      howToStopWaiting(ctx, recorded ? undefined : "the next `pulumi up` adopts the order again"),
   );
   const outcome = await followOrder(ctx, {
     orderId,
@@ -333,17 +334,17 @@ async function waitForOrder(
   const current: ComputedOutputs = { ...computed, ...outcome.state };
   if (outcome.kind === "reached") return current;
   const { state } = outcome;
-  const recorded =
+  const inState =
     "It is recorded in state: `pulumi refresh` will follow it, and no second order will be placed.";
   const message: Record<FollowStop, string> = {
-    cancelled: `Stopped waiting for order ${orderId} (status ${state.status}): the deployment was cancelled. ${recorded}`,
+    cancelled: `Stopped waiting for order ${orderId} (status ${state.status}): the deployment was cancelled. ${inState}`,
     "read-failed":
       `Order ${orderId} was placed and is recorded in state (status ${state.status}), but following it failed: ` +
       `${messageOf(outcome.error)}. \`pulumi refresh\` will follow it.`,
     never: `Order ${orderId} is ${state.status} at DigiCert; it will not reach "${target}". It is recorded in state.`,
     timeout:
       `Order ${orderId} exists at DigiCert with status ${state.status}, but did not reach "${target}" within ` +
-      `waitTimeout ${timeoutText}. ${recorded}`,
+      `waitTimeout ${timeoutText}. ${inState}`,
   };
   throw new PartialFailure(orderId, { echoed: inputs, computed: current }, message[outcome.why]);
 }

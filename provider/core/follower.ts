@@ -66,6 +66,9 @@ export async function followOrder<S>(ctx: FollowContext, follow: Follow<S>): Pro
 }
 
 /** Offered only where the engine's Cancel reaches this process (cancellation.ts). */
-export function howToStopWaiting(ctx: Pick<FollowContext, "cancellation">): string {
-  return ctx.cancellation.observed ? " (Ctrl-C once stops waiting; the order stays in state)" : "";
+export function howToStopWaiting(
+  ctx: Pick<FollowContext, "cancellation">,
+  afterwards = "the order stays in state",
+): string {
+  return ctx.cancellation.observed ? ` (Ctrl-C once stops waiting; ${afterwards})` : "";
 }

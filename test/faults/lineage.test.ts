@@ -1,3 +1,4 @@
+import { CancellationSource } from "../../provider/core/cancellation";
 import { expect } from "chai";
 import { Emulator } from "../../emulator";
 import { ovHsmInputs, SAMPLE_CSR } from "../fixtures/digicertExample";
@@ -378,13 +379,20 @@ describe("successive orders of one resource, and late answers", () => {
     // The lost answer was recovered (adopted) in that run, so its wait failure was a partial one...
     const placed = emulator.orders()[0]!;
     // ...and a later run without a Diff takes it over again, waits, and fails plainly, leaving no state behind.
+    const later = providerFor(emulator, {}, { cancellation: new CancellationSource(true) });
     const error = await rejectionOf(
-      providerFor(emulator).provider.create({ ...inputs, waitFor: "issued", waitTimeout: "1m" }),
+      later.provider.create({ ...inputs, waitFor: "issued", waitTimeout: "1m" }),
     );
     expect(error.message).to.match(
       new RegExp(
         `^Order ${placed.id} \\(status needs_approval\\) was adopted rather than placed, and it did not reach "issued" within waitTimeout 1m\\. It is not recorded in state yet`,
       ),
+    );
+    // Destroy cannot see it meanwhile; the message says how to record it or give it up, and the wait's line does
+    // not promise that Ctrl-C leaves it in state.
+    expect(error.message).to.include("Until then `pulumi destroy` does not see it");
+    expect(later.logs.join("\n")).to.include(
+      "(Ctrl-C once stops waiting; the next `pulumi up` adopts the order again)",
     );
     expect(error).to.not.have.property("id");
     expect(emulator.orders()).to.have.length(1);
