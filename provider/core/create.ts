@@ -1,13 +1,13 @@
 import { isRenewalLinkRefused } from "../client/errors";
 import { OrderInfoResponse } from "../client/answers";
 import { withCertificatePem } from "./certificateDownload";
-import { CodeSigningOrderInputs, WaitTarget } from "./codecs/inputs";
+import { CodeSigningOrderInputs } from "./codecs/inputs";
 import { ComputedOutputs, ResourceState } from "./codecs/state";
 import { Declaration } from "./declaration";
 import { PartialFailure } from "./errors";
-import { FollowStop, followOrder, howToStopWaiting } from "./follower";
+import { waitForOrder } from "./follower";
 import { LifecycleContext, messageOf } from "./lifecycleContext";
-import { orderRequestBody, orderStateFromInfo, orderStateFromPlacement, OrderState } from "./mapping";
+import { orderRequestBody, orderStateFromPlacement, OrderState } from "./mapping";
 import { liveOrders, lookUpHistory, OrderHistory } from "./orderHistory";
 import { isTerminalStatus } from "./orderStatus";
 import { orderPostSubject } from "./pendingPosts";
@@ -66,10 +66,10 @@ export async function createOrder(ctx: LifecycleContext, declaration: Declaratio
   const { orderId } = accepted.state;
   try {
     const recorded = !(plan.kind === "adopt" && plan.onWaitFailure === "leave-out");
-    const computed = { ...accepted.outputs, ...accepted.state };
-    const waited = await waitForOrder(ctx, declaration, computed, accepted.state, recorded);
+    const placed = { echoed: inputs, computed: { ...accepted.outputs, ...accepted.state } };
+    const waited = await waitForOrder(ctx, declaration.wait, placed, recorded);
     // An order issued by now (waited for, or adopted issued) carries its certificate's PEM at once.
-    return { orderId, state: { echoed: inputs, computed: await withCertificatePem(ctx, waited) } };
+    return { orderId, state: { ...waited, computed: await withCertificatePem(ctx, waited.computed) } };
   } catch (error) {
     // The plan may say an adopted order is left out of state when its wait fails (see onWaitFailure): a plain error.
     if (!(error instanceof PartialFailure && plan.kind === "adopt" && plan.onWaitFailure === "leave-out"))
@@ -290,61 +290,4 @@ async function recordedIfItFails<T>(
         `${messageOf(error)}. Run \`pulumi refresh\` to read its current state.`,
     );
   }
-}
-
-function reached(target: Exclude<WaitTarget, "none">, state: OrderState): boolean {
-  if (target === "issued") return state.status === "issued";
-  return state.status !== "needs_approval" && !isTerminalStatus(state.status) && state.status !== "unknown";
-}
-
-/**
- * Follows the order until it reaches the wait's target, within its timeout (followOrder). The order is already
- * accepted: every way out but success is a partial failure that puts its ID in state.
- */
-async function waitForOrder(
-  ctx: LifecycleContext,
-  { inputs, wait }: Declaration,
-  computed: ComputedOutputs,
-  initial: OrderState,
-  /** Whether a failed wait records the order (false: an adoption the plan leaves out, see onWaitFailure). */
-  recorded: boolean,
-): Promise<ComputedOutputs> {
-  const { target, timeoutText, timeoutMs } = wait;
-  if (target === "none" || reached(target, initial)) return computed;
-  const { orderId } = initial;
-  ctx.log(
-    `order ${orderId} is ${initial.status}: waiting up to ${timeoutText} for it to be ${target}` +
-      howToStopWaiting(ctx, recorded ? undefined : "the next `pulumi up` adopts the order again"),
-  );
-  const outcome = await followOrder(ctx, {
-    orderId,
-    initial,
-    next: async (info) => orderStateFromInfo(info),
-    judge: (state) =>
-      reached(target, state) ? "reached" : isTerminalStatus(state.status) ? "never" : "wait",
-    deadline: ctx.clock.now() + timeoutMs,
-    onPoll: (previous, state, msLeft) => {
-      if (state.status === previous.status) return;
-      const left = Math.round(msLeft / 60_000);
-      ctx.log(
-        `order ${orderId}: ${previous.status} → ${state.status} (waiting for ${target}, ${left} min left)`,
-      );
-    },
-  });
-  const current: ComputedOutputs = { ...computed, ...outcome.state };
-  if (outcome.kind === "reached") return current;
-  const { state } = outcome;
-  const inState =
-    "It is recorded in state: `pulumi refresh` will follow it, and no second order will be placed.";
-  const message: Record<FollowStop, string> = {
-    cancelled: `Stopped waiting for order ${orderId} (status ${state.status}): the deployment was cancelled. ${inState}`,
-    "read-failed":
-      `Order ${orderId} was placed and is recorded in state (status ${state.status}), but following it failed: ` +
-      `${messageOf(outcome.error)}. \`pulumi refresh\` will follow it.`,
-    never: `Order ${orderId} is ${state.status} at DigiCert; it will not reach "${target}". It is recorded in state.`,
-    timeout:
-      `Order ${orderId} exists at DigiCert with status ${state.status}, but did not reach "${target}" within ` +
-      `waitTimeout ${timeoutText}. ${inState}`,
-  };
-  throw new PartialFailure(orderId, { echoed: inputs, computed: current }, message[outcome.why]);
 }

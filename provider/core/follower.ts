@@ -1,4 +1,11 @@
 import { Cancellation, sleepUnlessCancelled } from "./cancellation";
+import { WaitTarget } from "./codecs/inputs";
+import { ComputedOutputs, ResourceState } from "./codecs/state";
+import { Wait } from "./declaration";
+import { PartialFailure } from "./errors";
+import { LifecycleContext, messageOf } from "./lifecycleContext";
+import { orderStateFromInfo } from "./mapping";
+import { isTerminalStatus } from "./orderStatus";
 import { CertCentralClient } from "../client/certcentralClient";
 import { Clock } from "../client/clock";
 import { OrderInfoResponse } from "../client/answers";
@@ -71,4 +78,62 @@ export function howToStopWaiting(
   afterwards = "the order stays in state",
 ): string {
   return ctx.cancellation.observed ? ` (Ctrl-C once stops waiting; ${afterwards})` : "";
+}
+
+function reached(target: Exclude<WaitTarget, "none">, status: string | undefined): boolean {
+  if (target === "issued") return status === "issued";
+  return (
+    status !== undefined && status !== "needs_approval" && status !== "unknown" && !isTerminalStatus(status)
+  );
+}
+
+/**
+ * An order's wait (`waitFor`, `waitTimeout`), for a create and for an update whose order is not there yet (an earlier
+ * up stopped waiting: a timeout, Ctrl-C). Follows the order until it reaches the target, within the timeout. The
+ * order is DigiCert's already: every way out but success is a partial failure that keeps it in state (`recorded`
+ * false: the caller leaves it out, see the create plan's onWaitFailure).
+ */
+export async function waitForOrder(
+  ctx: LifecycleContext,
+  { target, timeoutText, timeoutMs }: Wait,
+  state: ResourceState,
+  recorded = true,
+): Promise<ResourceState> {
+  const { orderId, status } = state.computed;
+  if (target === "none" || orderId === undefined || reached(target, status)) return state;
+  ctx.log(
+    `order ${orderId} is ${status ?? "unknown"}: waiting up to ${timeoutText} for it to be ${target}` +
+      howToStopWaiting(ctx, recorded ? undefined : "the next `pulumi up` adopts the order again"),
+  );
+  const outcome = await followOrder<ComputedOutputs>(ctx, {
+    orderId,
+    initial: state.computed,
+    next: async (info, previous) => ({ ...previous, ...orderStateFromInfo(info) }),
+    judge: (now) =>
+      reached(target, now.status) ? "reached" : isTerminalStatus(now.status) ? "never" : "wait",
+    deadline: ctx.clock.now() + timeoutMs,
+    onPoll: (previous, now, msLeft) => {
+      if (now.status === previous.status) return;
+      const left = Math.round(msLeft / 60_000);
+      ctx.log(
+        `order ${orderId}: ${previous.status} → ${now.status} (waiting for ${target}, ${left} min left)`,
+      );
+    },
+  });
+  const followed = { ...state, computed: outcome.state };
+  if (outcome.kind === "reached") return followed;
+  const now = outcome.state.status;
+  const inState =
+    "It is recorded in state: `pulumi refresh` will follow it, and no second order will be placed.";
+  const message: Record<FollowStop, string> = {
+    cancelled: `Stopped waiting for order ${orderId} (status ${now}): the deployment was cancelled. ${inState}`,
+    "read-failed":
+      `Order ${orderId} is recorded in state (status ${now}), but following it failed: ` +
+      `${messageOf(outcome.error)}. \`pulumi refresh\` will follow it.`,
+    never: `Order ${orderId} is ${now} at DigiCert; it will not reach "${target}". It is recorded in state.`,
+    timeout:
+      `Order ${orderId} exists at DigiCert with status ${now}, but did not reach "${target}" within ` +
+      `waitTimeout ${timeoutText}. ${inState}`,
+  };
+  throw new PartialFailure(orderId, followed, message[outcome.why]);
 }

@@ -4,10 +4,14 @@ import { decideDiff, NewInputs } from "./diff";
 import { LifecycleContext } from "./lifecycleContext";
 import { stateAfterUpdate } from "./echoedInputs";
 import { reissueOrder } from "./reissue";
+import { waitForOrder } from "./follower";
+import { isTerminalStatus } from "./orderStatus";
+import { withCertificatePem } from "./certificateDownload";
 
 /**
- * Update: only a reissue is sent to DigiCert (decided again as Diff decided it); everything else updates state only.
- * The whole state is returned: the engine keeps only what Update returns.
+ * Update: only a reissue is sent to DigiCert (decided again as Diff decided it); everything else updates state only,
+ * and waits for the order as `waitFor` asks when it is not there yet. The whole state is returned: the engine keeps
+ * only what Update returns.
  */
 export async function updateOrder(
   ctx: LifecycleContext,
@@ -22,5 +26,10 @@ export async function updateOrder(
   const { reissue } = stored.computed;
   const computed =
     reissue?.status === "pending" ? stored.computed : { ...stored.computed, reissue: undefined };
-  return stateAfterUpdate(declaration.inputs, stored, computed);
+  const state = stateAfterUpdate(declaration.inputs, stored, computed);
+  // `waitFor` holds on every up: an order an earlier up stopped waiting for (its wait timed out, Ctrl-C; the engine
+  // then calls Update) is waited for again. Not while a reissue is open (its own wait), nor for a terminal order.
+  if (computed.reissue !== undefined || isTerminalStatus(computed.status)) return state;
+  const waited = await waitForOrder(ctx, declaration.wait, state);
+  return waited === state ? state : { ...waited, computed: await withCertificatePem(ctx, waited.computed) };
 }

@@ -72,7 +72,7 @@ describe(cliSuiteTitle("real Pulumi CLI: slow and interrupted journeys"), functi
 
   const stateOrders = async (stack: CliStack) => orderResources(await stack.exportState());
 
-  it("a waitFor timeout records the order: refresh and destroy work, and the next up places no second order", async () => {
+  it("a waitFor timeout records the order: the next up waits again, refresh and destroy work, no second order", async () => {
     const stack = await devStack({ waitFor: "issued", waitTimeout: "2s" });
     const timedOut = await failureOutput(stack.run(["up", "--yes", "--skip-preview"]));
     expect(timedOut).to.match(/did not reach "issued" within waitTimeout 2s\. It is recorded in state/);
@@ -82,6 +82,11 @@ describe(cliSuiteTitle("real Pulumi CLI: slow and interrupted journeys"), functi
     expect(recorded?.id).to.equal(String(order!.id));
     // The engine stored what the partial failure carried: the provider must be loadable from it.
     expect(recorded?.outputs?.__provider).to.be.a("string");
+
+    // The next up (the engine updates a resource its create left failed) waits again, and places nothing.
+    const again = await failureOutput(stack.run(["up", "--yes", "--skip-preview"]));
+    expect(again).to.match(/did not reach "issued" within waitTimeout 2s\. It is recorded in state/);
+    expect(orderPosts()).to.have.length(1);
 
     emu().issue(order!.id);
     await stack.run(["refresh", "--yes", "--skip-preview"]);

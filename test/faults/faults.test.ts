@@ -140,6 +140,31 @@ describe("fault injection: never lose or duplicate a paid order", () => {
     expect(error.message).to.match(/pulumi refresh/);
   });
 
+  it("the up after a wait that timed out waits again (the engine's Update), and no second order is placed", async () => {
+    const { provider, logs } = providerFor(emulator, { "digicert:pollInterval": "10s" });
+    const declared = { ...inputs, waitFor: "issued", waitTimeout: "1m" };
+    const timedOut = await rejectionOf(provider.create(declared));
+    if (!(timedOut instanceof ResourceInitError)) throw timedOut;
+    const id = timedOut.id;
+    // Still not issued: the update's wait times out too, as a partial failure keeping the order.
+    const again = await rejectionOf(provider.update(id, timedOut.properties, declared));
+    if (!(again instanceof ResourceInitError)) throw again;
+    expect(again.id).to.equal(id);
+    expect(again.message).to.match(/did not reach "issued" within waitTimeout 1m/);
+    expect(again.properties).to.include({ orderId: Number(id), status: "needs_approval" });
+    // DigiCert moves it on: the next up sees it through, with the certificate.
+    emulator.setAutoProgress("on-read");
+    const { outs } = await provider.update(id, again.properties, declared);
+    expect(outs).to.include({ orderId: Number(id), status: "issued" });
+    expect(outs.certificatePem).to.be.a("string");
+    expect(logs.filter((l) => l.includes("waiting up to 1m for it to be issued"))).to.have.length(3);
+    // An update with nothing to wait for does not wait.
+    const quiet = await provider.update(id, outs, { ...declared, comments: "later" });
+    expect(quiet.outs).to.include({ status: "issued", comments: "later" });
+    expect(logs.filter((l) => l.includes("waiting up to"))).to.have.length(3);
+    expect(emulator.orders()).to.have.length(1);
+  });
+
   it("a wait that sees the order through: approval and issuance within the deadline", async () => {
     emulator.setAutoProgress("on-read");
     const { provider } = providerFor(emulator, { "digicert:pollInterval": "10s" });
