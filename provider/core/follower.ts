@@ -5,7 +5,8 @@ import { Wait } from "./declaration";
 import { PartialFailure } from "./errors";
 import { LifecycleContext, messageOf } from "./lifecycleContext";
 import { orderStateFromInfo } from "./mapping";
-import { isTerminalStatus } from "./orderStatus";
+import { hasCertificateOut, isTerminalStatus } from "./orderStatus";
+import { refreshState } from "./plans";
 import { CertCentralClient } from "../client/certcentralClient";
 import { Clock } from "../client/clock";
 import { OrderInfoResponse } from "../client/answers";
@@ -80,11 +81,11 @@ export function howToStopWaiting(
   return ctx.cancellation.observed ? ` (Ctrl-C once stops waiting; ${afterwards})` : "";
 }
 
+/** Whether an order's status is where `waitFor` asks: issued means a certificate is out (a reissue may be pending). */
 function reached(target: Exclude<WaitTarget, "none">, status: string | undefined): boolean {
-  if (target === "issued") return status === "issued";
-  return (
-    status !== undefined && status !== "needs_approval" && status !== "unknown" && !isTerminalStatus(status)
-  );
+  if (status === undefined) return false;
+  if (target === "issued") return hasCertificateOut(status);
+  return status !== "needs_approval" && status !== "unknown" && !isTerminalStatus(status);
 }
 
 /**
@@ -108,7 +109,8 @@ export async function waitForOrder(
   const outcome = await followOrder<ComputedOutputs>(ctx, {
     orderId,
     initial: state.computed,
-    next: async (info, previous) => ({ ...previous, ...orderStateFromInfo(info) }),
+    // Merged as a refresh merges it (a pending reissue keeps the current certificate's outputs).
+    next: async (info, previous) => refreshState(previous, orderStateFromInfo(info)).computed,
     judge: (now) =>
       reached(target, now.status) ? "reached" : isTerminalStatus(now.status) ? "never" : "wait",
     deadline: ctx.clock.now() + timeoutMs,

@@ -126,11 +126,14 @@ async function requestReissueOnce(
     }
     case "found":
       return { kind: "rechecked", ...outcome.found };
-    case "refused":
-      throw new Error(
+    case "refused": {
+      // DigiCert's own error, reworded but kept (its code and status, and the hints the edge adds for a key or URL).
+      const refusal = outcome.error instanceof Error ? outcome.error : new Error(failure);
+      refusal.message =
         `DigiCert refused the reissue of order ${orderId}: ${failure}. No reissue was requested and state is ` +
-          "unchanged; fix the declaration (or the order in CertCentral) and run `pulumi up` again.",
-      );
+        "unchanged; fix the declaration (or the order in CertCentral) and run `pulumi up` again.";
+      throw refusal;
+    }
     case "stopped":
       throw outcome.error;
     case "unreadable":
@@ -180,6 +183,18 @@ async function adoptOrRefuse(
   const record = pendingRecord(requestedOf(inputs), plan.requestId, plan.replacesCertificateId);
   const pending = refreshState({ ...stored.computed, reissue: record }, fresh).computed;
   return waitForReissue(ctx, declaration, stored, pending);
+}
+
+/**
+ * An update while the reissue recorded in state is pending (an earlier up stopped waiting for it: a timeout, Ctrl-C;
+ * the engine then calls Update): `waitFor` is waited for again, as the up that requested it would have.
+ */
+export function waitForPendingReissue(
+  ctx: LifecycleContext,
+  declaration: Declaration,
+  stored: StoredState,
+): Promise<ResourceState> {
+  return waitForReissue(ctx, declaration, stored, stored.computed);
 }
 
 /** Where an open reissue stands for `waitFor`: issued, far enough for the target, turned down, or not yet. */

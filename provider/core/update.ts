@@ -3,7 +3,7 @@ import { Declaration } from "./declaration";
 import { decideDiff, NewInputs } from "./diff";
 import { LifecycleContext } from "./lifecycleContext";
 import { stateAfterUpdate } from "./echoedInputs";
-import { reissueOrder } from "./reissue";
+import { reissueOrder, waitForPendingReissue } from "./reissue";
 import { waitForOrder } from "./follower";
 import { isTerminalStatus } from "./orderStatus";
 import { withCertificatePem } from "./certificateDownload";
@@ -26,10 +26,11 @@ export async function updateOrder(
   const { reissue } = stored.computed;
   const computed =
     reissue?.status === "pending" ? stored.computed : { ...stored.computed, reissue: undefined };
+  // `waitFor` holds on every up: an order, or a reissue, an earlier up stopped waiting for (its wait timed out, Ctrl-C;
+  // the engine then calls Update) is waited for again. Not for a terminal order.
+  if (isTerminalStatus(computed.status)) return stateAfterUpdate(declaration.inputs, stored, computed);
+  if (computed.reissue !== undefined) return waitForPendingReissue(ctx, declaration, stored);
   const state = stateAfterUpdate(declaration.inputs, stored, computed);
-  // `waitFor` holds on every up: an order an earlier up stopped waiting for (its wait timed out, Ctrl-C; the engine
-  // then calls Update) is waited for again. Not while a reissue is open (its own wait), nor for a terminal order.
-  if (computed.reissue !== undefined || isTerminalStatus(computed.status)) return state;
   const waited = await waitForOrder(ctx, declaration.wait, state);
   return waited === state ? state : { ...waited, computed: await withCertificatePem(ctx, waited.computed) };
 }
