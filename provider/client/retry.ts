@@ -70,21 +70,21 @@ export async function withRetries<T>(
   onRetry?: (error: unknown, delayMs: number, attempt: number) => void,
 ): Promise<T> {
   const started = clock.now();
-  let refusedSince: number | undefined;
+  let rateLimitedSince: number | undefined;
   for (let attempt = 1; ; attempt++) {
     try {
       return await operation();
     } catch (error) {
       if (retryable(error) && error instanceof CertCentralApiError && error.httpStatus === 429) {
-        refusedSince ??= clock.now();
-        if (clock.now() - refusedSince >= policy.maxRateLimitedMs) throw error;
+        rateLimitedSince ??= clock.now();
+        if (clock.now() - rateLimitedSince >= policy.maxRateLimitedMs) throw error;
         attempt--;
         const pause = retryAfterMs(policy, error);
         onRetry?.(error, pause, attempt);
         await clock.sleep(pause);
         continue;
       }
-      refusedSince = undefined;
+      rateLimitedSince = undefined;
       if (!retryable(error) || attempt >= policy.maxAttempts) throw error;
       if (neverConnected(error) && attempt >= MAX_NEVER_CONNECTED_ATTEMPTS) throw error;
       const delay = retryDelayMs(policy, attempt, clock.random, error);

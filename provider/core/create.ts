@@ -26,9 +26,10 @@ import { describeRateLimited, describeUnanswered, Look, sendOnce, Unanswered } f
  * Create, top to bottom: the predecessor Diff named in this deployment (if any) → the resource's order history at
  * DigiCert → a plan (place, adopt or refuse: ./plans decides, including which order an unanswered POST created) →
  * carried out (`place` through the send-once engine, `adopt` once the order is judged) → the wait, if asked → the
- * PEM of an issued order. Once DigiCert has accepted an order, every failure is a PartialFailure carrying it (but see
- * `onWaitFailure`). The whole create is this one module, read in the order it runs; it calls out only to the plans,
- * sendOnce, the follower, the mapping and the client (hence over 250 lines: most of it is the words of each outcome).
+ * PEM of an issued order. Once DigiCert has accepted an order, a failure that leaves it this resource's is a
+ * PartialFailure carrying it (but see `onWaitFailure`). The whole create is this one module, read in the order it
+ * runs; it calls out for decisions (the plans), sending (sendOnce), waiting (the follower), and for facts and bodies
+ * (order history, mapping, the download, the client). Over 250 lines: most of it is the words of each outcome.
  */
 
 /** The order a create leaves in state. */
@@ -163,7 +164,7 @@ async function placeOnce(
     renewalLinked: renewalOf === undefined ? undefined : true,
   };
   const listedBefore = new Set(facts.history.orders.map((o) => o.orderId));
-  const known = new Map<number, OrderInfoResponse>();
+  const infosRead = new Map<number, OrderInfoResponse>();
   const lost = (unanswered: Unanswered) =>
     describeUnanswered(unanswered, `this order (alternative order ID ${alternativeOrderId})`);
   const outcome = await sendOnce(ctx, {
@@ -187,7 +188,7 @@ async function placeOnce(
     find: async (unanswered): Promise<Look<FoundOrder>> => {
       const startedAt = unanswered.kind === "earlier-run" ? unanswered.since : facts.startedAt;
       const history = await lookUpHistory(ctx.client, declaration.identity, plan.predecessorOrderId);
-      const infos = new Map<number, OrderInfoResponse | undefined>(known);
+      const infos = new Map<number, OrderInfoResponse | undefined>(infosRead);
       // One look: judge what the history lists; when the plan needs the candidates' order info, read it and judge
       // again (the plan asks for facts, as planDelete does). The look-ups over time are sendOnce's.
       for (;;) {
@@ -218,7 +219,7 @@ async function placeOnce(
               ? await recordedIfItFails(orderId, inputs, outputs, read)
               : await read();
           infos.set(orderId, info);
-          if (info !== undefined) known.set(orderId, info);
+          if (info !== undefined) infosRead.set(orderId, info);
         }
       }
     },

@@ -63,13 +63,13 @@ export function decideDiff(stored: StoredState, news: NewInputs, now: number): D
   const organizationKept = sameOrganization(stored, news);
   // Dropping `existingOrderId` (a finished import) keeps whatever order the resource holds now.
   const importFinished = news.raw.existingOrderId === undefined && olds.existingOrderId !== undefined;
-  const asApplied = withKeptInputs(news.raw, olds);
+  const withKept = withKeptInputs(news.raw, olds);
   const kept = (key: InputKey) =>
     (key === "organization" && organizationKept) || (key === "existingOrderId" && importFinished);
   const replaces: string[] = REPLACING_INPUTS.filter(
-    (key) => differs(key, olds[key], asApplied[key]) && !kept(key),
+    (key) => differs(key, olds[key], withKept[key]) && !kept(key),
   );
-  const updated: string[] = IN_PLACE_INPUTS.filter((key) => differs(key, olds[key], asApplied[key]));
+  const updated: string[] = IN_PLACE_INPUTS.filter((key) => differs(key, olds[key], withKept[key]));
   if (importFinished) updated.push("existingOrderId");
   const { orderId, organizationId } = stored.computed;
   let note: string | undefined;

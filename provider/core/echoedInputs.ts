@@ -12,8 +12,8 @@ import { ComputedOutputs, ReissuedInputs, ResourceState, StoredState } from "./c
  * order; an order placed without one went to the account's top container). Diff compares these, state echoes them.
  */
 export function withKeptInputs<T extends object>(inputs: T, echoed: Record<string, unknown>): T {
-  const declared = (inputs as { container?: unknown }).container;
-  return declared === undefined && echoed.container !== undefined
+  const container = (inputs as { container?: unknown }).container;
+  return container === undefined && echoed.container !== undefined
     ? { ...inputs, container: echoed.container }
     : inputs;
 }

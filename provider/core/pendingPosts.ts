@@ -5,7 +5,7 @@ import * as path from "path";
 import { processStartTicks } from "./processLife";
 
 /**
- * Order POSTs sent and not answered yet, remembered on this machine's disk. A provider killed while DigiCert is still
+ * POSTs (orders, reissues) sent and not answered yet, remembered on this machine's disk. A provider killed while DigiCert is still
  * storing its order writes nothing to state (the engine records only a pending create), and a `pulumi up` re-run at
  * once may look the order up before DigiCert lists it. A marker written before the POST and removed once its outcome
  * is known tells the next run to keep looking for the grace period before it orders again.

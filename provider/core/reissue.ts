@@ -43,12 +43,13 @@ export async function reissueOrder(
   const { inputs } = declaration;
   const orderId = stored.computed.orderId;
   if (orderId === undefined) throw new Error("The resource's state holds no order ID: nothing to reissue");
-  const requested = requestedOf(inputs);
+  const requested = reissuedInputsOf(inputs);
   const knownRequestIds = (stored.computed.requests ?? []).map((r) => r.id);
-  const planFor = (info: OrderInfoResponse | undefined, certificateId: number | undefined) =>
+  // Planned again after an unanswered POST with the certificate the first plan said the reissue replaces.
+  const planFor = (info: OrderInfoResponse | undefined, replacing: number | undefined) =>
     planReissue({
       orderId,
-      certificateId,
+      certificateId: replacing,
       knownRequestIds,
       requestedCsr: squash(inputs.certificate.csr),
       currentCsr: squash(stored.declared.certificate?.csr),
@@ -180,7 +181,7 @@ async function adoptOrRefuse(
     const issued = { ...refreshState(stored.computed, fresh).computed, reissue: undefined };
     return stateAfterUpdate(inputs, stored, await withCertificatePem(ctx, issued));
   }
-  const record = pendingRecord(requestedOf(inputs), plan.requestId, plan.replacesCertificateId);
+  const record = pendingRecord(reissuedInputsOf(inputs), plan.requestId, plan.replacesCertificateId);
   const pending = refreshState({ ...stored.computed, reissue: record }, fresh).computed;
   return waitForReissue(ctx, declaration, stored, pending);
 }
@@ -282,7 +283,7 @@ function pendingRecord(
 }
 
 /** The inputs a reissue carries, as declared. */
-function requestedOf(inputs: CodeSigningOrderInputs): ReissuedInputs {
+function reissuedInputsOf(inputs: CodeSigningOrderInputs): ReissuedInputs {
   return withoutUndefined({
     certificate: inputs.certificate,
     csProvisioningMethod: inputs.csProvisioningMethod,

@@ -167,15 +167,15 @@ async function sendAndLook<T, F>(
     if (looked !== undefined) return looked;
   }
   let attempts = 0;
-  let refusedSince: number | undefined;
+  let rateLimitedSince: number | undefined;
   for (;;) {
     try {
       return { kind: "sent", value: await spec.send() };
     } catch (error) {
       if (spec.adjust?.(error)) continue;
       if (!leftUnanswered(error)) return { kind: "refused", error, unanswered };
-      const refused = isRateLimited(error);
-      if (!refused) {
+      const rateLimited = isRateLimited(error);
+      if (!rateLimited) {
         unanswered ??= { kind: "this-run", error };
         attempts++;
       }
@@ -184,9 +184,9 @@ async function sendAndLook<T, F>(
         if (looked !== undefined) return looked;
       }
       if (isUnreadableAcceptance(error)) return { kind: "unreadable", error };
-      if (refused) {
-        refusedSince ??= ctx.clock.now();
-        const refusedForMs = ctx.clock.now() - refusedSince;
+      if (rateLimited) {
+        rateLimitedSince ??= ctx.clock.now();
+        const refusedForMs = ctx.clock.now() - rateLimitedSince;
         if (refusedForMs >= ctx.settings.retry.maxRateLimitedMs)
           return { kind: "rate-limited", error, refusedForMs, unanswered };
         // The limiter slows down after a 429; a Retry-After is honoured on top.
@@ -198,7 +198,7 @@ async function sendAndLook<T, F>(
         await ctx.clock.sleep(pause);
         continue;
       }
-      refusedSince = undefined;
+      rateLimitedSince = undefined;
       if (attempts >= MAX_POST_ATTEMPTS) return { kind: "gave-up", error, attempts };
       const delay = retryDelayMs(ctx.settings.retry, attempts, ctx.clock.random, error);
       ctx.log(

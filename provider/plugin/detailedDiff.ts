@@ -35,10 +35,10 @@ export function detailedDiff(
   replaces: readonly string[],
 ): Record<string, DiffKindValue> {
   // Compared as the core's Diff compares them: an input left out that keeps what the order has is no change.
-  const asApplied = withKeptInputs(newInputs, oldOutputs);
+  const withKept = withKeptInputs(newInputs, oldOutputs);
   const result: Record<string, DiffKindValue> = {};
   for (const key of inputsCodec.keys as readonly string[]) {
-    const [before, after] = [oldOutputs[key], asApplied[key]];
+    const [before, after] = [oldOutputs[key], withKept[key]];
     if (isDeepStrictEqual(before, after)) continue;
     const replace = replaces.includes(key);
     if (!replace && isObject(before) && isObject(after)) {

@@ -8,7 +8,8 @@ import { OrderSnapshot, OrderState } from "../mapping";
  * free reissues of the same order, not new orders. Three pure decisions:
  * - `planChange` (Diff, and Update again): keep, replace, reissue, wait for the pending reissue, or refuse;
  * - `planReissue` (Update, after reading the order): send the reissue, or adopt one DigiCert already has;
- * - `refreshState` (Read): what the order's state at DigiCert means for the outputs and the applied inputs.
+ * - `refreshState` (Read, and each poll of a wait): what the order's state at DigiCert means for the outputs and the
+ *   applied inputs.
  *
  * State echoes the inputs the *current certificate* was issued for: a requested reissue is recorded in the
  * `reissue` output and becomes the echoed inputs only once DigiCert issues it. So a reissue DigiCert rejects or
@@ -47,7 +48,7 @@ export type ChangePlan =
   | {
       readonly kind: "replace";
       readonly reason: "definition" | "renewal";
-      /** The replace key for a renewal (`validTill`); a definition change replaces on its inputs. */
+      /** For the preview, why a renewal replaces (on `validTill`); a definition change replaces on its inputs. */
       readonly explanation?: string;
     }
   /** One reissue request carrying the declaration: no new order, same order ID. */
@@ -163,7 +164,7 @@ function turnedDown(reissue: ReissueRecord | undefined): string {
 /** What Update learned from order info right before it would send a reissue. */
 export interface ReissueFacts {
   readonly orderId: number;
-  /** The certificate in state (the one the reissue replaces). */
+  /** The certificate the reissue replaces: the one in state when the reissue was first planned. */
   readonly certificateId?: number;
   /** Requests the resource already knew of. */
   readonly knownRequestIds: readonly number[];
