@@ -68,7 +68,7 @@ export async function createOrder(ctx: LifecycleContext, declaration: Declaratio
   try {
     const recorded = !(plan.kind === "adopt" && plan.onWaitFailure === "leave-out");
     const placed = { echoed: inputs, computed: { ...accepted.outputs, ...accepted.state } };
-    const waited = await waitForOrder(ctx, declaration.wait, placed, recorded);
+    const waited = await waitForOrder(ctx, declaration.wait, placed, { recorded });
     // An order issued by now (waited for, or adopted issued) carries its certificate's PEM at once.
     return { orderId, state: { ...waited, computed: await withCertificatePem(ctx, waited.computed) } };
   } catch (error) {

@@ -1,6 +1,7 @@
 import { Cancellation, sleepUnlessCancelled } from "./cancellation";
 import { WaitTarget } from "./codecs/inputs";
 import { ComputedOutputs, ResourceState } from "./codecs/state";
+import { OrderInfoResponse } from "../client/answers";
 import { Wait } from "./declaration";
 import { PartialFailure } from "./errors";
 import { LifecycleContext, messageOf } from "./lifecycleContext";
@@ -9,7 +10,6 @@ import { hasCertificateOut, isTerminalStatus } from "./orderStatus";
 import { refreshState } from "./plans";
 import { CertCentralClient } from "../client/certcentralClient";
 import { Clock } from "../client/clock";
-import { OrderInfoResponse } from "../client/answers";
 import { ProviderSettings } from "./settings";
 
 /** What following needs: order info, time, the poll interval, and the deployment's cancellation. */
@@ -88,20 +88,33 @@ function reached(target: Exclude<WaitTarget, "none">, status: string | undefined
   return status !== "needs_approval" && status !== "unknown" && !isTerminalStatus(status);
 }
 
+/** How a later call takes up an order's wait: whether a failed wait records it, whether its state is from earlier. */
+export interface WaitOptions {
+  /** False: the caller leaves the order out of state when the wait fails (see the create plan's onWaitFailure). */
+  readonly recorded?: boolean;
+  /** The state is from an earlier up (an update taking up a wait that stopped): DigiCert is read once at once. */
+  readonly resumed?: boolean;
+}
+
 /**
  * An order's wait (`waitFor`, `waitTimeout`), for a create and for an update whose order is not there yet (an earlier
  * up stopped waiting: a timeout, Ctrl-C). Follows the order until it reaches the target, within the timeout. The
- * order is DigiCert's already: every way out but success is a partial failure that keeps it in state (`recorded`
- * false: the caller leaves it out, see the create plan's onWaitFailure).
+ * order is DigiCert's already: every way out but success is a partial failure that keeps it in state.
  */
 export async function waitForOrder(
   ctx: LifecycleContext,
   { target, timeoutText, timeoutMs }: Wait,
-  state: ResourceState,
-  recorded = true,
+  earlier: ResourceState,
+  { recorded = true, resumed = false }: WaitOptions = {},
 ): Promise<ResourceState> {
-  const { orderId, status } = state.computed;
-  if (target === "none" || orderId === undefined || reached(target, status)) return state;
+  const { orderId } = earlier.computed;
+  if (target === "none" || orderId === undefined || reached(target, earlier.computed.status)) return earlier;
+  // An earlier up's state may be old: DigiCert may have moved the order on since (no wait, then).
+  const state = resumed
+    ? { ...earlier, computed: merged(earlier.computed, await ctx.client.orderInfo(orderId)) }
+    : earlier;
+  const { status } = state.computed;
+  if (reached(target, status)) return state;
   ctx.log(
     `order ${orderId} is ${status ?? "unknown"}: waiting up to ${timeoutText} for it to be ${target}` +
       howToStopWaiting(ctx, recorded ? undefined : "the next `pulumi up` adopts the order again"),
@@ -109,16 +122,14 @@ export async function waitForOrder(
   const outcome = await followOrder<ComputedOutputs>(ctx, {
     orderId,
     initial: state.computed,
-    // Merged as a refresh merges it (a pending reissue keeps the current certificate's outputs).
-    next: async (info, previous) => refreshState(previous, orderStateFromInfo(info)).computed,
+    next: async (info, previous) => merged(previous, info),
     judge: (now) =>
       reached(target, now.status) ? "reached" : isTerminalStatus(now.status) ? "never" : "wait",
     deadline: ctx.clock.now() + timeoutMs,
     onPoll: (previous, now, msLeft) => {
       if (now.status === previous.status) return;
-      const left = Math.round(msLeft / 60_000);
       ctx.log(
-        `order ${orderId}: ${previous.status} → ${now.status} (waiting for ${target}, ${left} min left)`,
+        `order ${orderId}: ${previous.status} → ${now.status} (waiting for ${target}, ${timeLeft(msLeft)} left)`,
       );
     },
   });
@@ -138,4 +149,14 @@ export async function waitForOrder(
       `waitTimeout ${timeoutText}. ${inState}`,
   };
   throw new PartialFailure(orderId, followed, message[outcome.why]);
+}
+
+/** DigiCert's order merged into state as a refresh merges it (a pending reissue keeps the current certificate's). */
+function merged(computed: ComputedOutputs, info: OrderInfoResponse): ComputedOutputs {
+  return refreshState(computed, orderStateFromInfo(info)).computed;
+}
+
+/** Time left, for a progress line: seconds under two minutes (a short waitTimeout), minutes above. */
+export function timeLeft(ms: number): string {
+  return ms < 120_000 ? `${Math.round(ms / 1000)} s` : `${Math.round(ms / 60_000)} min`;
 }

@@ -190,12 +190,19 @@ async function adoptOrRefuse(
  * An update while the reissue recorded in state is pending (an earlier up stopped waiting for it: a timeout, Ctrl-C;
  * the engine then calls Update): `waitFor` is waited for again, as the up that requested it would have.
  */
-export function waitForPendingReissue(
+export async function waitForPendingReissue(
   ctx: LifecycleContext,
   declaration: Declaration,
   stored: StoredState,
 ): Promise<ResourceState> {
-  return waitForReissue(ctx, declaration, stored, stored.computed);
+  const { orderId } = stored.computed;
+  if (declaration.wait.target === "none" || orderId === undefined)
+    return waitForReissue(ctx, declaration, stored, stored.computed);
+  // State is from an earlier up: DigiCert may have issued (or turned down) the reissue since.
+  const refreshed = refreshState(stored.computed, orderStateFromInfo(await ctx.client.orderInfo(orderId)));
+  const computed =
+    refreshed.applied === undefined ? refreshed.computed : await withCertificatePem(ctx, refreshed.computed);
+  return waitForReissue(ctx, declaration, stored, computed);
 }
 
 /** Where an open reissue stands for `waitFor`: issued, far enough for the target, turned down, or not yet. */

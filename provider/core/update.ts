@@ -31,6 +31,6 @@ export async function updateOrder(
   if (isTerminalStatus(computed.status)) return stateAfterUpdate(declaration.inputs, stored, computed);
   if (computed.reissue !== undefined) return waitForPendingReissue(ctx, declaration, stored);
   const state = stateAfterUpdate(declaration.inputs, stored, computed);
-  const waited = await waitForOrder(ctx, declaration.wait, state);
+  const waited = await waitForOrder(ctx, declaration.wait, state, { resumed: true });
   return waited === state ? state : { ...waited, computed: await withCertificatePem(ctx, waited.computed) };
 }
