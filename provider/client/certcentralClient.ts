@@ -108,9 +108,11 @@ export class CertCentralClient {
     );
   }
 
-  orderInfo(orderId: number): Promise<OrderInfoResponse> {
-    return this.idempotent(() =>
-      this.send("GET", `/order/certificate/${orderId}`, undefined, orderInfoResponse),
+  /** `until` (epoch ms, by the client's clock): no retry is started that would begin after it (a wait's deadline). */
+  orderInfo(orderId: number, { until }: { until?: number } = {}): Promise<OrderInfoResponse> {
+    return this.idempotent(
+      () => this.send("GET", `/order/certificate/${orderId}`, undefined, orderInfoResponse),
+      until,
     );
   }
 
@@ -175,9 +177,14 @@ export class CertCentralClient {
       : { kind: "revoke-requested", requestId: answer.id ?? undefined };
   }
 
-  private idempotent<T>(call: () => Promise<T>): Promise<T> {
-    return withRetries(this.settings.retry, this.settings.clock, call, undefined, (error, delayMs, attempt) =>
-      this.settings.onProgress?.(retryNotice(error, delayMs, attempt, this.settings.retry.maxAttempts)),
+  private idempotent<T>(call: () => Promise<T>, until?: number): Promise<T> {
+    const { retry, clock } = this.settings;
+    const policy =
+      until === undefined
+        ? retry
+        : { ...retry, maxElapsedMs: Math.max(0, Math.min(retry.maxElapsedMs, until - clock.now())) };
+    return withRetries(policy, clock, call, undefined, (error, delayMs, attempt) =>
+      this.settings.onProgress?.(retryNotice(error, delayMs, attempt, retry.maxAttempts)),
     );
   }
 

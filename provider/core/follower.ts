@@ -59,7 +59,18 @@ export async function followOrder<S>(ctx: FollowContext, follow: Follow<S>): Pro
     interval = Math.min(interval * 1.5, MAX_POLL_INTERVAL_MS);
     let info: OrderInfoResponse;
     try {
-      info = await ctx.client.orderInfo(follow.orderId);
+      // A read DigiCert does not answer (its retries) neither outlasts the deadline by more than one request nor
+      // holds up a Ctrl-C: the wait stops at once, and the read's late answer (a GET) is dropped.
+      const read = ctx.client.orderInfo(follow.orderId, { until: follow.deadline });
+      const answer = await Promise.race([
+        read.then((answered) => ({ answered })),
+        ctx.cancellation.whenCancelled.then(() => undefined),
+      ]);
+      if (answer === undefined) {
+        read.catch(() => undefined);
+        return { kind: "stopped", why: "cancelled", state };
+      }
+      info = answer.answered;
     } catch (error) {
       return { kind: "stopped", why: "read-failed", state, error };
     }
@@ -117,6 +128,7 @@ export async function waitForOrder(
   if (reached(target, status)) return state;
   ctx.log(
     `order ${orderId} is ${status ?? "unknown"}: waiting up to ${timeoutText} for it to be ${target}` +
+      (resumed ? ", as `waitFor` asks of every up" : "") +
       howToStopWaiting(ctx, recorded ? undefined : "the next `pulumi up` adopts the order again"),
   );
   const outcome = await followOrder<ComputedOutputs>(ctx, {
@@ -137,13 +149,16 @@ export async function waitForOrder(
   if (outcome.kind === "reached") return followed;
   const now = outcome.state.status;
   const inState =
-    "It is recorded in state: `pulumi refresh` will follow it, and no second order will be placed.";
+    "It is recorded in state: `pulumi refresh` will follow it, the next `pulumi up` waits for it again (unless " +
+    "`waitFor` is `none`), and no second order will be placed.";
   const message: Record<FollowStop, string> = {
     cancelled: `Stopped waiting for order ${orderId} (status ${now}): the deployment was cancelled. ${inState}`,
     "read-failed":
       `Order ${orderId} is recorded in state (status ${now}), but following it failed: ` +
       `${messageOf(outcome.error)}. \`pulumi refresh\` will follow it.`,
-    never: `Order ${orderId} is ${now} at DigiCert; it will not reach "${target}". It is recorded in state.`,
+    never:
+      `Order ${orderId} is ${now} at DigiCert; it will not reach "${target}". It is recorded in state: the next ` +
+      "`pulumi up` places a new order for it (or keeps this one with `replaceWhenTerminal: false`).",
     timeout:
       `Order ${orderId} exists at DigiCert with status ${now}, but did not reach "${target}" within ` +
       `waitTimeout ${timeoutText}. ${inState}`,

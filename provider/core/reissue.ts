@@ -267,13 +267,17 @@ async function waitForReissue(
   const { state } = outcome;
   if (outcome.kind === "reached") return stateOf(state);
   if (outcome.why === "never" && progressOf(target, state) === "turned-down") throw turnedDown(state);
-  const recorded = "It is recorded in state: `pulumi refresh` will follow it, and no second reissue is sent.";
+  const recorded =
+    "It is recorded in state: `pulumi refresh` will follow it, the next `pulumi up` waits for it again (unless " +
+    "`waitFor` is `none`), and no second reissue is sent.";
   const message: Record<FollowStop, string> = {
     cancelled: `Stopped waiting for the reissue of order ${orderId}${request}: the deployment was cancelled. ${recorded}`,
     "read-failed":
       `The reissue of order ${orderId} was requested and is recorded in state, but following it failed: ` +
       `${messageOf(outcome.error)}. \`pulumi refresh\` will follow it; no second reissue is sent.`,
-    never: `Order ${orderId} is ${state.status} at DigiCert; its reissue will not be issued. It is recorded in state.`,
+    never:
+      `Order ${orderId} is ${state.status} at DigiCert; its reissue will not be issued. It is recorded in state: ` +
+      "the next `pulumi up` places a new order for it (or keeps this one with `replaceWhenTerminal: false`).",
     timeout:
       `The reissue of order ${orderId}${requestOf(state.reissue)} is pending at DigiCert (status ${state.status}) ` +
       `and did not reach "${target}" within waitTimeout ${timeoutText}. ${recorded}`,

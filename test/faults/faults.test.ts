@@ -3,6 +3,8 @@ import { Emulator, startEmulator } from "../../emulator";
 import { ResourceInitError } from "../../provider/operations/hostFailure";
 import { systemClock } from "../../provider/client/clock";
 import { RateLimiter } from "../../provider/client/rateLimiter";
+import { CertCentralClient } from "../../provider/client/certcentralClient";
+import { DEFAULT_RETRY_POLICY } from "../../provider/client/retry";
 import { ovHsmInputs } from "../fixtures/digicertExample";
 import {
   EMULATOR_KEY,
@@ -210,6 +212,33 @@ describe("fault injection: never lose or duplicate a paid order", () => {
       JSON.stringify([failure.message, failure.stack, failure.reasons, failure.properties]),
     ).to.not.include(EMULATOR_KEY);
     expect(emulator.orders()).to.have.length(1);
+  });
+
+  it("a read bounded by a wait's deadline starts no retry past it (6 attempts unbounded, 2 here)", async () => {
+    const { id } = await providerFor(emulator).provider.create(inputs);
+    emulator.injectFault({
+      method: "GET",
+      path: "/order/certificate/",
+      times: Infinity,
+      fault: { kind: "error-before", status: 502 },
+    });
+    const clock = instantClock();
+    const client = new CertCentralClient({
+      baseUrl: emulator.baseUrl,
+      apiKey: EMULATOR_KEY,
+      timeoutMs: 5_000,
+      retry: DEFAULT_RETRY_POLICY,
+      limiter: new RateLimiter([], clock),
+      clock,
+      env: {},
+    });
+    const reads = () => emulator.requests().filter((r) => r.method === "GET").length;
+    const before = reads();
+    // Backoff with the instant clock's 0.5: 250 ms, then 500 ms, which would start past the deadline.
+    await rejectionOf(client.orderInfo(Number(id), { until: clock.now() + 600 }));
+    expect(reads() - before).to.equal(2);
+    await rejectionOf(client.orderInfo(Number(id)));
+    expect(reads() - before - 2).to.equal(DEFAULT_RETRY_POLICY.maxAttempts);
   });
 
   it("when even the lookup fails, the next run finds the order instead of ordering twice", async () => {

@@ -104,4 +104,40 @@ describe("followOrder: the one wait", () => {
     expect(await follow(ctx, 60 * MINUTE)).to.deep.include({ kind: "stopped", why: "cancelled" });
     expect(reads()).to.equal(0);
   });
+
+  it("stops at once when cancelled while a read hangs (DigiCert not answering): the read's answer is dropped", async () => {
+    const { ctx, cancellation } = contextAnswering(["pending"]);
+    let release: (info: OrderInfoResponse) => void = () => undefined;
+    const hanging: FollowContext = {
+      ...ctx,
+      client: {
+        orderInfo: () =>
+          new Promise<OrderInfoResponse>((resolve) => {
+            release = resolve;
+            cancellation.cancel(); // Ctrl-C while the read is in flight
+          }),
+      },
+    };
+    const outcome = await follow(hanging, 60 * MINUTE);
+    expect(outcome).to.deep.include({ kind: "stopped", why: "cancelled", state: "needs_approval" });
+    release({ id: 7, status: "issued" }); // too late: nothing follows it
+  });
+
+  it("tells the read the wait's deadline, so that its retries do not outlast it", async () => {
+    const { ctx } = contextAnswering(["pending"]);
+    const untils: (number | undefined)[] = [];
+    const answering: FollowContext = {
+      ...ctx,
+      client: {
+        orderInfo: async (orderId, opts) => {
+          untils.push(opts?.until);
+          return { id: orderId, status: "pending" };
+        },
+      },
+    };
+    const deadline = ctx.clock.now() + 3 * MINUTE;
+    await follow(answering, 3 * MINUTE);
+    expect(untils.length).to.be.greaterThan(0);
+    expect(untils.every((u) => u === deadline)).to.equal(true);
+  });
 });
