@@ -12,7 +12,8 @@ import { LifecycleContext, messageOf } from "./lifecycleContext";
  * `retry.maxRateLimitedMs`. A marker on disk (pendingPosts.ts) outlives a killed provider: the next run finds it and
  * looks before it sends. The engine decides nothing about identity (the caller's `find` does), and words no outcome:
  * it logs its own progress lines (a resend, a look-up, a wait for another process) and returns what happened; the
- * caller says what that means.
+ * caller says what that means (describeUnanswered and describeRateLimited, at the end, are the sentences both callers
+ * share). Over 250 lines on purpose: the outcomes, the one loop and the looks are one piece; split, they would drift.
  */
 
 /** Attempts of a POST whose answers were lost (a 429 is a refusal and does not count: see maxRateLimitedMs). */
