@@ -117,7 +117,9 @@ export function isNothingFound(error: unknown): boolean {
 /** Belt and braces: no message that leaves the provider may contain the key, whatever built it. */
 export function redact(text: string, secret: string | undefined): string {
   if (!secret) return text;
-  return text.split(secret).join("[redacted]");
+  // Also as an answer might echo it: base64 (a gateway dumping headers) and URL-encoded.
+  const forms = [secret, Buffer.from(secret, "utf8").toString("base64"), encodeURIComponent(secret)];
+  return [...new Set(forms)].reduce((redacted, form) => redacted.split(form).join("[redacted]"), text);
 }
 
 /**

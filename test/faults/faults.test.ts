@@ -287,9 +287,28 @@ describe("fault injection: never lose or duplicate a paid order", () => {
     });
     const echoed = await rejectionOf(provider.read(id, outs));
     expect(echoed.message).to.equal("CertCentral bad_key: Key [redacted] is not allowed here (HTTP 400)");
-    for (const error of [dropped, echoed]) {
+    // Echoed encoded too: a header dump in base64, a URL with the key in its query.
+    const base64Key = Buffer.from(EMULATOR_KEY).toString("base64");
+    emulator.injectFault({
+      method: "GET",
+      path: "/order/certificate/",
+      fault: {
+        kind: "error-before",
+        status: 400,
+        code: "bad_key",
+        message: `header ${base64Key}; url ?key=${encodeURIComponent(EMULATOR_KEY)}`,
+      },
+    });
+    const encoded = await rejectionOf(provider.read(id, outs));
+    expect(encoded.message).to.equal(
+      "CertCentral bad_key: header [redacted]; url ?key=[redacted] (HTTP 400)",
+    );
+    for (const error of [dropped, echoed, encoded]) {
       expect(JSON.stringify([error.message, error.stack, Object.entries(error), logs])).to.not.include(
         EMULATOR_KEY,
+      );
+      expect(JSON.stringify([error.message, error.stack, Object.entries(error), logs])).to.not.include(
+        base64Key,
       );
     }
   });
