@@ -65,16 +65,15 @@ export async function createOrder(ctx: LifecycleContext, declaration: Declaratio
 
   const { inputs } = declaration;
   const { orderId } = accepted.state;
+  // The plan may say an adopted order is left out of state when its wait fails (see onWaitFailure): a plain error.
+  const leftOut = plan.kind === "adopt" && plan.onWaitFailure === "leave-out";
   try {
-    const recorded = !(plan.kind === "adopt" && plan.onWaitFailure === "leave-out");
     const placed = { echoed: inputs, computed: { ...accepted.outputs, ...accepted.state } };
-    const waited = await waitForOrder(ctx, declaration.wait, placed, { recorded });
+    const waited = await waitForOrder(ctx, declaration.wait, placed, { recorded: !leftOut });
     // An order issued by now (waited for, or adopted issued) carries its certificate's PEM at once.
     return { orderId, state: { ...waited, computed: await withCertificatePem(ctx, waited.computed) } };
   } catch (error) {
-    // The plan may say an adopted order is left out of state when its wait fails (see onWaitFailure): a plain error.
-    if (!(error instanceof PartialFailure && plan.kind === "adopt" && plan.onWaitFailure === "leave-out"))
-      throw error;
+    if (!(error instanceof PartialFailure && leftOut)) throw error;
     const why = ctx.cancellation.cancelled
       ? "the deployment was cancelled while waiting for it"
       : isTerminalStatus(error.status)

@@ -57,6 +57,11 @@ export interface NewInputs {
   readonly codeChanged: boolean;
 }
 
+/** Fails with Diff's refusal, naming the property (Diff in preview, and Update deciding again). */
+export function throwIfRefused(decision: DiffDecision): void {
+  if (decision.refusal) throw new Error(`${decision.refusal.property}: ${decision.refusal.reason}`);
+}
+
 /** Compares the new inputs with the stored state (which echoes the old inputs). Pure; `now` is injected. */
 export function decideDiff(stored: StoredState, news: NewInputs, now: number): DiffDecision {
   const olds = stored.echoed;

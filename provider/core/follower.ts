@@ -172,6 +172,6 @@ function merged(computed: ComputedOutputs, info: OrderInfoResponse): ComputedOut
 }
 
 /** Time left, for a progress line: seconds under two minutes (a short waitTimeout), minutes above. */
-export function timeLeft(ms: number): string {
+function timeLeft(ms: number): string {
   return ms < 120_000 ? `${Math.round(ms / 1000)} s` : `${Math.round(ms / 60_000)} min`;
 }

@@ -73,14 +73,12 @@ export function pendingPostsOn(dir: string, baseUrl: string, now: () => number):
     since(subject) {
       const marker = read(subject);
       // A writer still running is not a killed run: its request is in flight (or it is this very process).
-      if (marker === undefined || (marker.pid !== process.pid && writerRuns(marker))) return undefined;
+      if (marker === undefined || otherWriterRuns(marker)) return undefined;
       return marker.at;
     },
     inFlightElsewhere(subject) {
       const marker = read(subject);
-      return marker !== undefined && marker.pid !== process.pid && writerRuns(marker)
-        ? marker.pid
-        : undefined;
+      return marker !== undefined && otherWriterRuns(marker) ? marker.pid : undefined;
     },
     mark(subject, at) {
       try {
@@ -104,11 +102,12 @@ export function pendingPostsOn(dir: string, baseUrl: string, now: () => number):
 }
 
 /**
- * The marker's writer still runs: its PID is alive and is the same process, not a later one given the PID again
- * (markers live for a day). Told by the start time the marker recorded, or, for an older marker without one, by the
+ * Another process wrote the marker and still runs: its PID is alive and is that process, not a later one given the
+ * PID again (markers live for a day). Told by the start time the marker recorded, or, for an older marker without one, by the
  * process having started before the marker was written. Where /proc is not there, a live PID is taken as the writer.
  */
-function writerRuns(marker: Marker): boolean {
+function otherWriterRuns(marker: Marker): boolean {
+  if (marker.pid === process.pid) return false;
   if (!isAlive(marker.pid)) return false;
   const start = processStartTicks(marker.pid);
   if (start === undefined) return true;

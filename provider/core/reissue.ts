@@ -196,13 +196,23 @@ export async function waitForPendingReissue(
   stored: StoredState,
 ): Promise<ResourceState> {
   const { orderId } = stored.computed;
-  if (declaration.wait.target === "none" || orderId === undefined)
-    return waitForReissue(ctx, declaration, stored, stored.computed);
-  // State is from an earlier up: DigiCert may have issued (or turned down) the reissue since.
-  const refreshed = refreshState(stored.computed, orderStateFromInfo(await ctx.client.orderInfo(orderId)));
+  // State is from an earlier up: where there is something to wait for, DigiCert may have issued (or turned down) the
+  // reissue since, so the order is read once at once.
   const computed =
-    refreshed.applied === undefined ? refreshed.computed : await withCertificatePem(ctx, refreshed.computed);
+    orderId !== undefined && progressOf(declaration.wait.target, stored.computed) === "waiting"
+      ? await withAnswer(ctx, stored.computed, await ctx.client.orderInfo(orderId))
+      : stored.computed;
   return waitForReissue(ctx, declaration, stored, computed);
+}
+
+/** DigiCert's answer merged into a reissue's state as a refresh merges it; a reissued certificate's PEM downloaded. */
+async function withAnswer(
+  ctx: LifecycleContext,
+  computed: ComputedOutputs,
+  info: OrderInfoResponse,
+): Promise<ComputedOutputs> {
+  const refreshed = refreshState(computed, orderStateFromInfo(info));
+  return refreshed.applied === undefined ? refreshed.computed : withCertificatePem(ctx, refreshed.computed);
 }
 
 /** Where an open reissue stands for `waitFor`: issued, far enough for the target, turned down, or not yet. */
@@ -251,12 +261,7 @@ async function waitForReissue(
   const outcome = await followOrder(ctx, {
     orderId,
     initial: pending,
-    next: async (info, previous) => {
-      const refreshed = refreshState(previous, orderStateFromInfo(info));
-      return refreshed.applied === undefined
-        ? refreshed.computed
-        : withCertificatePem(ctx, refreshed.computed);
-    },
+    next: (info, previous) => withAnswer(ctx, previous, info),
     judge: (state) => {
       const progress = progressOf(target, state);
       if (isTerminalStatus(state.status) || progress === "turned-down") return "never";

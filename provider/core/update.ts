@@ -1,6 +1,6 @@
 import { ResourceState, StoredState } from "./codecs/state";
 import { Declaration } from "./declaration";
-import { decideDiff, NewInputs } from "./diff";
+import { decideDiff, NewInputs, throwIfRefused } from "./diff";
 import { LifecycleContext } from "./lifecycleContext";
 import { stateAfterUpdate } from "./echoedInputs";
 import { reissueOrder, waitForPendingReissue } from "./reissue";
@@ -20,7 +20,7 @@ export async function updateOrder(
   news: NewInputs,
 ): Promise<ResourceState> {
   const decision = decideDiff(stored, news, ctx.clock.now());
-  if (decision.refusal) throw new Error(`${decision.refusal.property}: ${decision.refusal.reason}`);
+  throwIfRefused(decision);
   if (decision.reissue) return reissueOrder(ctx, declaration, stored);
   // A reissue turned down and no longer asked for (the inputs went back) is history: dropped.
   const { reissue } = stored.computed;

@@ -8,7 +8,7 @@ import { decodeDeclaration } from "../core/declaration";
 import { deleteOrder } from "../core/delete";
 import { readOrder } from "../core/read";
 import { updateOrder } from "../core/update";
-import { decideDiff, NewInputs } from "../core/diff";
+import { decideDiff, NewInputs, throwIfRefused } from "../core/diff";
 import { CodeSigningOrderInputs } from "../core/codecs/inputs";
 import { redact } from "../client/errors";
 import { resourceKeyOf } from "../core/identity";
@@ -110,7 +110,7 @@ export class CodeSigningOrderProvider {
     }
     if (decision.explanation) this.log(decision.explanation);
     // A mistake the preview must show, naming the property: a second reissue while one is pending.
-    if (decision.refusal) throw new Error(`${decision.refusal.property}: ${decision.refusal.reason}`);
+    throwIfRefused(decision);
     // Create the successor before the old order is handled: never be left without a certificate.
     return { changes: decision.changes, replaces: decision.replaces, deleteBeforeReplace: false };
   }

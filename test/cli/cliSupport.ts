@@ -37,11 +37,10 @@ export function requirePulumi(context: Mocha.Context): string {
 export function stepsInOrder(): void {
   let failed: string | undefined;
   beforeEach(function () {
-    if (failed === undefined) return;
-    // Pending, with its reason printed: the step cannot run without the state the failed step should have left.
-    console.log(
-      `      pending: "${this.currentTest?.title}" needs what "${failed}" should have left, and it failed`,
-    );
+    if (failed === undefined || this.currentTest === undefined) return;
+    // Reported pending (never passed; the run fails anyway, on the step that failed), its reason in its own title: the
+    // step cannot run without the state the failed step should have left.
+    this.currentTest.title += ` (pending: needs what "${failed}" should have left, and it failed)`;
     this.skip();
   });
   afterEach(function () {

@@ -275,31 +275,19 @@ describe("fault injection: never lose or duplicate a paid order", () => {
     const dropped = await rejectionOf(provider.read(id, outs));
     expect(dropped.message).to.match(/^CertCentral GET \/order\/certificate\/\d+: connection failed/);
     // An answer that repeats the key (a gateway's error page, say) is redacted.
-    emulator.injectFault({
-      method: "GET",
-      path: "/order/certificate/",
-      fault: {
-        kind: "error-before",
-        status: 400,
-        code: "bad_key",
-        message: `Key ${EMULATOR_KEY} is not allowed here`,
-      },
-    });
-    const echoed = await rejectionOf(provider.read(id, outs));
+    const readAnswering = (message: string) => {
+      emulator.injectFault({
+        method: "GET",
+        path: "/order/certificate/",
+        fault: { kind: "error-before", status: 400, code: "bad_key", message },
+      });
+      return rejectionOf(provider.read(id, outs));
+    };
+    const echoed = await readAnswering(`Key ${EMULATOR_KEY} is not allowed here`);
     expect(echoed.message).to.equal("CertCentral bad_key: Key [redacted] is not allowed here (HTTP 400)");
     // Echoed encoded too: a header dump in base64, a URL with the key in its query.
     const base64Key = Buffer.from(EMULATOR_KEY).toString("base64");
-    emulator.injectFault({
-      method: "GET",
-      path: "/order/certificate/",
-      fault: {
-        kind: "error-before",
-        status: 400,
-        code: "bad_key",
-        message: `header ${base64Key}; url ?key=${encodeURIComponent(EMULATOR_KEY)}`,
-      },
-    });
-    const encoded = await rejectionOf(provider.read(id, outs));
+    const encoded = await readAnswering(`header ${base64Key}; url ?key=${encodeURIComponent(EMULATOR_KEY)}`);
     expect(encoded.message).to.equal(
       "CertCentral bad_key: header [redacted]; url ?key=[redacted] (HTTP 400)",
     );
